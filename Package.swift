@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "latch",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "latch-authorize", targets: ["latch-authorize"]),
+        .executable(name: "latch-tokens", targets: ["latch-tokens"]),
+        .executable(name: "latch-register", targets: ["latch-register"]),
+        .executable(name: "latch-discovery", targets: ["latch-discovery"]),
+        .executable(name: "latchctl", targets: ["latchctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CFastCGI", path: "Sources/CFastCGI", providers: [.apt(["libfcgi-dev"])]),
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "LatchCore", dependencies: ["CFastCGI", "CPostgres", "CCrypto"]),
+        .executableTarget(name: "latch-authorize", dependencies: ["LatchCore"]),
+        .executableTarget(name: "latch-tokens", dependencies: ["LatchCore"]),
+        .executableTarget(name: "latch-register", dependencies: ["LatchCore"]),
+        .executableTarget(name: "latch-discovery", dependencies: ["LatchCore"]),
+        .executableTarget(name: "latchctl", dependencies: [
+            "LatchCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "LatchCoreTests", dependencies: ["LatchCore"]),
+    ]
+)

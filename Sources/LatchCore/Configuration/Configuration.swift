@@ -1,0 +1,117 @@
+/// Settings read from the environment once at start (systemd `EnvironmentFile=`).
+/// Every bad value is reported with the variable's name and what it expects.
+public struct Configuration: Sendable {
+    public enum RegistrationMode: String, Sendable { case open, admin, off }
+
+    public var databaseURL: String
+    /// Issuer identifier without a trailing slash; every absolute URL is built from it.
+    public var issuer: String
+    /// The protected resource this deployment advertises (RFC 9728), default the issuer.
+    public var resource: String
+    public var codeLifetime: Int
+    public var accessTokenLifetime: Int
+    public var refreshTokenLifetime: Int
+    public var sessionLifetime: Int
+    public var maxBodyBytes: Int
+    public var registration: RegistrationMode
+    public var registrationsPerMinute: Int
+    public var failedSignInsPerMinute: Int
+    public var trustRemoteUser: Bool
+
+    /// One row of the documented table: variable, default, meaning.
+    public static let documentation: [(variable: String, defaultValue: String, meaning: String)] = [
+        ("LATCH_DATABASE_URL", "(required)", "libpq connection string or postgresql:// URL"),
+        ("LATCH_ISSUER", "(required)", "issuer URL, e.g. https://auth.example.com; every absolute URL is built from it"),
+        ("LATCH_RESOURCE", "LATCH_ISSUER", "protected-resource identifier advertised at /.well-known/oauth-protected-resource"),
+        ("LATCH_CODE_LIFETIME", "600", "authorization code lifetime, seconds"),
+        ("LATCH_ACCESS_TOKEN_LIFETIME", "3600", "access token lifetime, seconds"),
+        ("LATCH_REFRESH_TOKEN_LIFETIME", "2592000", "refresh token lifetime, seconds (30 days)"),
+        ("LATCH_SESSION_LIFETIME", "86400", "sign-in session lifetime, seconds"),
+        ("LATCH_MAX_BODY_BYTES", "65536", "largest request body accepted; larger is 413"),
+        ("LATCH_REGISTRATION", "open", "dynamic client registration: open, admin or off"),
+        ("LATCH_REGISTRATION_RATE_LIMIT", "20", "registrations a minute per source address"),
+        ("LATCH_SIGNIN_FAILURE_LIMIT", "10", "failed sign-ins a minute per account or address"),
+        ("LATCH_TRUST_REMOTE_USER", "false", "trust REMOTE_USER set by nginx as the signed-in user"),
+    ]
+
+    public init(databaseURL: String, issuer: String) {
+        self.databaseURL = databaseURL
+        self.issuer = issuer
+        resource = issuer
+        codeLifetime = 600
+        accessTokenLifetime = 3600
+        refreshTokenLifetime = 2_592_000
+        sessionLifetime = 86_400
+        maxBodyBytes = 65_536
+        registration = .open
+        registrationsPerMinute = 20
+        failedSignInsPerMinute = 10
+        trustRemoteUser = false
+    }
+
+    /// Reads and validates every variable; collects all problems into one error.
+    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> Configuration {
+        var problems: [String] = []
+        let databaseURL = environment["LATCH_DATABASE_URL"] ?? ""
+        if databaseURL.isEmpty { problems.append("LATCH_DATABASE_URL is not set: give a libpq connection string, e.g. 'host=/run/postgresql dbname=latch'") }
+        let rawIssuer = environment["LATCH_ISSUER"] ?? ""
+        var issuer = rawIssuer
+        while issuer.hasSuffix("/") { issuer.removeLast() }
+        if rawIssuer.isEmpty {
+            problems.append("LATCH_ISSUER is not set: give the public URL of this server, e.g. https://auth.example.com")
+        } else if !isIssuer(issuer) {
+            problems.append("LATCH_ISSUER='\(rawIssuer)' must be an absolute http(s) URL without query or fragment")
+        }
+        var configuration = Configuration(databaseURL: databaseURL, issuer: issuer)
+        if let resource = environment["LATCH_RESOURCE"], !resource.isEmpty {
+            if RedirectURI.isAbsoluteWithoutFragment(resource) { configuration.resource = resource }
+            else { problems.append("LATCH_RESOURCE='\(resource)' must be an absolute URI without fragment") }
+        }
+        func seconds(_ name: String, _ keyPath: WritableKeyPath<Configuration, Int>, range: ClosedRange<Int>) {
+            guard let text = environment[name], !text.isEmpty else { return }
+            guard let value = Int(text), range.contains(value) else {
+                problems.append("\(name)='\(text)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                return
+            }
+            configuration[keyPath: keyPath] = value
+        }
+        seconds("LATCH_CODE_LIFETIME", \.codeLifetime, range: 10...3600)
+        seconds("LATCH_ACCESS_TOKEN_LIFETIME", \.accessTokenLifetime, range: 10...86_400 * 7)
+        seconds("LATCH_REFRESH_TOKEN_LIFETIME", \.refreshTokenLifetime, range: 60...86_400 * 365)
+        seconds("LATCH_SESSION_LIFETIME", \.sessionLifetime, range: 60...86_400 * 90)
+        seconds("LATCH_MAX_BODY_BYTES", \.maxBodyBytes, range: 1024...16_777_216)
+        seconds("LATCH_REGISTRATION_RATE_LIMIT", \.registrationsPerMinute, range: 1...1_000_000)
+        seconds("LATCH_SIGNIN_FAILURE_LIMIT", \.failedSignInsPerMinute, range: 1...1_000_000)
+        if let text = environment["LATCH_REGISTRATION"], !text.isEmpty {
+            if let mode = RegistrationMode(rawValue: text) { configuration.registration = mode }
+            else { problems.append("LATCH_REGISTRATION='\(text)' must be one of open, admin, off") }
+        }
+        if let text = environment["LATCH_TRUST_REMOTE_USER"], !text.isEmpty {
+            switch text.lowercased() {
+            case "true", "1", "yes", "on": configuration.trustRemoteUser = true
+            case "false", "0", "no", "off": configuration.trustRemoteUser = false
+            default: problems.append("LATCH_TRUST_REMOTE_USER='\(text)' must be true or false")
+            }
+        }
+        if !problems.isEmpty { throw ConfigurationError(problems: problems) }
+        return configuration
+    }
+
+    /// Whether cookies must carry `Secure`.
+    public var isSecure: Bool { issuer.hasPrefix("https://") }
+
+    /// `issuer + path`, e.g. `url("/oauth2/tokens")`.
+    public func url(_ path: String) -> String { issuer + path }
+
+    static func isIssuer(_ text: String) -> Bool {
+        guard text.hasPrefix("https://") || text.hasPrefix("http://") else { return false }
+        guard !text.contains("?"), !text.contains("#"), !text.contains(" ") else { return false }
+        let rest = text.drop { $0 != "/" }.dropFirst(2)
+        return !rest.isEmpty && !rest.hasPrefix("/")
+    }
+}
+
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public let problems: [String]
+    public var description: String { "latch: bad configuration:\n" + problems.map { "  - " + $0 }.joined(separator: "\n") }
+}

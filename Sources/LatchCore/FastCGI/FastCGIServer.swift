@@ -1,0 +1,58 @@
+import CFastCGI
+import Glibc
+
+/// Runs a FastCGI executable: parses options and configuration, opens the socket, then
+/// supervises `--workers N` forked workers, each running the accept loop.
+public enum FastCGIServer {
+    /// The entry point every executable's `main.swift` calls.
+    public static func main(executable: String, serves: String, routes: Router) -> Never {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let options: ServerOptions
+        do {
+            options = try ServerOptions.parse(arguments)
+        } catch {
+            fail("\(executable): \(error)\nTry '\(executable) --help'.", code: 64)
+        }
+        if options.showHelp {
+            print(ServerOptions.usage(executable: executable, serves: serves))
+            exit(0)
+        }
+        let configuration: Configuration
+        do {
+            configuration = try Configuration.fromEnvironment(Environment.current())
+        } catch {
+            fail(error.description, code: 78)
+        }
+        guard FCGX_Init() == 0 else { fail("\(executable): FCGX_Init failed", code: 70) }
+        let socket: Int32
+        do {
+            socket = try Listener.open(options.listen)
+        } catch {
+            fail("\(executable): \(error)", code: 71)
+        }
+        let supervisor = Supervisor(executable: executable, workers: options.workers) {
+            Worker(socket: socket, executable: executable, configuration: configuration, router: routes).run()
+        }
+        supervisor.run()
+    }
+
+    static func fail(_ message: String, code: Int32) -> Never {
+        Log.write(message)
+        exit(code)
+    }
+}
+
+enum Environment {
+    static func current() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}

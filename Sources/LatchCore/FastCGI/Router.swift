@@ -1,0 +1,67 @@
+/// What a handler may use: the configuration and this worker's database connection.
+public final class Context {
+    public let configuration: Configuration
+    public let database: Database
+    public let executable: String
+
+    public init(configuration: Configuration, database: Database, executable: String) {
+        self.configuration = configuration
+        self.database = database
+        self.executable = executable
+    }
+}
+
+public typealias Handler = @Sendable (Request, Context) throws -> Response
+
+/// One path pattern (`/oauth2/clients/{client_id}`) and its handler per method.
+public struct Route: Sendable {
+    public let pattern: String
+    public let handlers: [String: Handler]
+
+    public init(_ pattern: String, _ handlers: [String: Handler]) {
+        self.pattern = pattern
+        self.handlers = handlers
+    }
+
+    /// The captured `{name}` values when `path` matches, else nil.
+    func match(_ path: String) -> [String: String]? {
+        let patternParts = pattern.split(separator: "/", omittingEmptySubsequences: false)
+        let pathParts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard patternParts.count == pathParts.count else { return nil }
+        var captures: [String: String] = [:]
+        for (expected, actual) in zip(patternParts, pathParts) {
+            if expected.hasPrefix("{") && expected.hasSuffix("}") {
+                guard !actual.isEmpty, let decoded = try? Parameters.decode(actual.utf8) else { return nil }
+                captures[String(expected.dropFirst().dropLast())] = decoded
+            } else if expected != actual {
+                return nil
+            }
+        }
+        return captures
+    }
+}
+
+/// Finds the route for a request; answers 404 and 405 itself.
+public struct Router: Sendable {
+    public let routes: [Route]
+
+    public init(_ routes: [Route]) { self.routes = routes }
+
+    public init(_ groups: [[Route]]) { self.routes = groups.flatMap { $0 } }
+
+    public func handle(_ request: Request, context: Context) throws -> Response {
+        for route in routes {
+            guard let captures = route.match(request.path) else { continue }
+            let method = request.method == "HEAD" ? "GET" : request.method
+            guard let handler = route.handlers[method] else {
+                var error = OAuthError(.methodNotAllowed, "method \(request.method) is not allowed here", status: 405)
+                error.headers = [("Allow", route.handlers.keys.sorted().joined(separator: ", "))]
+                return error.response
+            }
+            var request = request
+            request.pathParameters = captures
+            return try handler(request, context)
+        }
+        return OAuthError.notFound("no such endpoint").response
+    }
+}

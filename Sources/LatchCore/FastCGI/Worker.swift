@@ -1,0 +1,80 @@
+import CFastCGI
+import Glibc
+
+/// One forked worker: its own database connection and the `FCGX_Accept_r` loop.
+///
+/// SIGTERM is blocked while a request is handled and unblocked only while waiting in
+/// accept, where its handler ends the process at once: a request in flight always finishes.
+struct Worker {
+    let socket: Int32
+    let executable: String
+    let configuration: Configuration
+    let router: Router
+
+    func run() -> Never {
+        signal(SIGTERM) { _ in _exit(0) }
+        var terminate = sigset_t()
+        sigemptyset(&terminate)
+        sigaddset(&terminate, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &terminate, nil)
+
+        let database = Database(connectionString: configuration.databaseURL)
+        let context = Context(configuration: configuration, database: database, executable: executable)
+        let processor = RequestProcessor(router: router, context: context, log: RequestLog(executable: executable))
+        var request = FCGX_Request()
+        guard FCGX_InitRequest(&request, socket, 0) == 0 else { _exit(70) }
+        while true {
+            pthread_sigmask(SIG_UNBLOCK, &terminate, nil)
+            let accepted = FCGX_Accept_r(&request)
+            pthread_sigmask(SIG_BLOCK, &terminate, nil)
+            guard accepted >= 0 else { _exit(0) }
+            let response: Response
+            switch Worker.readRequest(&request, maxBodyBytes: configuration.maxBodyBytes) {
+            case .success(let incoming): response = processor.process(incoming)
+            case .failure(let error): response = OAuthError(error).response
+            }
+            let bytes = response.serialized()
+            bytes.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    _ = FCGX_PutStr($0, Int32(buffer.count), request.out)
+                }
+            }
+            FCGX_Finish_r(&request)
+        }
+    }
+
+    /// Copies the parameters and body out of libfcgi's buffers. A body larger than the
+    /// limit is refused from its declared length, without reading it.
+    static func readRequest(_ request: inout FCGX_Request, maxBodyBytes: Int) -> Result<Request, HTTPError> {
+        var parameters: [String: String] = [:]
+        if var pointer = request.envp {
+            while let entry = pointer.pointee {
+                let text = String(cString: entry)
+                if let equals = text.firstIndex(of: "=") {
+                    parameters[String(text[..<equals])] = String(text[text.index(after: equals)...])
+                }
+                pointer += 1
+            }
+        }
+        let declared = parameters["CONTENT_LENGTH"] ?? ""
+        var length = 0
+        if !declared.isEmpty {
+            guard let value = Int(declared), value >= 0 else { return .failure(.malformed("invalid Content-Length")) }
+            length = value
+        }
+        guard length <= maxBodyBytes else { return .failure(.payloadTooLarge) }
+        var body = [UInt8](repeating: 0, count: length)
+        var received = 0
+        while received < length {
+            let count = body.withUnsafeMutableBufferPointer { buffer in
+                (buffer.baseAddress! + received).withMemoryRebound(to: CChar.self, capacity: length - received) {
+                    FCGX_GetStr($0, Int32(length - received), request.in)
+                }
+            }
+            if count <= 0 { break }
+            received += Int(count)
+        }
+        if received < length { body.removeLast(length - received) }
+        return .success(Request(parameters: parameters, body: body))
+    }
+}

@@ -1,0 +1,96 @@
+/// One HTTP request as nginx hands it over FastCGI, copied into owned values
+/// before the libfcgi request is finished.
+public struct Request: Sendable {
+    public var method: String
+    /// The path as sent, still percent-encoded, without the query string.
+    public var path: String
+    /// The raw query string (after `?`), possibly empty.
+    public var query: String
+    /// Header names in lower case (`authorization`, `content-type`, `cookie`, …).
+    public var headers: [String: String]
+    public var remoteAddress: String
+    public var body: [UInt8]
+    /// Values captured by `{name}` segments of the matched route.
+    public var pathParameters: [String: String] = [:]
+
+    public init(method: String, path: String, query: String = "", headers: [String: String] = [:],
+                remoteAddress: String = "127.0.0.1", body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.remoteAddress = remoteAddress
+        self.body = body
+    }
+
+    /// Builds a request from CGI/FastCGI parameters (`REQUEST_METHOD`, `REQUEST_URI`, `HTTP_*`, …).
+    public init(parameters: [String: String], body: [UInt8]) {
+        method = parameters["REQUEST_METHOD"] ?? "GET"
+        let uri = parameters["REQUEST_URI"] ?? parameters["DOCUMENT_URI"] ?? "/"
+        if let mark = uri.firstIndex(of: "?") {
+            path = String(uri[..<mark])
+            query = String(uri[uri.index(after: mark)...])
+        } else {
+            path = uri
+            query = parameters["QUERY_STRING"] ?? ""
+        }
+        var headers: [String: String] = [:]
+        for (name, value) in parameters where name.hasPrefix("HTTP_") {
+            headers[Request.headerName(fromParameter: name)] = value
+        }
+        if let type = parameters["CONTENT_TYPE"], !type.isEmpty { headers["content-type"] = type }
+        if let length = parameters["CONTENT_LENGTH"], !length.isEmpty { headers["content-length"] = length }
+        if let user = parameters["REMOTE_USER"], !user.isEmpty { headers["x-latch-remote-user"] = user }
+        self.headers = headers
+        remoteAddress = parameters["REMOTE_ADDR"] ?? ""
+        self.body = body
+    }
+
+    /// `HTTP_X_FORWARDED_FOR` → `x-forwarded-for`.
+    static func headerName(fromParameter name: String) -> String {
+        String(name.dropFirst(5).lowercased().map { $0 == "_" ? "-" : $0 })
+    }
+
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    /// The media type of the body without parameters, lower-cased (`application/json`).
+    public var mediaType: String? {
+        guard let type = header("content-type") else { return nil }
+        let bare = type.split(separator: ";", maxSplits: 1).first.map(String.init) ?? type
+        return bare.trimmingSpaces().lowercased()
+    }
+
+    /// Query parameters, strictly decoded.
+    public func queryParameters() throws(HTTPError) -> Parameters {
+        try Parameters(formEncoded: Array(query.utf8))
+    }
+
+    /// Body parameters; the body must be `application/x-www-form-urlencoded`.
+    public func formParameters() throws(HTTPError) -> Parameters {
+        guard mediaType == "application/x-www-form-urlencoded" else {
+            throw HTTPError.unsupportedMediaType("expected application/x-www-form-urlencoded")
+        }
+        return try Parameters(formEncoded: body)
+    }
+
+    /// Cookies from the `Cookie` header; later duplicates are ignored.
+    public var cookies: [String: String] { Cookies.parse(header("cookie") ?? "") }
+
+    /// The bearer token from `Authorization: Bearer …`, nil if absent or another scheme.
+    public var bearerToken: String? {
+        guard let value = header("authorization") else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingSpaces()
+        return token.isEmpty ? nil : token
+    }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> String {
+        var slice = Substring(self)
+        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
+        while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

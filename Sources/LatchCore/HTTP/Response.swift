@@ -1,0 +1,97 @@
+/// An HTTP response a handler returns; the FastCGI layer writes it.
+public struct Response: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers.map { (name: $0.0, value: $0.1) }
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    public mutating func setHeader(_ name: String, _ value: String) {
+        headers.removeAll { $0.name.lowercased() == name.lowercased() }
+        headers.append((name: name, value: value))
+    }
+
+    public mutating func addHeader(_ name: String, _ value: String) {
+        headers.append((name: name, value: value))
+    }
+
+    /// JSON body; OAuth responses carrying credentials add `no-store` themselves.
+    public static func json(_ value: JSON, status: Int = 200, headers: [(String, String)] = []) -> Response {
+        Response(status: status, headers: [("Content-Type", "application/json")] + headers, body: value.bytes)
+    }
+
+    /// JSON that must never be cached (tokens, secrets, errors of the token endpoint).
+    public static func noStoreJSON(_ value: JSON, status: Int = 200) -> Response {
+        json(value, status: status, headers: [("Cache-Control", "no-store"), ("Pragma", "no-cache")])
+    }
+
+    /// An HTML page with the headers every browser page of latch carries.
+    public static func html(_ page: String, status: Int = 200) -> Response {
+        Response(status: status, headers: [("Content-Type", "text/html; charset=utf-8")] + browserHeaders, body: Array(page.utf8))
+    }
+
+    public static let browserHeaders: [(String, String)] = [
+        ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'"),
+        ("X-Frame-Options", "DENY"),
+        ("Cache-Control", "no-store"),
+        ("Pragma", "no-cache"),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Content-Type-Options", "nosniff"),
+    ]
+
+    public static func redirect(_ location: String, status: Int = 302, headers: [(String, String)] = []) -> Response {
+        Response(status: status, headers: [("Location", location), ("Cache-Control", "no-store")] + headers)
+    }
+
+    public static func empty(_ status: Int = 204, headers: [(String, String)] = []) -> Response {
+        Response(status: status, headers: headers)
+    }
+
+    /// The bytes of a FastCGI/CGI response (`Status:` line, headers, blank line, body).
+    /// A header value carrying CR, LF or NUL is never written: the response becomes a 400.
+    public func serialized() -> [UInt8] {
+        if headers.contains(where: { Response.isUnsafe($0.name) || Response.isUnsafe($0.value) }) {
+            return OAuthError.invalidRequest("a value cannot be placed in a response header").response.serialized()
+        }
+        var head = "Status: \(status) \(Response.reason(for: status))\r\n"
+        for header in headers { head += "\(header.name): \(header.value)\r\n" }
+        if header("Content-Length") == nil { head += "Content-Length: \(body.count)\r\n" }
+        head += "\r\n"
+        return Array(head.utf8) + body
+    }
+
+    static func isUnsafe(_ text: String) -> Bool {
+        text.utf8.contains { $0 == 0x0d || $0 == 0x0a || $0 == 0 }
+    }
+
+    static func reason(for status: Int) -> String {
+        switch status {
+        case 200: return "OK"
+        case 201: return "Created"
+        case 204: return "No Content"
+        case 302: return "Found"
+        case 303: return "See Other"
+        case 304: return "Not Modified"
+        case 400: return "Bad Request"
+        case 401: return "Unauthorized"
+        case 403: return "Forbidden"
+        case 404: return "Not Found"
+        case 405: return "Method Not Allowed"
+        case 409: return "Conflict"
+        case 413: return "Payload Too Large"
+        case 415: return "Unsupported Media Type"
+        case 429: return "Too Many Requests"
+        case 500: return "Internal Server Error"
+        case 503: return "Service Unavailable"
+        default: return "Status"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// A statement with `$n` binds. Every interpolated value becomes a bind parameter, never text:
+///
+///     let sql: SQL = "SELECT username FROM users WHERE id = \(userID)"
+///     // text: "SELECT username FROM users WHERE id = $1", binds: [userID]
+public struct SQL: Sendable, ExpressibleByStringInterpolation {
+    public private(set) var text: String
+    public private(set) var binds: [SQLValue]
+
+    public init(stringLiteral value: String) {
+        text = value
+        binds = []
+    }
+
+    public init(stringInterpolation: Interpolation) {
+        text = stringInterpolation.text
+        binds = stringInterpolation.binds
+    }
+
+    public struct Interpolation: StringInterpolationProtocol {
+        var text = ""
+        var binds: [SQLValue] = []
+
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            text.reserveCapacity(literalCapacity + interpolationCount * 3)
+        }
+
+        public mutating func appendLiteral(_ literal: String) { text += literal }
+
+        public mutating func appendInterpolation(_ value: some SQLBindable) {
+            binds.append(value.sqlValue)
+            text += "$\(binds.count)"
+        }
+
+        public mutating func appendInterpolation(_ value: (some SQLBindable)?) {
+            binds.append(value?.sqlValue ?? .null)
+            text += "$\(binds.count)"
+        }
+    }
+}
+
+/// A bind parameter as libpq receives it: text, binary bytes or NULL.
+public enum SQLValue: Sendable, Equatable {
+    case null
+    case text(String)
+    case bytes([UInt8])
+}
+
+public protocol SQLBindable { var sqlValue: SQLValue { get } }
+extension String: SQLBindable { public var sqlValue: SQLValue { .text(self) } }
+extension Substring: SQLBindable { public var sqlValue: SQLValue { .text(String(self)) } }
+extension Int: SQLBindable { public var sqlValue: SQLValue { .text(String(self)) } }
+extension Int64: SQLBindable { public var sqlValue: SQLValue { .text(String(self)) } }
+extension Bool: SQLBindable { public var sqlValue: SQLValue { .text(self ? "t" : "f") } }
+extension Array: SQLBindable where Element == UInt8 { public var sqlValue: SQLValue { .bytes(self) } }
+
+/// A text array bound as a PostgreSQL `text[]` literal.
+public struct TextArray: SQLBindable, Sendable {
+    public let values: [String]
+    public init(_ values: [String]) { self.values = values }
+    public var sqlValue: SQLValue {
+        .text("{" + values.map { "\"" + $0.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}")
+    }
+}
+

@@ -1,0 +1,70 @@
+import ArgumentParser
+import LatchCore
+import Glibc
+
+struct LatchCtl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "latchctl",
+        abstract: "Administer a latch authorization server (its PostgreSQL database).",
+        discussion: "Reads LATCH_DATABASE_URL (and LATCH_ISSUER where URLs are printed) from the environment.",
+        subcommands: [Migrate.self]
+    )
+}
+
+/// Options every subcommand shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "libpq connection string (default: $LATCH_DATABASE_URL)")
+    var databaseURL: String?
+
+    func database() throws -> Database {
+        let environment = ProcessEnvironment.current()
+        guard let url = databaseURL ?? environment["LATCH_DATABASE_URL"], !url.isEmpty else {
+            throw ValidationError("LATCH_DATABASE_URL is not set and --database-url was not given")
+        }
+        return Database(connectionString: url)
+    }
+}
+
+enum ProcessEnvironment {
+    static func current() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}
+
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply the numbered SQL migrations that are not applied yet.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "directory of numbered .sql files (default: $LATCH_SQL_DIR or the sql/ of this checkout)")
+    var dir: String?
+
+    func run() throws {
+        let environment = ProcessEnvironment.current()
+        guard let directory = dir ?? Migrator.locateDirectory(environment: environment, executablePath: CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : ExecutablePath.current()) else {
+            throw ValidationError("cannot find the sql/ directory: pass --dir or set LATCH_SQL_DIR")
+        }
+        let applied = try Migrator(directory: directory).migrate(try global.database())
+        if applied.isEmpty {
+            print("schema is up to date")
+        } else {
+            for name in applied { print("applied \(name)") }
+        }
+    }
+}
+
+enum ExecutablePath {
+    static func current() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        return count > 0 ? String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
+    }
+}

@@ -1,0 +1,4 @@
+import LatchCore
+import ArgumentParser
+
+LatchCtl.main()
