@@ -7,7 +7,12 @@ struct LatchCtl: ParsableCommand {
         commandName: "latchctl",
         abstract: "Administer a latch authorization server (its PostgreSQL database).",
         discussion: "Reads LATCH_DATABASE_URL (and LATCH_ISSUER where URLs are printed) from the environment.",
-        subcommands: [Migrate.self]
+        subcommands: [
+            Migrate.self,
+            UserCommand.self,
+            ScopeCommand.self,
+            AppCommand.self,
+        ]
     )
 }
 

@@ -31,6 +31,11 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
             text += "$\(binds.count)"
         }
 
+        /// Splices trusted SQL text (a constant column list), never a value.
+        public mutating func appendInterpolation(raw text: StaticString) {
+            self.text += text.description
+        }
+
         public mutating func appendInterpolation(_ value: (some SQLBindable)?) {
             binds.append(value?.sqlValue ?? .null)
             text += "$\(binds.count)"

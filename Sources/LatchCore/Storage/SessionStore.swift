@@ -1,0 +1,65 @@
+/// A signed-in person, as a browser request proves it with the `latch_session` cookie.
+public struct SignedIn: Sendable {
+    public let user: User
+    public let sessionID: String
+    /// The CSRF token every state-changing form of this session must carry (`csrf_token`).
+    public let csrfToken: String
+
+    /// Constant-time check of a submitted CSRF token.
+    public func isValidCSRF(_ submitted: String?) -> Bool {
+        guard let submitted else { return false }
+        return ConstantTime.equals(submitted, csrfToken)
+    }
+}
+
+/// The `sessions` table and the session cookie.
+public struct SessionStore {
+    public static let cookieName = "latch_session"
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    /// Starts a session; returns the cookie credential (its value goes only to the browser).
+    public func create(userID: Int, sourceAddress: String, lifetime: Int) throws -> Credential {
+        let session = Credential.mint(.session)
+        try database.query("""
+            INSERT INTO sessions (id, secret_hash, user_id, source_address, expires_at)
+            VALUES (\(session.id), \(session.secretHash), \(userID), \(sourceAddress), now() + make_interval(secs => \(lifetime)))
+            """)
+        return session
+    }
+
+    /// The person signed in by the request's cookie: a live session of an enabled user.
+    public func current(_ request: Request) throws -> SignedIn? {
+        guard let value = request.cookies[SessionStore.cookieName],
+              let session = Credential.parse(value, as: .session),
+              let row = try database.query("""
+                SELECT s.secret_hash, \(raw: UserStore.qualifiedColumns)
+                FROM sessions s JOIN users u ON u.id = s.user_id
+                WHERE s.id = \(session.id) AND s.expires_at > now() AND u.disabled_at IS NULL
+                """).first,
+              session.matches(storedHash: try row.bytes("secret_hash"))
+        else { return nil }
+        return SignedIn(user: try UserStore.user(from: row), sessionID: session.id, csrfToken: SessionStore.csrfToken(for: session))
+    }
+
+    /// Ends the session (sign-out).
+    public func delete(sessionID: String) throws {
+        try database.query("DELETE FROM sessions WHERE id = \(sessionID)")
+    }
+
+    /// The session's CSRF token: HMAC-SHA256 keyed with the session secret, so only the holder
+    /// of the cookie can compute it and the database (which holds a hash) cannot.
+    public static func csrfToken(for session: Credential) -> String {
+        Base64.urlEncode(Digest.hmacSHA256(key: Array(session.secret.utf8), message: Array("latch-csrf".utf8)))
+    }
+
+    /// `Set-Cookie` for a new session, and for clearing it.
+    public static func cookie(_ session: Credential, configuration: Configuration) -> String {
+        Cookies.setCookie(name: cookieName, value: session.value, maxAge: configuration.sessionLifetime, secure: configuration.isSecure)
+    }
+
+    public static func clearingCookie(configuration: Configuration) -> String {
+        Cookies.setCookie(name: cookieName, value: "", maxAge: 0, secure: configuration.isSecure)
+    }
+}

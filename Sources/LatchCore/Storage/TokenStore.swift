@@ -1,0 +1,94 @@
+/// What a live access or refresh token stands for.
+public struct TokenInfo: Sendable, Equatable {
+    public enum Kind: String, Sendable { case access, refresh }
+
+    public let id: String
+    public let kind: Kind
+    public let grantID: String
+    public let clientID: String
+    public let userID: Int?
+    public let username: String?
+    public let scope: String
+    public let audience: String?
+    public let issuedAt: Int
+    public let expiresAt: Int
+}
+
+/// Tokens handed to a client by the token endpoint.
+public struct IssuedTokens: Sendable {
+    public let accessToken: Credential
+    public let refreshToken: Credential?
+    public let expiresIn: Int
+    public let scope: String
+
+    /// The RFC 6749 §5.1 success response, never cached.
+    public var response: Response {
+        var fields: [(String, JSON)] = [
+            ("access_token", .string(accessToken.value)),
+            ("token_type", "Bearer"),
+            ("expires_in", .integer(expiresIn)),
+        ]
+        if let refreshToken { fields.append(("refresh_token", .string(refreshToken.value))) }
+        fields.append(("scope", .string(scope)))
+        return .noStoreJSON(.object(fields))
+    }
+}
+
+/// The `tokens` table: issuing and checking access and refresh tokens.
+public struct TokenStore {
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    /// The live token `presented` stands for, else nil. One indexed lookup: a token is live when
+    /// it is not expired, not revoked, not rotated away, its grant is not revoked and its user
+    /// not disabled — even if the row still exists. The secret is compared in constant time.
+    public func live(_ presented: String) throws -> TokenInfo? {
+        let kind: TokenInfo.Kind
+        switch Credential.kind(of: presented) {
+        case .accessToken?: kind = .access
+        case .refreshToken?: kind = .refresh
+        default: return nil
+        }
+        guard let credential = Credential.parse(presented, as: kind == .access ? .accessToken : .refreshToken),
+              let row = try database.query("""
+                SELECT t.secret_hash, t.grant_id, t.client_id, t.user_id, u.username, t.scope, t.audience,
+                       extract(epoch FROM t.created_at)::bigint AS iat, extract(epoch FROM t.expires_at)::bigint AS exp
+                FROM tokens t
+                JOIN grants g ON g.id = t.grant_id
+                LEFT JOIN users u ON u.id = t.user_id
+                WHERE t.id = \(credential.id) AND t.kind = \(kind.rawValue)
+                  AND t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now()
+                  AND g.revoked_at IS NULL AND (t.user_id IS NULL OR u.disabled_at IS NULL)
+                """).first,
+              credential.matches(storedHash: try row.bytes("secret_hash"))
+        else { return nil }
+        return TokenInfo(id: credential.id, kind: kind, grantID: try row.string("grant_id"), clientID: try row.string("client_id"),
+                         userID: row.optionalInt("user_id"), username: row.optionalString("username"),
+                         scope: try row.string("scope"), audience: row.optionalString("audience"),
+                         issuedAt: try row.int("iat"), expiresAt: try row.int("exp"))
+    }
+
+    /// Inserts a new access token (and refresh token when `withRefresh`) for an existing grant,
+    /// in one statement.
+    public func issue(grantID: String, clientID: String, userID: Int?, scope: String, audience: String?,
+                      withRefresh: Bool, accessLifetime: Int, refreshLifetime: Int) throws -> IssuedTokens {
+        let access = Credential.mint(.accessToken)
+        let refresh = withRefresh ? Credential.mint(.refreshToken) : nil
+        try database.query("""
+            WITH refresh AS (
+                INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
+                SELECT \(refresh?.id), 'refresh', \(refresh?.secretHash ?? []), \(grantID), \(clientID), \(userID), \(scope), \(audience),
+                       now() + make_interval(secs => \(refreshLifetime))
+                WHERE \(withRefresh)
+            )
+            INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
+            VALUES (\(access.id), 'access', \(access.secretHash), \(grantID), \(clientID), \(userID), \(scope), \(audience),
+                    \(refresh?.id), now() + make_interval(secs => \(accessLifetime)))
+            """)
+        return IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: accessLifetime, scope: scope)
+    }
+
+    /// A new grant id (not a secret).
+    public static func newGrantID() -> String { "g_" + SecureRandom.hex(12) }
+}

@@ -1,0 +1,36 @@
+/// Scope strings (RFC 6749 §3.3): space-separated tokens of `%x21 / %x23-5B / %x5D-7E`.
+public enum ScopeSet {
+    public static func isValidToken(_ token: Substring) -> Bool {
+        !token.isEmpty && token.utf8.allSatisfy { $0 == 0x21 || (0x23...0x5B).contains($0) || (0x5D...0x7E).contains($0) }
+    }
+
+    /// Splits a scope parameter; nil when it is malformed (bad characters, empty tokens
+    /// from doubled or surrounding spaces). Duplicates are removed, order kept.
+    public static func parse(_ text: String) -> [String]? {
+        guard !text.isEmpty else { return [] }
+        var result: [String] = []
+        for token in text.split(separator: " ", omittingEmptySubsequences: false) {
+            guard isValidToken(token) else { return nil }
+            let value = String(token)
+            if !result.contains(value) { result.append(value) }
+        }
+        return result
+    }
+
+    public static func format(_ scopes: [String]) -> String { scopes.joined(separator: " ") }
+
+    /// The scopes a request gets (RFC 6749 §3.3, CONTRACT "Scopes and resources"):
+    /// none requested → the client's registered scopes; each requested scope must be defined
+    /// by the deployment and, when the client registered a set, be in it.
+    public static func resolve(requested: String?, clientScopes: [String], defined: [String]) throws(OAuthError) -> [String] {
+        guard let requested else { return clientScopes.filter { defined.contains($0) } }
+        guard let scopes = parse(requested) else { throw OAuthError.invalidScope("the scope parameter is malformed") }
+        for scope in scopes {
+            guard defined.contains(scope) else { throw OAuthError.invalidScope("unknown scope '\(scope)'") }
+            guard clientScopes.isEmpty || clientScopes.contains(scope) else {
+                throw OAuthError.invalidScope("this client may not request scope '\(scope)'")
+            }
+        }
+        return scopes
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import LatchCore
+
+struct ScopeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "scope", abstract: "Manage the scopes this deployment defines.",
+                                                    subcommands: [ScopeAdd.self])
+}
+
+struct ScopeAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Define a scope (or change its description).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "the scope token, e.g. profile or files:read") var name: String
+    @Option(help: "what granting it means, shown on the consent page") var description: String
+
+    func validate() throws {
+        guard ScopeSet.isValidToken(Substring(name)), name.count <= 100 else {
+            throw ValidationError("'\(name)' is not a valid scope token (RFC 6749 section 3.3: visible ASCII except space, \" and \\)")
+        }
+    }
+
+    func run() throws {
+        try ScopeStore(database: try global.database()).upsert(name: name, description: description)
+        if output.json { Output.json(["name": .string(name), "description": .string(description)]) } else { print("scope \(name) defined") }
+    }
+}
