@@ -34,6 +34,7 @@ class Stack:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.issuer = self.base_url
         self.extra_env = dict(extra_env or {})
+        self.listen_addresses = "127.0.0.1"
 
     # -- lifecycle -----------------------------------------------------------------
     def up(self):
@@ -93,7 +94,7 @@ class Stack:
 
     def start_postgres(self):
         r = self._pg_ctl("-l", os.path.join(self.dir, "log", "postgresql.log"), "-w", "-t", "60", "-o",
-                         f"-k {self.dir}/pgsock -p {self.pg_port} -c listen_addresses=127.0.0.1 -c max_connections=300",
+                         f"-k {self.dir}/pgsock -p {self.pg_port} -c listen_addresses={self.listen_addresses} -c max_connections=300",
                          "start")
         if r.returncode != 0:
             raise RuntimeError(r.stdout + r.stderr)
