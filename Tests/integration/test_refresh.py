@@ -239,3 +239,47 @@ def test_authlib_refresh_token(stack, factory, setup):
     narrowed = post.refresh_token(stack.url("/oauth2/tokens"), scope=read)
     assert narrowed["scope"] == read
     assert not access_works(stack, token["access_token"])
+
+
+def test_rotation_racing_revocation_and_user_revocation_never_fails(busy_stack):
+    """Refreshes, RFC 7009 revocations and a user's DELETE /oauth2/tokens on the same grants
+    at once: every answer is a clean OAuth answer (at most one rotation per token), never a
+    5xx — no deadlock or serialization failure reaches a client."""
+    stack = busy_stack
+    factory = TokenFactory(stack)
+    app = factory.app()
+    user_id, _ = factory.user()
+    cookie, csrf = factory.session(user_id)
+    errors_before = stack.log("latch-tokens").count('"level":"error"')
+    for _ in range(5):
+        pairs = [factory.tokens(app, user_id) for _ in range(2)]
+        results = []
+        lock = threading.Lock()
+        start = threading.Barrier(12)
+
+        def run(kind, pair):
+            start.wait(timeout=30)
+            if kind == "refresh":
+                r = refresh(stack, app, pair.refresh)
+            elif kind == "revoke":
+                r = stack.post("/oauth2/revoke", data={"token": pair.refresh}, auth=app.auth)
+            else:
+                r = stack.request("DELETE", f"/oauth2/tokens?client_id={app.client_id}",
+                                  cookies={"latch_session": cookie}, headers={"X-CSRF-Token": csrf})
+            with lock:
+                results.append((kind, pair.grant_id if pair else None, r.status_code))
+
+        jobs = [("refresh", pairs[i % 2]) for i in range(9)] + [("revoke", pairs[0]), ("revoke", pairs[1]), ("user", None)]
+        threads = [threading.Thread(target=run, args=job) for job in jobs]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert len(results) == 12
+        for kind, grant_id, status in results:
+            assert status in {"refresh": (200, 400), "revoke": (200,), "user": (204,)}[kind], (kind, status)
+        for pair in pairs:
+            assert sum(1 for k, g, s in results if k == "refresh" and g == pair.grant_id and s == 200) <= 1
+            # Whatever the order, the grant ends revoked (by the user, the client or a reuse).
+            assert factory.grant_state(pair.grant_id)[0] is True
+    assert stack.log("latch-tokens").count('"level":"error"') == errors_before

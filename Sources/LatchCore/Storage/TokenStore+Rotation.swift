@@ -66,12 +66,11 @@ extension TokenStore {
         let rows = try database.query("""
             WITH presented AS (
                 UPDATE tokens t SET used_at = now()
-                FROM grants g
+                FROM grants g LEFT JOIN users u ON u.id = g.user_id
                 WHERE t.id = \(presented.id) AND t.kind = 'refresh' AND t.secret_hash = \(presented.secretHash)
                   AND t.client_id = \(request.clientID)
                   AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
-                  AND g.id = t.grant_id AND g.revoked_at IS NULL
-                  AND (t.user_id IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id AND u.disabled_at IS NULL))
+                  AND g.id = t.grant_id AND g.revoked_at IS NULL AND u.disabled_at IS NULL
                   AND (\(request.scope)::text IS NULL OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' '))
                   AND (\(request.resource)::text IS NULL OR t.audience = \(request.resource))
                 RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience
