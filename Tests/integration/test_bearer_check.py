@@ -2,6 +2,7 @@
 (its own prefix and port) in front of a tiny upstream that echoes what it received."""
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -139,6 +140,7 @@ http {{
     yield base, upstream
     subprocess.run(["nginx", "-p", prefix, "-c", conf, "-s", "stop"], capture_output=True, timeout=30)
     upstream.stop()
+    shutil.rmtree(prefix, ignore_errors=True)
 
 
 def _up(url):
