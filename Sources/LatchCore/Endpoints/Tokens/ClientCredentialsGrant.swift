@@ -1,6 +1,30 @@
-/// Filled in by its own change; until then the grant is refused as unsupported.
+/// `grant_type=client_credentials` (RFC 6749 §4.4, OAuth 2.1 §4.2): a token for the client
+/// itself — a grant with no user, one access token, no refresh token (§4.4.3: "A refresh
+/// token SHOULD NOT be included").
+///
+/// > The client credentials grant type MUST only be used by confidential clients. (§4.4)
+///
+/// A public client is refused with `unauthorized_client` ("the authenticated client is not
+/// authorized to use this authorization grant type", §5.2), not `invalid_client`: the request
+/// identified the client correctly by its registered method (`none`) and `invalid_client`'s
+/// 401 would ask it to retry with credentials it can never have. The dispatcher gives the same
+/// answer to any client whose registration lacks the grant; this check keeps the rule even if a
+/// public client's registration somehow lists it.
 enum ClientCredentialsGrant {
     static func issue(_ request: TokenRequest, _ context: Context) throws -> IssuedTokens {
-        throw OAuthError(.unsupportedGrantType, "grant_type is not supported yet")
+        let client = request.client.client
+        guard !client.isPublic, request.client.method != "none" else {
+            throw OAuthError(.unauthorizedClient, "client_credentials is only for confidential clients")
+        }
+        let defined = try ScopeStore(database: context.database).names()
+        let scopes = try ScopeSet.resolve(requested: try request.parameters.single("scope"), clientScopes: client.scope, defined: defined)
+        let resource = try request.parameters.single("resource")
+        if let resource, !RedirectURI.isAbsoluteWithoutFragment(resource) {
+            throw OAuthError(.invalidTarget, "resource must be an absolute URI without a fragment")
+        }
+        // audit: token.client_credentials
+        return try TokenStore(database: context.database).issueForClient(
+            client.clientID, scope: ScopeSet.format(scopes), audience: resource,
+            accessLifetime: context.configuration.accessTokenLifetime)
     }
 }

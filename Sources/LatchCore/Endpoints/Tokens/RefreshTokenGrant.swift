@@ -1,6 +1,54 @@
-/// Filled in by its own change; until then the grant is refused as unsupported.
+/// `grant_type=refresh_token` (RFC 6749 §6, OAuth 2.1 §4.3, RFC 9700 §4.14.2): rotation with
+/// reuse detection.
+///
+/// > The authorization server MAY issue a new refresh token, in which case the client MUST
+/// > discard the old refresh token [...] The requested scope MUST NOT include any scope not
+/// > originally granted by the resource owner, and if omitted is treated as equal to the scope
+/// > originally granted by the resource owner. (RFC 6749 §6)
+///
+/// > If a refresh token is compromised and subsequently used by both the attacker and the
+/// > legitimate client, one of them will present an invalidated refresh token, which will inform
+/// > the authorization server of the breach. The authorization server cannot determine which
+/// > party submitted the invalid refresh token, but it will revoke the active refresh token.
+/// > (RFC 9700 §4.14.2)
+///
+/// Every success issues a new pair and retires the old one. The new refresh token keeps the
+/// grant's scope (RFC 6749 §6: "identical to that of the refresh token included by the
+/// client"); a `scope` parameter narrows only the new access token, and must be a subset.
+/// Presenting a used refresh token revokes the whole grant — this includes a refresh token
+/// sent twice at once: one request rotates it, the other is a reuse.
 enum RefreshTokenGrant {
     static func rotate(_ request: TokenRequest, _ context: Context) throws -> IssuedTokens {
-        throw OAuthError(.unsupportedGrantType, "grant_type is not supported yet")
+        let presented = try request.required("refresh_token")
+        guard let credential = Credential.parse(presented, as: .refreshToken) else {
+            throw OAuthError.invalidGrant("the refresh token is invalid, expired or revoked")
+        }
+        var scope: String?
+        if let requested = try request.parameters.single("scope") {
+            guard let scopes = ScopeSet.parse(requested) else { throw OAuthError.invalidScope("the scope parameter is malformed") }
+            scope = ScopeSet.format(scopes)
+        }
+        let resource = try request.parameters.single("resource")
+        if let resource, !RedirectURI.isAbsoluteWithoutFragment(resource) {
+            throw OAuthError(.invalidTarget, "resource must be an absolute URI without a fragment")
+        }
+        let clientID = request.client.client.clientID
+        let outcome = try TokenStore(database: context.database).rotate(
+            RefreshRequest(presented: credential, clientID: clientID, scope: scope, resource: resource),
+            accessLifetime: context.configuration.accessTokenLifetime,
+            refreshLifetime: context.configuration.refreshTokenLifetime)
+        switch outcome {
+        case .rotated(let issued):
+            // audit: refresh.rotated
+            return issued
+        case .refused(.reused):
+            throw OAuthError.invalidGrant("the refresh token was already used; every token of this grant is now revoked")
+        case .refused(.scopeNotGranted):
+            throw OAuthError.invalidScope("the requested scope exceeds the scope originally granted")
+        case .refused(.resourceMismatch):
+            throw OAuthError(.invalidTarget, "resource does not match the audience of this grant")
+        case .refused(.invalid):
+            throw OAuthError.invalidGrant("the refresh token is invalid, expired or revoked")
+        }
     }
 }

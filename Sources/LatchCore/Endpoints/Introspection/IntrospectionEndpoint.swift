@@ -1,0 +1,61 @@
+/// `POST /oauth2/introspect` (RFC 7662).
+///
+/// > To prevent token scanning attacks, the endpoint MUST also require some form of
+/// > authorization to access this endpoint [...] The authorization server MAY also limit
+/// > which tokens a protected resource may introspect. (§2.1, §4)
+///
+/// Who may ask: a resource server is a client, so any client that authenticates with a
+/// secret (`client_secret_basic` or `client_secret_post`) may introspect access tokens —
+/// whichever client they were issued to, since a resource server receives other clients'
+/// tokens. A public client cannot authenticate (§4 requires authentication) and is refused
+/// with `401 invalid_client`, as are bad credentials (§2.3).
+///
+/// What it may learn: an access token's facts; a refresh token's only when it is the caller's
+/// own (no resource server ever receives a refresh token). Everything else — unknown,
+/// malformed, expired, revoked, rotated, of a revoked grant or disabled user, another client's
+/// refresh token — is exactly `{"active": false}` (§2.2: no hint why).
+public enum IntrospectionEndpoint {
+    public static let routes: [Route] = [
+        Route("/oauth2/introspect", ["POST": { request, context in try introspect(request, context) }]),
+    ]
+
+    static let inactive: JSON = ["active": false]
+
+    static func introspect(_ request: Request, _ context: Context) throws -> Response {
+        do {
+            let parameters = try request.formParameters()
+            if let duplicate = parameters.firstDuplicateName {
+                throw OAuthError.invalidRequest("parameter '\(duplicate)' was given more than once")
+            }
+            let caller = try ClientAuthenticator(database: context.database).authenticate(request, parameters: parameters)
+            guard caller.method != "none", !caller.client.isPublic else {
+                throw OAuthError.invalidClient("introspection requires a confidential client authenticating with its secret")
+            }
+            guard let presented = try parameters.single("token") else { throw OAuthError.invalidRequest("token is required") }
+            guard let token = try TokenStore(database: context.database).live(presented),
+                  token.kind == .access || token.clientID == caller.client.clientID
+            else { return .noStoreJSON(inactive) }
+            return .noStoreJSON(description(of: token, issuer: context.configuration.issuer))
+        } catch let error as HTTPError {
+            throw OAuthError(error)
+        }
+    }
+
+    /// The RFC 7662 §2.2 members of an active token.
+    static func description(of token: TokenInfo, issuer: String) -> JSON {
+        var fields: [(String, JSON)] = [
+            ("active", true),
+            ("scope", .string(token.scope)),
+            ("client_id", .string(token.clientID)),
+        ]
+        if let username = token.username { fields.append(("username", .string(username))) }
+        // sub: the user the token acts for; a client_credentials token acts for the client.
+        fields.append(("sub", .string(token.userID.map { String($0) } ?? token.clientID)))
+        fields.append(("aud", .string(token.audience ?? token.clientID)))
+        fields.append(("iss", .string(issuer)))
+        fields.append(("exp", .integer(token.expiresAt)))
+        fields.append(("iat", .integer(token.issuedAt)))
+        fields.append(("token_type", .string(token.kind == .access ? "Bearer" : "refresh_token")))
+        return .object(fields)
+    }
+}

@@ -1,0 +1,60 @@
+/// `DELETE /oauth2/tokens?client_id=ID`: a person revokes an app. Every grant they gave the
+/// app (so every access and refresh token, on every device) and every code not yet redeemed
+/// stop working; nobody else's tokens, and none of their other apps', are touched. `204`, also
+/// when there was nothing to revoke.
+///
+/// Who asks, one of:
+/// - the user's bearer token (`Authorization: Bearer`, never a query or form parameter).
+///   Such a token may revoke only the app it was issued to ("disconnect this app"): an app
+///   holding a user's token must not be able to disconnect the user from other apps. Another
+///   `client_id` is `403`; a client_credentials token (no user) is `403`.
+/// - the user's session cookie plus its CSRF token, in a `csrf_token` query or form parameter
+///   or an `X-CSRF-Token` header (`403` without it or with a wrong one). A session may revoke
+///   any of the user's apps.
+/// Neither: `401` with the RFC 9728 challenge.
+public enum UserRevocation {
+    public static let routes: [Route] = [
+        Route("/oauth2/tokens", ["DELETE": { request, context in try revoke(request, context) }]),
+    ]
+
+    static func revoke(_ request: Request, _ context: Context) throws -> Response {
+        do {
+            let query = try request.queryParameters()
+            let form = request.body.isEmpty ? Parameters() : try request.formParameters()
+            for parameters in [query, form] {
+                if let duplicate = parameters.firstDuplicateName {
+                    throw OAuthError.invalidRequest("parameter '\(duplicate)' was given more than once")
+                }
+                if parameters.contains("access_token") {
+                    throw OAuthError.invalidRequest("access tokens are never accepted as parameters")
+                }
+            }
+            guard let clientID = try query.single("client_id") else { throw OAuthError.invalidRequest("client_id is required") }
+            let userID = try requester(request, query: query, form: form, clientID: clientID, context: context)
+            try TokenStore(database: context.database).revokeGrants(userID: userID, clientID: clientID, reason: "user")
+            // audit: grant.revoked_by_user
+            return .empty(204, headers: [("Cache-Control", "no-store")])
+        } catch let error as HTTPError {
+            throw OAuthError(error)
+        }
+    }
+
+    /// The id of the user asking, by bearer token or by session with CSRF.
+    static func requester(_ request: Request, query: Parameters, form: Parameters, clientID: String,
+                          context: Context) throws -> Int {
+        if request.header("authorization") != nil {
+            let token = try BearerAuthentication.require(request, context: context)
+            guard let userID = token.userID else { throw OAuthError.forbidden("this token does not act for a user") }
+            guard token.clientID == clientID else {
+                throw OAuthError.forbidden("a bearer token may revoke only the app it was issued to")
+            }
+            return userID
+        }
+        guard let signedIn = try SessionStore(database: context.database).current(request) else {
+            throw BearerAuthentication.challenge(context, tokenWasSent: false)
+        }
+        let submitted = try query.single("csrf_token") ?? form.single("csrf_token") ?? request.header("x-csrf-token")
+        guard signedIn.isValidCSRF(submitted) else { throw OAuthError.forbidden("a valid csrf_token is required") }
+        return signedIn.user.id
+    }
+}

@@ -1,0 +1,86 @@
+extension TokenStore {
+    /// RFC 7009 revocation of a token `clientID` presents. Unknown, malformed or another
+    /// client's tokens are left alone (the endpoint answers 200 all the same).
+    ///
+    /// - An access token: that token is revoked.
+    /// - A refresh token: its whole grant is revoked (RFC 7009 §2.1: revoking a refresh token
+    ///   SHOULD also invalidate the access tokens of the same grant). The refresh token is the
+    ///   grant's only way to live on, so the family ends here — the access token issued with it
+    ///   and every other token of that authorization — and nothing of another grant.
+    ///
+    /// One statement either way, matching `secret_hash = SHA-256(secret)` in SQL (see `rotate`).
+    /// The refresh case locks only the grant row, never token rows, so it cannot deadlock with
+    /// a rotation (which locks token rows, then the grant).
+    /// - Returns: whether anything was revoked (for the audit trail; never shown to the client).
+    @discardableResult
+    public func revoke(_ presented: String, byClient clientID: String) throws -> Bool {
+        switch Credential.kind(of: presented) {
+        case .accessToken?:
+            guard let token = Credential.parse(presented, as: .accessToken) else { return false }
+            return try database.retryingConflicts {
+                try !database.query("""
+                    UPDATE tokens SET revoked_at = now()
+                    WHERE id = \(token.id) AND kind = 'access' AND secret_hash = \(token.secretHash)
+                      AND client_id = \(clientID) AND revoked_at IS NULL
+                    RETURNING id
+                    """).isEmpty
+            }
+        case .refreshToken?:
+            guard let token = Credential.parse(presented, as: .refreshToken) else { return false }
+            return try database.retryingConflicts {
+                try !database.query("""
+                    UPDATE grants g SET revoked_at = now(), revoked_reason = 'client_revoked'
+                    FROM tokens t
+                    WHERE t.id = \(token.id) AND t.kind = 'refresh' AND t.secret_hash = \(token.secretHash)
+                      AND t.client_id = \(clientID) AND g.id = t.grant_id AND g.revoked_at IS NULL
+                    RETURNING g.id
+                    """).isEmpty
+            }
+        default:
+            return false
+        }
+    }
+
+    /// The user revokes an app: every grant (so every access and refresh token) the user gave
+    /// `clientID`, and every code not yet redeemed, stop working. Nobody else's are touched.
+    ///
+    /// Two statements in one transaction, codes first: deleting the codes waits for any
+    /// redemption already holding one, and READ COMMITTED gives the second statement a fresh
+    /// snapshot, so a grant such a redemption just created is revoked too. A redemption that
+    /// comes later finds no code.
+    /// - Returns: how many grants were revoked.
+    @discardableResult
+    public func revokeGrants(userID: Int, clientID: String, reason: String) throws -> Int {
+        try database.retryingConflicts {
+            try database.withTransaction {
+                try database.query("""
+                    DELETE FROM authorization_codes
+                    WHERE user_id = \(userID) AND client_id = \(clientID) AND redeemed_at IS NULL
+                    """)
+                return try database.query("""
+                    UPDATE grants SET revoked_at = now(), revoked_reason = \(reason)
+                    WHERE user_id = \(userID) AND client_id = \(clientID) AND revoked_at IS NULL
+                    RETURNING id
+                    """).count
+            }
+        }
+    }
+
+    /// A client_credentials token (RFC 6749 §4.4): a new grant acting for the client itself
+    /// (user_id NULL) and one access token, no refresh token, in one statement.
+    public func issueForClient(_ clientID: String, scope: String, audience: String?, accessLifetime: Int) throws -> IssuedTokens {
+        let access = Credential.mint(.accessToken)
+        try database.query("""
+            WITH new_grant AS (
+                INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
+                VALUES (\(TokenStore.newGrantID()), \(clientID), NULL, \(scope), \(audience), now())
+                RETURNING id
+            )
+            INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
+            SELECT \(access.id), 'access', \(access.secretHash), new_grant.id, \(clientID), NULL, \(scope), \(audience),
+                   now() + make_interval(secs => \(accessLifetime))
+            FROM new_grant
+            """)
+        return IssuedTokens(accessToken: access, refreshToken: nil, expiresIn: accessLifetime, scope: scope)
+    }
+}

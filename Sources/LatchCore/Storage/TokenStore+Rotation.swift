@@ -1,0 +1,137 @@
+/// Why a refresh token was not rotated.
+public enum RefreshRefusal: Sendable, Equatable {
+    /// The token was already rotated: presenting it again revoked its whole grant.
+    case reused
+    /// The token is live but the requested scope is not a subset of its scope.
+    case scopeNotGranted
+    /// The token is live but the requested resource is not its audience.
+    case resourceMismatch
+    /// Unknown, wrong secret, another client's, expired, revoked, or its grant is revoked.
+    case invalid
+}
+
+/// What became of a refresh request.
+public enum RotationOutcome: Sendable {
+    case rotated(IssuedTokens)
+    case refused(RefreshRefusal)
+}
+
+/// What a refresh request asks for, already parsed and authenticated.
+public struct RefreshRequest: Sendable {
+    public let presented: Credential
+    public let clientID: String
+    /// The narrowed scope (normalized, space-separated), or nil to keep the token's scope.
+    public let scope: String?
+    /// The RFC 8707 resource the client named, or nil.
+    public let resource: String?
+
+    public init(presented: Credential, clientID: String, scope: String?, resource: String?) {
+        self.presented = presented
+        self.clientID = clientID
+        self.scope = scope
+        self.resource = resource
+    }
+}
+
+extension TokenStore {
+    /// Rotates a refresh token (RFC 6749 §6, OAuth 2.1 §4.3.1, RFC 9700 §4.14.2).
+    ///
+    /// The success path is ONE statement: it marks the presented refresh token used — only if
+    /// it is this client's, unused, unrevoked, unexpired, of a live grant and user, and the
+    /// requested scope and resource fit — revokes the access token issued with it, touches the
+    /// grant and inserts the new pair. Under READ COMMITTED, concurrent rotations of one token
+    /// queue on that token's row lock; when the first commits, each waiter re-checks its WHERE
+    /// against the committed row (`used_at IS NULL` is now false) and updates nothing. So exactly
+    /// one rotation wins, and no statement ever fails for it.
+    ///
+    /// Only when nothing was rotated does a second statement find out why; a token that exists,
+    /// is this client's and was already used revokes its whole grant (reuse detection).
+    ///
+    /// The secret is matched in SQL as `secret_hash = SHA-256(presented secret)`: the compared
+    /// bytes are a digest the caller cannot steer, so an early-exit compare leaks nothing usable
+    /// about the secret, and it keeps rotation at one round trip instead of fetch-then-update.
+    public func rotate(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int) throws -> RotationOutcome {
+        try database.retryingConflicts {
+            if let issued = try rotateOnce(request, accessLifetime: accessLifetime, refreshLifetime: refreshLifetime) {
+                return .rotated(issued)
+            }
+            return .refused(try refusal(of: request))
+        }
+    }
+
+    private func rotateOnce(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int) throws -> IssuedTokens? {
+        let access = Credential.mint(.accessToken)
+        let refresh = Credential.mint(.refreshToken)
+        let presented = request.presented
+        let rows = try database.query("""
+            WITH presented AS (
+                UPDATE tokens t SET used_at = now()
+                FROM grants g LEFT JOIN users u ON u.id = g.user_id
+                WHERE t.id = \(presented.id) AND t.kind = 'refresh' AND t.secret_hash = \(presented.secretHash)
+                  AND t.client_id = \(request.clientID)
+                  AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
+                  AND g.id = t.grant_id AND g.revoked_at IS NULL AND u.disabled_at IS NULL
+                  AND (\(request.scope)::text IS NULL OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' '))
+                  AND (\(request.resource)::text IS NULL OR t.audience = \(request.resource))
+                RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience
+            ), sibling AS (
+                UPDATE tokens a SET revoked_at = now()
+                FROM presented p
+                WHERE a.refresh_token_id = p.id AND a.kind = 'access' AND a.revoked_at IS NULL
+            ), touched AS (
+                UPDATE grants g SET last_used_at = now()
+                FROM presented p
+                WHERE g.id = p.grant_id
+            ), new_refresh AS (
+                INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
+                SELECT \(refresh.id), 'refresh', \(refresh.secretHash), p.grant_id, \(request.clientID), p.user_id, p.scope,
+                       p.audience, now() + make_interval(secs => \(refreshLifetime))
+                FROM presented p
+            )
+            INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
+            SELECT \(access.id), 'access', \(access.secretHash), p.grant_id, \(request.clientID), p.user_id,
+                   coalesce(\(request.scope), p.scope), p.audience, \(refresh.id), now() + make_interval(secs => \(accessLifetime))
+            FROM presented p
+            RETURNING scope
+            """)
+        guard let row = rows.first else { return nil }
+        return IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: accessLifetime, scope: try row.string("scope"))
+    }
+
+    /// Why `request` rotated nothing; revokes the grant when the token was already used.
+    /// Presenting another client's token has no effect on it (only its owner can burn it).
+    private func refusal(of request: RefreshRequest) throws -> RefreshRefusal {
+        let presented = request.presented
+        guard let row = try database.query("""
+            WITH presented AS (
+                SELECT t.grant_id, t.used_at IS NOT NULL AS used,
+                       (t.revoked_at IS NULL AND t.expires_at > now() AND g.revoked_at IS NULL
+                        AND (t.user_id IS NULL OR u.disabled_at IS NULL)) AS live,
+                       (\(request.scope)::text IS NULL
+                        OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' ')) AS scope_granted,
+                       coalesce(\(request.resource)::text IS NULL OR t.audience = \(request.resource), false) AS resource_matches
+                FROM tokens t
+                JOIN grants g ON g.id = t.grant_id
+                LEFT JOIN users u ON u.id = t.user_id
+                WHERE t.id = \(presented.id) AND t.kind = 'refresh' AND t.secret_hash = \(presented.secretHash)
+                  AND t.client_id = \(request.clientID)
+            ), family AS (
+                UPDATE grants g SET revoked_at = now(), revoked_reason = 'refresh_token_reuse'
+                FROM presented p
+                WHERE g.id = p.grant_id AND p.used AND g.revoked_at IS NULL
+                RETURNING g.id
+            )
+            SELECT p.used, p.live, p.scope_granted, p.resource_matches FROM presented p
+            """).first else { return .invalid }
+        if try row.bool("used") {
+            // audit: refresh.reuse_detected
+            return .reused
+        }
+        guard try row.bool("live") else { return .invalid }
+        guard try row.bool("scope_granted") else { return .scopeNotGranted }
+        guard try row.bool("resource_matches") else { return .resourceMismatch }
+        // Live, fitting, yet not rotated: a concurrent request rotated or revoked it after this
+        // request's rotation statement looked; both make this presentation invalid.
+        return .invalid
+    }
+}
