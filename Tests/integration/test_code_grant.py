@@ -192,9 +192,19 @@ def case_different_redirect_uri(stack, world):
     return redeem(stack, world, code, verifier, redirect_uri=REDIRECT + "/")
 
 
+def case_user_disabled(stack, world):
+    name, password = make_user(stack)
+    browser = Browser(stack)
+    browser.sign_in(name, password)
+    verifier, challenge = pkce_pair()
+    code = browser.code(authorize_params(world["client"], challenge, redirect_uri=REDIRECT))
+    stack.psql(f"UPDATE users SET disabled_at = now() WHERE username = '{name}'")
+    return redeem(stack, world, code, verifier)
+
+
 GRANT_CASES = [case_wrong_code, case_malformed_code, case_wrong_secret_part, case_expired, case_used,
                case_other_clients_code, case_pkce_mismatch, case_missing_verifier, case_malformed_verifier,
-               case_verifier_equal_to_challenge, case_missing_redirect_uri, case_different_redirect_uri]
+               case_verifier_equal_to_challenge, case_missing_redirect_uri, case_different_redirect_uri, case_user_disabled]
 
 
 @pytest.mark.parametrize("case", GRANT_CASES, ids=[c.__name__[5:] for c in GRANT_CASES])

@@ -83,7 +83,7 @@ public struct Page {
         .app{display:flex;gap:1rem;align-items:center;margin-bottom:1rem}\
         .app img,.app .letter{width:48px;height:48px;border-radius:10px;flex:none}\
         .app .letter{display:flex;align-items:center;justify-content:center;background:#e7ecf3;font-weight:700;font-size:1.4rem}\
-        ul.scopes{padding-left:1.2rem}ul.scopes li{margin:.35rem 0}\
+        ul.scopes{padding-left:1.2rem}ul.scopes li{margin:.35rem 0}ul.scopes code{word-break:normal}\
         code,pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;border-radius:6px}\
         code{padding:.1rem .3rem;word-break:break-all}pre{padding:.75rem;white-space:pre-wrap;word-break:break-all}\
         table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d8dee4}\

@@ -8,7 +8,7 @@ public enum HomePage {
         let signedIn = try BrowserSession.current(request, context)
         let who: HTML = signedIn.map { "<p>Signed in as <strong>\($0.user.username)</strong>.</p>" }
             ?? "<p><a href=\"/login\">Sign in</a></p>"
-        return Page(title: "latch", content: """
+        return Page(title: "Home", content: """
             <h1>latch</h1>
             <p>An OAuth 2.1 authorization server.</p>
             \(who)

@@ -26,9 +26,8 @@ enum AuthorizationCodeGrant {
             // audit: code.replayed
             throw OAuthError.invalidGrant("the authorization code was already used; the tokens issued from it are revoked")
         }
-        guard !code.isExpired, !code.isUserDisabled else {
-            throw OAuthError.invalidGrant("the authorization code has expired")
-        }
+        guard !code.isExpired else { throw OAuthError.invalidGrant("the authorization code has expired") }
+        guard !code.isUserDisabled else { throw OAuthError.invalidGrant("the account that authorized this code is disabled") }
         do {
             try check(code, against: request)
         } catch {
