@@ -243,8 +243,13 @@ def pass_front_user_as_remote_user(stack):
     conf = os.path.join(stack.dir, "nginx", "conf")
     with open(os.path.join(conf, "latch-fastcgi-params.conf"), "a") as f:
         f.write("fastcgi_param  REMOTE_USER  $http_x_front_user;\nadd_header X-Test-Front-Authenticator on;\n")
-    subprocess.run(["nginx", "-p", os.path.join(stack.dir, "nginx"), "-c", os.path.join(conf, "nginx.conf"), "-s", "reload"],
-                   check=True, capture_output=True)
+    # Restart rather than reload: after a reload, old workers may still answer for a moment.
+    nginx = ["nginx", "-p", os.path.join(stack.dir, "nginx"), "-c", os.path.join(conf, "nginx.conf")]
+    with open(os.path.join(stack.dir, "nginx", "nginx.pid")) as f:
+        master = int(f.read().strip())
+    subprocess.run(nginx + ["-s", "quit"], check=True, capture_output=True)
+    assert stack.wait_until(lambda: not os.path.exists(f"/proc/{master}"), timeout=20)
+    subprocess.run(nginx, check=True, capture_output=True)
     assert stack.wait_until(lambda: "X-Test-Front-Authenticator" in stack.get("/login").headers, timeout=20)
 
 
