@@ -2,6 +2,6 @@ import LatchCore
 
 FastCGIServer.main(
     executable: "latch-authorize",
-    serves: "Serves the authorize endpoints of latch.",
-    routes: Router([[Route]]())
+    serves: "Serves GET,POST /oauth2/authorize, GET,POST /login, POST /logout, / and /demo/callback.",
+    routes: Router([AuthorizeEndpoint.routes, LoginEndpoint.routes, HomePage.routes, DemoCallbackEndpoint.routes])
 )

@@ -35,7 +35,8 @@ public struct Request: Sendable {
             query = parameters["QUERY_STRING"] ?? ""
         }
         var headers: [String: String] = [:]
-        for (name, value) in parameters where name.hasPrefix("HTTP_") {
+        // A client's own `X-Latch-Remote-User` header is dropped: only nginx's REMOTE_USER sets it.
+        for (name, value) in parameters where name.hasPrefix("HTTP_") && name != "HTTP_X_LATCH_REMOTE_USER" {
             headers[Request.headerName(fromParameter: name)] = value
         }
         if let type = parameters["CONTENT_TYPE"], !type.isEmpty { headers["content-type"] = type }

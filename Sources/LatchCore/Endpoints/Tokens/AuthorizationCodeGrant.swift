@@ -1,6 +1,74 @@
-/// Filled in by its own change; until then the grant is refused as unsupported.
+/// `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.6, RFC 8707 §2.2; CONTRACT
+/// "Token endpoint").
+///
+/// What happens where:
+/// - Swift: the code's secret against its stored hash, and the PKCE verifier against the
+///   stored challenge, both in constant time (a database `=` is not).
+/// - SQL: taking the code, in the one statement that also creates the grant and its tokens
+///   (`AuthorizationCodeStore.redeem`), so of N concurrent redemptions exactly one succeeds.
+///
+/// A code is a one-shot thing:
+/// - presented with a wrong secret: refused, nothing changes (the presenter never held it);
+/// - already redeemed: a replay; the grant it produced is revoked, with every token of it;
+/// - held by someone who gets anything else wrong (client, verifier, redirect_uri, resource):
+///   refused *and burnt*, so a verifier cannot be guessed over several tries.
 enum AuthorizationCodeGrant {
     static func exchange(_ request: TokenRequest, _ context: Context) throws -> IssuedTokens {
-        throw OAuthError(.unsupportedGrantType, "grant_type is not supported yet")
+        let codes = AuthorizationCodeStore(database: context.database)
+        let presented = try request.required("code")
+        guard let credential = Credential.parse(presented, as: .authorizationCode),
+              let code = try codes.find(id: credential.id),
+              credential.matches(storedHash: code.secretHash) else {
+            throw OAuthError.invalidGrant("the authorization code is invalid")
+        }
+        if code.isRedeemed {
+            try codes.revokeGrantOfReplayedCode(id: code.id)
+            // audit: code.replayed
+            throw OAuthError.invalidGrant("the authorization code was already used; the tokens issued from it are revoked")
+        }
+        guard !code.isExpired else { throw OAuthError.invalidGrant("the authorization code has expired") }
+        guard !code.isUserDisabled else { throw OAuthError.invalidGrant("the account that authorized this code is disabled") }
+        do {
+            try check(code, against: request)
+        } catch {
+            try codes.burn(id: code.id)
+            // audit: code.rejected
+            throw error
+        }
+        let configuration = context.configuration
+        guard let tokens = try codes.redeem(code, withRefresh: request.client.client.grantTypes.contains("refresh_token"),
+                                            accessLifetime: configuration.accessTokenLifetime,
+                                            refreshLifetime: configuration.refreshTokenLifetime) else {
+            // Another redemption of the same code won the race: this one is a replay too.
+            try codes.revokeGrantOfReplayedCode(id: code.id)
+            // audit: code.replayed
+            throw OAuthError.invalidGrant("the authorization code was already used; the tokens issued from it are revoked")
+        }
+        // audit: code.redeemed
+        return tokens
+    }
+
+    /// Everything the token request must repeat or prove about the code.
+    static func check(_ code: AuthorizationCode, against request: TokenRequest) throws {
+        guard code.clientID == request.client.client.clientID else {
+            throw OAuthError.invalidGrant("the authorization code was issued to another client")
+        }
+        guard let verifier = try request.parameters.single("code_verifier") else {
+            throw OAuthError.invalidGrant("code_verifier is required (PKCE)")
+        }
+        guard PKCE.verify(verifier, challenge: code.codeChallenge) else {
+            throw OAuthError.invalidGrant("code_verifier does not match the code_challenge")
+        }
+        // RFC 6749 §4.1.3: required and identical when the authorize request carried it; when it
+        // did not, a redirect_uri sent anyway must still be the one the code went to.
+        let redirectURI = try request.parameters.single("redirect_uri")
+        if code.redirectURIGiven || redirectURI != nil {
+            guard redirectURI == code.redirectURI else {
+                throw OAuthError.invalidGrant("redirect_uri does not match the authorization request")
+            }
+        }
+        guard try request.parameters.single("resource") == code.resource else {
+            throw OAuthError(.invalidTarget, "resource must be the one given in the authorization request")
+        }
     }
 }

@@ -1,0 +1,30 @@
+/// A fully checked authorization request: the pipeline of CONTRACT "Authorization endpoint"
+/// step 3, run after the client and redirect URI are verified (`ClientRedirectCheck`), so
+/// every failure here goes back to the client by redirect. The consent form carries the
+/// request's own parameters and `POST` runs this same pipeline on them again.
+struct AuthorizationRequest {
+    let target: RedirectTarget
+    let codeChallenge: String
+    let scopes: [ScopeStore.Scope]
+    let resource: String?
+    /// The request's parameters, as received, for the consent form's hidden fields.
+    let carried: [(String, String)]
+
+    static let carriedNames = ["response_type", "client_id", "redirect_uri", "scope", "state",
+                               "code_challenge", "code_challenge_method", "resource"]
+
+    init(_ parameters: Parameters, target: RedirectTarget, database: Database) throws {
+        if let duplicate = parameters.firstDuplicateName {
+            throw OAuthError.invalidRequest("parameter '\(duplicate)' was given more than once")
+        }
+        self.target = target
+        try ResponseTypeCheck.check(parameters, client: target.client)
+        codeChallenge = try PKCE.challenge(in: parameters)
+        resource = try ResourceCheck.resource(in: parameters)
+        scopes = try ScopeCheck.scopes(in: parameters, client: target.client, database: database)
+        carried = try AuthorizationRequest.carriedNames.compactMap { name in try parameters.single(name).map { (name, $0) } }
+    }
+
+    /// The granted scopes as the wire and the tables spell them.
+    var scope: String { ScopeSet.format(scopes.map(\.name)) }
+}

@@ -1,0 +1,51 @@
+/// `POST /oauth2/authorize`: the consent form's answer.
+///
+/// The session's CSRF token is required (`403`, no code, without it or with a wrong one).
+/// The hidden fields are only a copy of the request: the client, redirect URI and every other
+/// parameter are checked again exactly as on `GET`. Allow issues a code and `302`s to the
+/// redirect URI with `code`, `state` and `iss`; Cancel sends `error=access_denied` there,
+/// whatever its scheme (`https`, loopback `http`, `myapp://`, `jetbrains://`, …).
+enum ConsentDecision {
+    static func decide(_ request: Request, _ context: Context) throws -> Response {
+        let form: Parameters
+        do { form = try request.formParameters() } catch {
+            return ErrorPage.response(for: OAuthError(error))
+        }
+        guard let signedIn = try BrowserSession.current(request, context) else {
+            return ErrorPage.response(status: 403, title: "Not signed in",
+                                      message: "Your sign-in has ended. Go back to the app and start again.")
+        }
+        guard signedIn.isValidCSRF((try? form.single("csrf_token")) ?? nil) else {
+            return ErrorPage.response(status: 403, title: "Not allowed",
+                                      message: "This form did not come from this site (its CSRF token is missing or wrong).",
+                                      signedIn: signedIn)
+        }
+        let target: RedirectTarget
+        do {
+            target = try ClientRedirectCheck.verify(form, database: context.database)
+        } catch let error as UnverifiedRedirect {
+            return error.response(signedIn: signedIn)
+        }
+        let issuer = context.configuration.issuer
+        do {
+            let authorization = try AuthorizationRequest(form, target: target, database: context.database)
+            switch try form.single("decision") {
+            case "allow"?:
+                let code = try AuthorizationCodeStore(database: context.database).issue(
+                    clientID: target.client.clientID, userID: signedIn.user.id, redirectURI: target.redirectURI,
+                    redirectURIGiven: target.redirectURIGiven, codeChallenge: authorization.codeChallenge,
+                    scope: authorization.scope, resource: authorization.resource, state: target.state,
+                    lifetime: context.configuration.codeLifetime)
+                // audit: consent.allowed, code.issued
+                return target.redirect(code: code, issuer: issuer)
+            case "cancel"?:
+                // audit: consent.denied
+                return target.redirect(OAuthError(.accessDenied, "the user declined the request"), issuer: issuer)
+            default:
+                throw OAuthError.invalidRequest("decision must be allow or cancel")
+            }
+        } catch let error as OAuthError {
+            return target.redirect(error, issuer: issuer)
+        }
+    }
+}

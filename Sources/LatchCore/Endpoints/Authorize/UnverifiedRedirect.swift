@@ -1,0 +1,12 @@
+/// An authorization request that must not be answered by redirect, because the client or its
+/// redirect URI is not verified (RFC 6749 §4.1.2.1, RFC 9700 §4.11: never redirect to an
+/// unverified URI). The browser gets a `400` HTML page instead.
+struct UnverifiedRedirect: Error {
+    let message: String
+
+    func response(signedIn: SignedIn?) -> Response {
+        ErrorPage.response(status: 400, title: "This sign-in link is not valid",
+                           message: message + " Tell the app's developer; you cannot be sent back to it from here.",
+                           signedIn: signedIn)
+    }
+}

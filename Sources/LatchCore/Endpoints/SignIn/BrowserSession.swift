@@ -1,0 +1,30 @@
+/// Who is signed in to a browser, and how a browser signs in: the helpers every browser
+/// page uses (authorize, account and admin pages).
+public enum BrowserSession {
+    /// The signed-in person, or nil. With a trusted `REMOTE_USER`, a session of anyone else
+    /// does not count (the front authenticator decides who this is).
+    public static func current(_ request: Request, _ context: Context) throws -> SignedIn? {
+        let signedIn = try SessionStore(database: context.database).current(request)
+        if let remote = RemoteUser.trustedName(request, context.configuration), signedIn?.user.username != remote { return nil }
+        return signedIn
+    }
+
+    /// `303` to the sign-in page, which comes back to this request's path and query.
+    public static func signInFirst(_ request: Request) -> Response {
+        let here = request.query.isEmpty ? request.path : request.path + "?" + request.query
+        return .redirect(signInURL(next: LocalPath.safe(here)), status: 303)
+    }
+
+    /// `/login?next=…` (just `/login` for the home page).
+    public static func signInURL(next: String) -> String {
+        next == LocalPath.home ? "/login" : "/login?" + Parameters.encode([("next", next)])
+    }
+
+    /// Starts a session for `user` (ending the browser's previous one) and returns its `Set-Cookie`.
+    static func start(_ user: User, request: Request, context: Context) throws -> (String, String) {
+        let sessions = SessionStore(database: context.database)
+        if let previous = try sessions.current(request) { try sessions.delete(sessionID: previous.sessionID) }
+        let session = try sessions.create(userID: user.id, sourceAddress: request.remoteAddress, lifetime: context.configuration.sessionLifetime)
+        return ("Set-Cookie", SessionStore.cookie(session, configuration: context.configuration))
+    }
+}

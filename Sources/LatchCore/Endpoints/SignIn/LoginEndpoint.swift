@@ -1,0 +1,76 @@
+/// `GET /login` shows the sign-in form; `POST /login` checks the form's CSRF token (a
+/// double-submit cookie, `LoginCSRF`), throttles failures (`SignInThrottle`), sets the
+/// `latch_session` cookie and `303`s to `next`, a path on this server (`LocalPath`).
+/// With a trusted `REMOTE_USER` (`RemoteUser`), that person is signed in without a form.
+public enum LoginEndpoint {
+    public static let routes: [Route] = [
+        Route("/login", ["GET": { request, context in try show(request, context) },
+                         "POST": { request, context in try signIn(request, context) }]),
+        Route("/logout", ["POST": { request, context in try LogoutEndpoint.signOut(request, context) }]),
+    ]
+
+    static func show(_ request: Request, _ context: Context) throws -> Response {
+        let parameters: Parameters
+        do { parameters = try request.queryParameters() } catch { return ErrorPage.response(for: OAuthError(error)) }
+        let next = LocalPath.next(in: parameters)
+        if let name = RemoteUser.trustedName(request, context.configuration) {
+            return try signInRemoteUser(name, next: next, request, context)
+        }
+        if let signedIn = try BrowserSession.current(request, context) {
+            return next == LocalPath.home ? SignInPage.alreadySignedIn(signedIn) : .redirect(next, status: 303)
+        }
+        let csrf = LoginCSRF.token(for: request, configuration: context.configuration)
+        return SignInPage.form(next: next, csrfToken: csrf.value, headers: csrf.cookie.map { [$0] } ?? [])
+    }
+
+    static func signIn(_ request: Request, _ context: Context) throws -> Response {
+        let configuration = context.configuration
+        do {
+            let form = try request.formParameters()
+            let next = LocalPath.next(in: form)
+            guard LoginCSRF.isValid(request, submitted: try form.single("csrf_token"), configuration: configuration) else {
+                return ErrorPage.response(status: 403, title: "Sign-in form expired",
+                                          message: "The sign-in form expired or did not come from this site. Open the sign-in page again and retry.")
+            }
+            if let name = RemoteUser.trustedName(request, configuration) {
+                return try signInRemoteUser(name, next: next, request, context)
+            }
+            let csrfToken = try form.single("csrf_token") ?? ""
+            guard let username = try form.single("username"), let password = try form.single("password") else {
+                return SignInPage.form(next: next, csrfToken: csrfToken, username: try form.single("username") ?? "",
+                                       error: "Enter your username and password.", status: 400)
+            }
+            let throttle = SignInThrottle(database: context.database, limit: configuration.failedSignInsPerMinute)
+            if let wait = try throttle.attempt(username: username, address: request.remoteAddress) {
+                // audit: signin.throttled
+                return ErrorPage.response(for: RateLimiter.tooMany(retryAfter: wait,
+                    "Too many failed sign-ins for this account or from this address. Wait \(wait) seconds and try again."))
+            }
+            guard let user = try UserStore(database: context.database).authenticate(username: username, password: password) else {
+                // audit: signin.failure
+                return SignInPage.form(next: next, csrfToken: csrfToken, username: username,
+                                       error: "Wrong username or password.", status: 403)
+            }
+            try throttle.succeeded(username: username, address: request.remoteAddress)
+            let cookie = try BrowserSession.start(user, request: request, context: context)
+            // audit: signin.success
+            return .redirect(next, status: 303, headers: [cookie])
+        } catch let error as HTTPError {
+            return ErrorPage.response(for: OAuthError(error))
+        }
+    }
+
+    /// Signs in the person the front authenticator vouches for and goes on to `next`.
+    static func signInRemoteUser(_ name: String, next: String, _ request: Request, _ context: Context) throws -> Response {
+        let user: User
+        do { user = try RemoteUser.account(named: name, database: context.database) } catch let error as OAuthError {
+            return ErrorPage.response(for: error)
+        }
+        if let signedIn = try SessionStore(database: context.database).current(request), signedIn.user.id == user.id {
+            return .redirect(next, status: 303)
+        }
+        let cookie = try BrowserSession.start(user, request: request, context: context)
+        // audit: signin.success (remote_user)
+        return .redirect(next, status: 303, headers: [cookie])
+    }
+}

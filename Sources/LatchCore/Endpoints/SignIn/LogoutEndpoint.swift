@@ -1,0 +1,21 @@
+/// `POST /logout`: ends the session (the form carries the session's `csrf_token`; without
+/// it `403`), clears the cookie and `303`s to the sign-in page (with `next` when given).
+enum LogoutEndpoint {
+    static func signOut(_ request: Request, _ context: Context) throws -> Response {
+        let form: Parameters
+        do { form = try request.formParameters() } catch { return ErrorPage.response(for: OAuthError(error)) }
+        let next = LocalPath.next(in: form)
+        let sessions = SessionStore(database: context.database)
+        guard let signedIn = try sessions.current(request) else {
+            return .redirect(BrowserSession.signInURL(next: next), status: 303)
+        }
+        guard signedIn.isValidCSRF((try? form.single("csrf_token")) ?? nil) else {
+            return ErrorPage.response(status: 403, title: "Not signed out",
+                                      message: "The sign-out form did not come from this site.", signedIn: signedIn)
+        }
+        try sessions.delete(sessionID: signedIn.sessionID)
+        // audit: signout
+        return .redirect(BrowserSession.signInURL(next: next), status: 303,
+                         headers: [("Set-Cookie", SessionStore.clearingCookie(configuration: context.configuration))])
+    }
+}

@@ -1,0 +1,92 @@
+/// The one look of every latch browser page (sign-in, consent, errors, account and admin
+/// pages): a header naming latch and, when someone is signed in, who and a sign-out button;
+/// then the page's own content. No JavaScript; the style is inline (the CSP allows only that).
+public struct Page {
+    public enum Width: Sendable { case narrow, wide }
+
+    public var title: String
+    public var content: HTML
+    /// Shown in the header, with a sign-out form carrying the session's CSRF token.
+    public var signedIn: SignedIn?
+    public var status: Int
+    public var width: Width
+    /// Extra response headers (e.g. `Retry-After`, `Set-Cookie`).
+    public var headers: [(String, String)]
+
+    public init(title: String, content: HTML, signedIn: SignedIn? = nil, status: Int = 200,
+                width: Width = .narrow, headers: [(String, String)] = []) {
+        self.title = title
+        self.content = content
+        self.signedIn = signedIn
+        self.status = status
+        self.width = width
+        self.headers = headers
+    }
+
+    /// `text/html` with the headers every browser page carries (`Response.html`).
+    public var response: Response {
+        var response = Response.html(document.markup, status: status)
+        for (name, value) in headers { response.addHeader(name, value) }
+        return response
+    }
+
+    public var document: HTML {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="referrer" content="no-referrer">
+        <title>\(title) · latch</title>
+        <style>\(Page.style)</style>
+        </head>
+        <body>
+        <header><a class="brand" href="/">latch</a>\(account)</header>
+        <main class="\(width == .wide ? "wide" : "narrow")">
+        \(content)
+        </main>
+        </body>
+        </html>
+        """
+    }
+
+    private var account: HTML {
+        guard let signedIn else { return .empty }
+        return """
+            <form class="account" method="post" action="/logout">\
+            <span>\(signedIn.user.username)</span>\
+            \(Form.csrf(signedIn.csrfToken))\
+            <button type="submit" class="link">Sign out</button></form>
+            """
+    }
+
+    static let style: HTML = """
+        *{box-sizing:border-box}\
+        body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#f4f5f7}\
+        header{display:flex;justify-content:space-between;align-items:center;padding:.75rem 1.5rem;background:#1f2937;color:#fff}\
+        header a.brand{color:#fff;font-weight:700;text-decoration:none;letter-spacing:.05em}\
+        header .account{display:flex;gap:.75rem;align-items:center;margin:0}\
+        header .account button{color:#cbd5e1}\
+        main{margin:2.5rem auto;padding:2rem;background:#fff;border:1px solid #d8dee4;border-radius:8px}\
+        main.narrow{max-width:28rem}main.wide{max-width:64rem}\
+        h1{font-size:1.35rem;margin:0 0 1rem}\
+        label{display:block;margin:.75rem 0 .25rem;font-weight:600}\
+        input[type=text],input[type=password],input[type=url],textarea{width:100%;padding:.5rem;border:1px solid #c3cad3;border-radius:6px;font:inherit}\
+        button{font:inherit;cursor:pointer;padding:.5rem 1.1rem;border-radius:6px;border:1px solid #c3cad3;background:#fff}\
+        button.primary{background:#1f6feb;border-color:#1f6feb;color:#fff}\
+        button.danger{background:#cf222e;border-color:#cf222e;color:#fff}\
+        button.link{border:0;background:none;padding:0;text-decoration:underline}\
+        .actions{display:flex;gap:.75rem;margin-top:1.5rem}\
+        .error{background:#ffebe9;border:1px solid #ff818266;padding:.6rem .8rem;border-radius:6px}\
+        .notice{background:#ddf4ff;border:1px solid #54aeff66;padding:.6rem .8rem;border-radius:6px}\
+        .app{display:flex;gap:1rem;align-items:center;margin-bottom:1rem}\
+        .app img,.app .letter{width:48px;height:48px;border-radius:10px;flex:none}\
+        .app .letter{display:flex;align-items:center;justify-content:center;background:#e7ecf3;font-weight:700;font-size:1.4rem}\
+        ul.scopes{padding-left:1.2rem}ul.scopes li{margin:.35rem 0}ul.scopes code{word-break:normal}\
+        code,pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;border-radius:6px}\
+        code{padding:.1rem .3rem;word-break:break-all}pre{padding:.75rem;white-space:pre-wrap;word-break:break-all}\
+        table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d8dee4}\
+        .muted{color:#57606a;font-size:.9rem}
+        """
+}
