@@ -66,9 +66,9 @@ public struct ClientMetadata: Sendable, Equatable {
         }
 
         guard let uris = try body.strings("redirect_uris") ?? (usesCode ? nil : []) else {
-            throw OAuthError(.invalidRedirectURI, "redirect_uris is required for the authorization_code grant")
+            throw body.failure("redirect_uris is required for the authorization_code grant")
         }
-        if usesCode && uris.isEmpty { throw OAuthError(.invalidRedirectURI, "redirect_uris must list at least one URI") }
+        if usesCode && uris.isEmpty { throw body.failure("redirect_uris must list at least one URI") }
         try JSONMembers.checkRedirectURIs(uris)
 
         var name = try body.string("client_name", maxLength: 200)
