@@ -35,7 +35,6 @@ struct AppCreate: ParsableCommand {
             if let problem = RedirectURI.problem(uri) { throw ValidationError("--callback-url \(uri): \(problem.description)") }
         }
         if let scope, ScopeSet.parse(scope) == nil { throw ValidationError("--scope is not a valid scope list") }
-        if let icon, !WebURL.isAcceptable(icon) { throw ValidationError("--icon must be an absolute https URL without fragment") }
         if `public` && clientCredentials { throw ValidationError("a public client cannot use client_credentials") }
     }
 

@@ -136,7 +136,6 @@ def test_apps_and_secrets(stack):
     ["--name", "x"],
     ["--name", "x", "--callback-url", "https://x.example.com/cb", "--public", "--client-credentials"],
     ["--name", "x", "--callback-url", "https://x.example.com/cb", "--scope", "not-defined-anywhere"],
-    ["--name", "x", "--callback-url", "https://x.example.com/cb", "--icon", "javascript:x"],
 ])
 def test_app_create_usage_errors_exit_64(stack, args):
     before = stack.scalar("SELECT count(*) FROM clients")
