@@ -3,23 +3,17 @@ import LatchCore
 
 struct AppCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "app", abstract: "Manage OAuth apps (clients).",
-                                                    subcommands: [AppCreate.self, AppList.self, AppSecretCommand.self])
+                                                    subcommands: [AppCreate.self, AppList.self, AppShow.self, AppDelete.self,
+                                                                  AppSecretCommand.self])
 }
 
-/// The JSON shape of an app, as the management API shows it.
-enum AppJSON {
-    static func make(_ client: Client) -> JSON {
-        var fields: [(String, JSON)] = [
-            ("id", .string(client.clientID)),
-            ("name", .string(client.name)),
-            ("callback_url", .string(client.callbackURL ?? client.redirectURIs.first ?? "")),
-            ("redirect_uris", .array(client.redirectURIs.map { .string($0) })),
-        ]
-        fields.append(("icon", client.icon.map { .string($0) } ?? .null))
-        fields.append(("scope", .string(ScopeSet.format(client.scope))))
-        fields.append(("token_endpoint_auth_method", .string(client.tokenEndpointAuthMethod)))
-        fields.append(("created_at", .string(EpochTime.iso8601(client.createdAt))))
-        return .object(fields)
+/// Options naming an existing app.
+struct AppArgument: ParsableArguments {
+    @Argument(help: "the app's client_id") var app: String
+
+    func find(in database: Database) throws -> Client {
+        guard let client = try ClientStore(database: database).find(app) else { throw CommandFailure.notFound("app '\(app)'") }
+        return client
     }
 }
 
@@ -55,6 +49,7 @@ struct AppCreate: ParsableCommand {
             clientID: ClientStore.newClientID(), name: name, icon: icon, callbackURL: callbackURLs[0], redirectURIs: callbackURLs,
             scope: scopes, tokenEndpointAuthMethod: `public` ? "none" : "client_secret_basic", grantTypes: grants,
             responseTypes: ["code"], origin: .admin, metadata: [:], createdAt: 0))
+        // audit: app.created
         if output.json { Output.json(AppJSON.make(client)) } else { print(client.clientID) }
     }
 }
@@ -74,9 +69,54 @@ struct AppList: ParsableCommand {
     }
 }
 
+struct AppShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one app: the management API's fields plus grant types, origin and secrets.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var target: AppArgument
+
+    func run() throws {
+        let database = try global.database()
+        let client = try target.find(in: database)
+        let secrets = try ClientStore(database: database).secrets(of: client.clientID)
+        if output.json {
+            var fields = AppJSON.make(client).objectValue ?? []
+            fields.append(("grant_types", .array(client.grantTypes.map { .string($0) })))
+            fields.append(("origin", .string(client.origin.rawValue)))
+            fields.append(("secrets", .array(secrets.map(AppJSON.secret))))
+            Output.json(.object(fields))
+            return
+        }
+        Output.fields([
+            ("client_id", client.clientID), ("name", client.name), ("redirect_uris", client.redirectURIs.joined(separator: " ")),
+            ("icon", client.icon ?? "-"), ("scope", client.scope.isEmpty ? "(any defined scope)" : ScopeSet.format(client.scope)),
+            ("auth_method", client.tokenEndpointAuthMethod), ("grant_types", client.grantTypes.joined(separator: " ")),
+            ("origin", client.origin.rawValue), ("created_at", Output.time(client.createdAt)),
+            ("secrets", secrets.isEmpty ? "-" : secrets.map(\.truncated).joined(separator: " ")),
+        ])
+    }
+}
+
+struct AppDelete: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete", abstract: "Delete an app with its secrets, codes, grants and tokens (they stop working at once).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var target: AppArgument
+
+    func run() throws {
+        guard try ClientStore(database: try global.database()).delete(target.app) else { throw CommandFailure.notFound("app '\(target.app)'") }
+        // audit: app.deleted
+        if output.json { Output.json(["id": .string(target.app), "deleted": true]) } else { print("deleted app \(target.app)") }
+    }
+}
+
 struct AppSecretCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "secret", abstract: "Manage an app's client secrets.",
-                                                    subcommands: [AppSecretCreate.self])
+                                                    subcommands: [AppSecretCreate.self, AppSecretList.self, AppSecretDelete.self])
 }
 
 struct AppSecretCreate: ParsableCommand {
@@ -84,17 +124,56 @@ struct AppSecretCreate: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "the app's client_id") var app: String
+    @OptionGroup var target: AppArgument
 
     func run() throws {
-        let clients = ClientStore(database: try global.database())
-        guard let client = try clients.find(app) else { throw ValidationError("no app '\(app)'") }
-        guard !client.isPublic else { throw ValidationError("app '\(app)' is a public client: it has no secrets") }
-        let secret = try clients.createSecret(for: client.clientID)
+        let database = try global.database()
+        let client = try target.find(in: database)
+        guard !client.isPublic else { throw CommandFailure("app '\(client.clientID)' is a public client: it has no secrets") }
+        let secret = try ClientStore(database: database).createSecret(for: client.clientID)
+        // audit: secret.created
         if output.json {
             Output.json(["id": .string(secret.id), "client_id": .string(client.clientID), "client_secret": .string(secret.value)])
         } else {
             print(secret.value)
         }
+    }
+}
+
+struct AppSecretList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List an app's secrets by prefix (never the secrets).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var target: AppArgument
+
+    func run() throws {
+        let database = try global.database()
+        let client = try target.find(in: database)
+        let secrets = try ClientStore(database: database).secrets(of: client.clientID)
+        if output.json { Output.json(.array(secrets.map(AppJSON.secret))); return }
+        Output.table(["ID", "SECRET", "CREATED", "LAST_USED"], secrets.map {
+            [$0.id, $0.truncated, Output.time($0.createdAt), Output.time($0.lastUsedAt)]
+        })
+    }
+}
+
+struct AppSecretDelete: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a client secret; it stops working at once.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var target: AppArgument
+    @Argument(help: "the secret's id (as app secret list shows it)") var secret: String
+
+    func run() throws {
+        let database = try global.database()
+        let client = try target.find(in: database)
+        guard try ClientStore(database: database).deleteSecret(secret, of: client.clientID) else {
+            throw CommandFailure.notFound("secret '\(secret)' of app '\(client.clientID)'")
+        }
+        // audit: secret.deleted
+        if output.json { Output.json(["id": .string(secret), "client_id": .string(client.clientID), "deleted": true]) }
+        else { print("deleted secret \(secret) of app \(client.clientID)") }
     }
 }

@@ -6,12 +6,19 @@ struct LatchCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latchctl",
         abstract: "Administer a latch authorization server (its PostgreSQL database).",
-        discussion: "Reads LATCH_DATABASE_URL (and LATCH_ISSUER where URLs are printed) from the environment.",
+        discussion: """
+            Reads LATCH_DATABASE_URL (and LATCH_ISSUER where URLs are printed) from the environment. \
+            Every command takes --help and --json; exit status 0 on success, 1 when something is not \
+            found or fails, 64 for a usage mistake.
+            """,
         subcommands: [
             Migrate.self,
             UserCommand.self,
             ScopeCommand.self,
             AppCommand.self,
+            AdminTokenCommand.self,
+            TokensCommand.self,
+            Purge.self,
         ]
     )
 }
@@ -49,6 +56,7 @@ struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Apply the numbered SQL migrations that are not applied yet.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(help: "directory of numbered .sql files (default: $LATCH_SQL_DIR or the sql/ of this checkout)")
     var dir: String?
 
@@ -58,7 +66,9 @@ struct Migrate: ParsableCommand {
             throw ValidationError("cannot find the sql/ directory: pass --dir or set LATCH_SQL_DIR")
         }
         let applied = try Migrator(directory: directory).migrate(try global.database())
-        if applied.isEmpty {
+        if output.json {
+            Output.json(["applied": .array(applied.map { .string($0) })])
+        } else if applied.isEmpty {
             print("schema is up to date")
         } else {
             for name in applied { print("applied \(name)") }

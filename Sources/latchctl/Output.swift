@@ -1,10 +1,20 @@
 import ArgumentParser
 import LatchCore
 
-/// How every listing prints: an aligned table for people, `--json` for scripts.
+/// How every command prints: an aligned table (or a line) for people, `--json` for scripts.
 struct OutputOptions: ParsableArguments {
     @Flag(help: "print JSON instead of a table")
     var json = false
+}
+
+/// A command that could not do its job (something not found, a conflict, the database):
+/// "Error: …" on standard error and exit status 1. Usage mistakes are `ValidationError`s
+/// (status 64); success is 0.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+
+    static func notFound(_ what: String) -> CommandFailure { CommandFailure("no \(what)") }
 }
 
 enum Output {
@@ -20,6 +30,12 @@ enum Output {
         for row in rows { print(line(row)) }
     }
 
+    /// Prints `name: value` lines, names aligned.
+    static func fields(_ pairs: [(String, String)]) {
+        let width = pairs.map(\.0.count).max() ?? 0
+        for (name, value) in pairs { print(name + ":" + String(repeating: " ", count: width - name.count + 1) + value) }
+    }
+
     static func json(_ value: JSON) { print(value.serialized) }
 
     /// `2026-11-23T18:06:32Z` from epoch seconds.
@@ -27,6 +43,8 @@ enum Output {
         guard let epoch else { return "-" }
         return EpochTime.iso8601(epoch)
     }
+
+    static func optionalTime(_ epoch: Int?) -> JSON { epoch.map { .string(EpochTime.iso8601($0)) } ?? .null }
 }
 
 /// Reads a whole secret from standard input (for --password-stdin), dropping one trailing newline.

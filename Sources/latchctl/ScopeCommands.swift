@@ -3,7 +3,7 @@ import LatchCore
 
 struct ScopeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "scope", abstract: "Manage the scopes this deployment defines.",
-                                                    subcommands: [ScopeAdd.self])
+                                                    subcommands: [ScopeAdd.self, ScopeList.self])
 }
 
 struct ScopeAdd: ParsableCommand {
@@ -22,6 +22,23 @@ struct ScopeAdd: ParsableCommand {
 
     func run() throws {
         try ScopeStore(database: try global.database()).upsert(name: name, description: description)
+        // audit: scope.defined
         if output.json { Output.json(["name": .string(name), "description": .string(description)]) } else { print("scope \(name) defined") }
+    }
+}
+
+struct ScopeList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the defined scopes.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let scopes = try ScopeStore(database: try global.database()).all()
+        if output.json {
+            Output.json(.array(scopes.map { ["name": .string($0.name), "description": .string($0.description)] }))
+            return
+        }
+        Output.table(["NAME", "DESCRIPTION"], scopes.map { [$0.name, $0.description] })
     }
 }

@@ -3,7 +3,14 @@ import LatchCore
 
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage people who sign in.",
-                                                    subcommands: [UserCreate.self])
+                                                    subcommands: [UserCreate.self, UserList.self, UserDisable.self])
+}
+
+enum UserJSON {
+    static func make(_ user: User) -> JSON {
+        ["id": .integer(user.id), "username": .string(user.username), "admin": .bool(user.isAdmin),
+         "disabled": .bool(user.isDisabled), "created_at": .string(EpochTime.iso8601(user.createdAt))]
+    }
 }
 
 struct UserCreate: ParsableCommand {
@@ -25,12 +32,45 @@ struct UserCreate: ParsableCommand {
         guard password.count >= 8 else { throw ValidationError("the password must be at least 8 characters") }
         let database = try global.database()
         let users = UserStore(database: database)
-        if try users.find(username: name) != nil { throw ValidationError("user '\(name)' already exists") }
+        if try users.find(username: name) != nil { throw CommandFailure("user '\(name)' already exists") }
         let user = try users.create(username: name, password: password, isAdmin: admin)
+        // audit: user.created
         if output.json {
-            Output.json(["id": .integer(user.id), "username": .string(user.username), "admin": .bool(user.isAdmin)])
+            Output.json(UserJSON.make(user))
         } else {
             print("created user \(user.username) (id \(user.id)\(user.isAdmin ? ", admin" : ""))")
         }
+    }
+}
+
+struct UserList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List users.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let users = try UserStore(database: try global.database()).list()
+        if output.json { Output.json(.array(users.map(UserJSON.make))); return }
+        Output.table(["ID", "USERNAME", "ADMIN", "DISABLED", "CREATED"], users.map {
+            [String($0.id), $0.username, $0.isAdmin ? "yes" : "no", $0.isDisabled ? "yes" : "no", Output.time($0.createdAt)]
+        })
+    }
+}
+
+struct UserDisable: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disable",
+        abstract: "Disable a user: they cannot sign in, their sessions end and their grants are revoked.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "the sign-in name") var name: String
+
+    func run() throws {
+        let users = UserStore(database: try global.database())
+        guard try users.disable(username: name), let user = try users.find(username: name) else { throw CommandFailure.notFound("user '\(name)'") }
+        // audit: user.disabled
+        if output.json { Output.json(UserJSON.make(user)) } else { print("disabled user \(user.username)") }
     }
 }

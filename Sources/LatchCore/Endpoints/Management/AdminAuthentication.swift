@@ -1,0 +1,69 @@
+/// Who is acting as an admin on a request.
+public struct Administrator: Sendable, Equatable {
+    public enum Proof: Sendable, Equatable {
+        /// `Authorization: Bearer lad_…` from `latchctl admin-token create`.
+        case adminToken(id: String, name: String)
+        /// A signed-in admin's browser session.
+        case session(userID: Int, username: String)
+    }
+
+    public let proof: Proof
+
+    /// For audit records: `admin-token:NAME` or the username.
+    public var actor: String {
+        switch proof {
+        case .adminToken(_, let name): return "admin-token:" + name
+        case .session(_, let username): return username
+        }
+    }
+}
+
+/// Admin authentication for the management API and admins-only registration
+/// (CONTRACT "Management API"): an admin token, or an admin user's session with its CSRF token
+/// on every state-changing request (`X-CSRF-Token` header or a `csrf_token` field).
+///
+/// No credential, or one that is not valid: 401. A valid credential of someone who is not an
+/// admin, or a session request without the right CSRF token: 403.
+public enum AdminAuthentication {
+    public static func require(_ request: Request, _ context: Context) throws -> Administrator {
+        if let header = request.header("authorization"), !header.isEmpty {
+            guard let presented = request.bearerToken,
+                  let token = try AdminTokenStore(database: context.database).authenticate(presented) else {
+                throw unauthorized(credentialWasSent: true)
+            }
+            return Administrator(proof: .adminToken(id: token.id, name: token.name))
+        }
+        guard let signedIn = try SessionStore(database: context.database).current(request) else {
+            throw unauthorized(credentialWasSent: request.cookies[SessionStore.cookieName] != nil)
+        }
+        guard signedIn.user.isAdmin else { throw OAuthError.forbidden("this needs an admin") }
+        if !["GET", "HEAD", "OPTIONS"].contains(request.method) {
+            guard signedIn.isValidCSRF(submittedCSRFToken(request)) else {
+                throw OAuthError.forbidden("missing or wrong CSRF token (send the X-CSRF-Token header)")
+            }
+        }
+        return Administrator(proof: .session(userID: signedIn.user.id, username: signedIn.user.username))
+    }
+
+    /// The CSRF token of a state-changing request: the `X-CSRF-Token` header, else a `csrf_token`
+    /// form field or top-level JSON member.
+    static func submittedCSRFToken(_ request: Request) -> String? {
+        if let header = request.header("x-csrf-token"), !header.isEmpty { return header }
+        switch request.mediaType {
+        case "application/x-www-form-urlencoded":
+            return (try? request.formParameters().single("csrf_token")) ?? nil
+        case "application/json":
+            return (try? JSON.parse(request.body))?["csrf_token"]?.stringValue
+        default:
+            return nil
+        }
+    }
+
+    static func unauthorized(credentialWasSent: Bool) -> OAuthError {
+        var challenge = "Bearer realm=\"latch\""
+        if credentialWasSent { challenge += ", error=\"invalid_token\"" }
+        return OAuthError(.invalidToken, credentialWasSent ? "the admin credential is invalid, expired or revoked"
+                                                           : "an admin token or an admin's session is required",
+                          status: 401, headers: [("WWW-Authenticate", challenge)])
+    }
+}

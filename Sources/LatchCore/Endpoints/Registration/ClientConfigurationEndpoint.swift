@@ -1,0 +1,89 @@
+/// `GET, PUT, DELETE /oauth2/clients/{client_id}`: the client configuration endpoint (RFC 7592),
+/// authenticated by the registration access token (`Authorization: Bearer lrg_…`).
+///
+/// - A missing or wrong token, a token of another client, or an unknown client: 401 (§2: "If
+///   the client does not exist on this server, the server MUST respond with HTTP 401").
+/// - `GET` and `PUT` answer with the client information response, which must carry a
+///   registration access token (§3); latch keeps only a hash, so it rotates the token on each
+///   of them: the old one stops working and the response carries the new one ("the client MUST
+///   immediately discard its previous … registration access token", §2.1).
+/// - `PUT` is a full replacement (§2.2): omitted members take their defaults. `client_id` must be
+///   the client's own; a `client_secret`, if sent, must be the current one; a public client cannot
+///   become confidential nor the other way round. The client secret is kept (never rotated here):
+///   the response carries no `client_secret`, and secrets are managed by admins.
+/// - `DELETE` removes the client with its secrets, codes, grants and tokens (ON DELETE CASCADE): 204.
+public enum ClientConfigurationEndpoint {
+    public static let routes: [Route] = [
+        Route("/oauth2/clients/{client_id}", [
+            "GET": { request, context in try read(request, context) },
+            "PUT": { request, context in try update(request, context) },
+            "DELETE": { request, context in try delete(request, context) },
+        ]),
+    ]
+
+    /// The client the request's registration access token belongs to, else 401.
+    static func authenticate(_ request: Request, _ context: Context) throws -> (Client, Credential) {
+        let clientID = request.pathParameters["client_id"] ?? ""
+        guard let presented = request.bearerToken else { throw unauthorized(tokenWasSent: false) }
+        guard let token = try RegistrationTokenStore(database: context.database).verify(presented, clientID: clientID),
+              let client = try ClientStore(database: context.database).find(clientID) else {
+            throw unauthorized(tokenWasSent: true)
+        }
+        return (client, token)
+    }
+
+    static func unauthorized(tokenWasSent: Bool) -> OAuthError {
+        var challenge = "Bearer realm=\"latch\""
+        if tokenWasSent { challenge += ", error=\"invalid_token\"" }
+        return OAuthError(.invalidToken, tokenWasSent ? "the registration access token is not valid for this client"
+                                                      : "the registration access token is required",
+                          status: 401, headers: [("WWW-Authenticate", challenge)])
+    }
+
+    static func read(_ request: Request, _ context: Context) throws -> Response {
+        let (client, token) = try authenticate(request, context)
+        guard let next = try RegistrationTokenStore(database: context.database).rotate(clientID: client.clientID, from: token) else {
+            throw unauthorized(tokenWasSent: true)
+        }
+        return .noStoreJSON(RegistrationEndpoint.information(client, secret: nil, registrationToken: next, configuration: context.configuration))
+    }
+
+    static func update(_ request: Request, _ context: Context) throws -> Response {
+        let (current, token) = try authenticate(request, context)
+        let body = try request.jsonObject(invalid: .invalidClientMetadata)
+        let members = JSONMembers(body, code: .invalidClientMetadata)
+        guard let clientID = try members.string("client_id", maxLength: 200), clientID == current.clientID else {
+            throw members.failure("client_id must be present and be this client's identifier")
+        }
+        let clients = ClientStore(database: context.database)
+        if let secret = try members.string("client_secret", maxLength: 200) {
+            guard try clients.verifySecret(secret, of: current.clientID) else {
+                throw members.failure("client_secret does not match the client's current secret; it cannot be chosen by the client")
+            }
+        }
+        let metadata = try ClientMetadata.parse(body, definedScopes: try ScopeStore(database: context.database).names())
+        guard metadata.isPublic == current.isPublic else {
+            throw members.failure(current.isPublic ? "a public client cannot become confidential; register a new client"
+                                                   : "a confidential client cannot become public; register a new client")
+        }
+        var replacement = metadata.client(id: current.clientID)
+        replacement.origin = current.origin
+        replacement.createdAt = current.createdAt
+        let database = context.database
+        let next = try database.withTransaction { () throws -> Credential? in
+            guard let next = try RegistrationTokenStore(database: database).rotate(clientID: current.clientID, from: token) else { return nil }
+            try ClientStore(database: database).update(replacement)
+            return next
+        }
+        guard let next else { throw unauthorized(tokenWasSent: true) }
+        // audit: client.updated
+        return .noStoreJSON(RegistrationEndpoint.information(replacement, secret: nil, registrationToken: next, configuration: context.configuration))
+    }
+
+    static func delete(_ request: Request, _ context: Context) throws -> Response {
+        let (client, _) = try authenticate(request, context)
+        try ClientStore(database: context.database).delete(client.clientID)
+        // audit: client.deleted
+        return .empty(204, headers: [("Cache-Control", "no-store")])
+    }
+}

@@ -1,0 +1,130 @@
+/// RFC 7591 §2 client metadata, as latch accepts it at `POST /oauth2/register` and
+/// `PUT /oauth2/clients/{client_id}`, and as it reports it back.
+///
+/// Rules (CONTRACT "Dynamic client registration"; RFC 7591 §2 and §2.1):
+/// - defaults: `token_endpoint_auth_method=client_secret_basic`,
+///   `grant_types=["authorization_code","refresh_token"]`, `response_types=["code"]`
+///   (`[]` when the client does not use the authorization code grant);
+/// - `redirect_uris` is required unless the only grant is `client_credentials`; each URI goes
+///   through `RedirectURI.problem` (`invalid_redirect_uri`);
+/// - a public client (`none`) may not use `client_credentials`; `refresh_token` needs
+///   `authorization_code`; `response_types` `code` goes with `authorization_code` and only with it;
+/// - anything of the wrong type, an unknown grant type, response type or authentication method,
+///   or an undefined scope is `invalid_client_metadata`;
+/// - members latch does not know are ignored ("The authorization server MUST ignore any client
+///   metadata sent by the client that it does not understand", §2); known informational ones
+///   (`client_uri`, `policy_uri`, `tos_uri`, `contacts`, `software_id`, `software_version`) are
+///   kept in `clients.metadata`; an empty optional URL is treated as absent and never echoed.
+public struct ClientMetadata: Sendable, Equatable {
+    public static let supportedGrantTypes = ["authorization_code", "refresh_token", "client_credentials"]
+    public static let supportedResponseTypes = ["code"]
+    public static let supportedAuthenticationMethods = ["client_secret_basic", "client_secret_post", "none"]
+    static let keptURLs = ["client_uri", "policy_uri", "tos_uri"]
+    static let keptStrings = ["software_id", "software_version"]
+
+    public var redirectURIs: [String]
+    public var tokenEndpointAuthMethod: String
+    public var grantTypes: [String]
+    public var responseTypes: [String]
+    public var clientName: String?
+    public var logoURI: String?
+    public var scope: [String]
+    /// The informational members kept as sent (a JSON object).
+    public var other: JSON
+
+    public var isPublic: Bool { tokenEndpointAuthMethod == "none" }
+
+    /// Validates a registration (or RFC 7592 update) request body.
+    public static func parse(_ members: [(String, JSON)], definedScopes: [String]) throws(OAuthError) -> ClientMetadata {
+        let body = JSONMembers(members, code: .invalidClientMetadata)
+
+        let method = try body.string("token_endpoint_auth_method", maxLength: 100) ?? "client_secret_basic"
+        guard supportedAuthenticationMethods.contains(method) else {
+            throw body.failure("token_endpoint_auth_method '\(method)' is not supported; use client_secret_basic, client_secret_post or none")
+        }
+
+        let grants = try body.strings("grant_types", maxLength: 200) ?? ["authorization_code", "refresh_token"]
+        guard !grants.isEmpty else { throw body.failure("grant_types must not be empty") }
+        for grant in grants where !supportedGrantTypes.contains(grant) {
+            throw body.failure("grant type '\(grant)' is not supported; use authorization_code, refresh_token or client_credentials")
+        }
+        let usesCode = grants.contains("authorization_code")
+        if grants.contains("refresh_token") && !usesCode {
+            throw body.failure("grant type refresh_token is only available together with authorization_code")
+        }
+        if method == "none" && grants.contains("client_credentials") {
+            throw body.failure("a public client (token_endpoint_auth_method none) cannot use client_credentials")
+        }
+
+        let responses = try body.strings("response_types", maxLength: 200) ?? (usesCode ? ["code"] : [])
+        for response in responses where !supportedResponseTypes.contains(response) {
+            throw body.failure("response type '\(response)' is not supported; only code")
+        }
+        if usesCode != responses.contains("code") {
+            throw body.failure(usesCode ? "the authorization_code grant needs response_types [\"code\"]"
+                                        : "response type code needs the authorization_code grant")
+        }
+
+        guard let uris = try body.strings("redirect_uris") ?? (usesCode ? nil : []) else {
+            throw body.failure("redirect_uris is required for the authorization_code grant")
+        }
+        if usesCode && uris.isEmpty { throw body.failure("redirect_uris must list at least one URI") }
+        try JSONMembers.checkRedirectURIs(uris)
+
+        var name = try body.string("client_name", maxLength: 200)
+        if name?.isEmpty == true { name = nil }
+        let logo = try body.webURL("logo_uri")
+        let scopes = try body.scopes("scope", defined: definedScopes)
+
+        var other: [(String, JSON)] = []
+        for key in keptURLs { if let url = try body.webURL(key) { other.append((key, .string(url))) } }
+        if let contacts = try body.strings("contacts", maxLength: 320), !contacts.isEmpty {
+            other.append(("contacts", .array(contacts.map { .string($0) })))
+        }
+        for key in keptStrings { if let text = try body.string(key, maxLength: 200), !text.isEmpty { other.append((key, .string(text))) } }
+
+        return ClientMetadata(redirectURIs: uris, tokenEndpointAuthMethod: method, grantTypes: grants, responseTypes: responses,
+                              clientName: name, logoURI: logo, scope: scopes, other: .object(other))
+    }
+
+    public init(redirectURIs: [String], tokenEndpointAuthMethod: String, grantTypes: [String], responseTypes: [String],
+                clientName: String?, logoURI: String?, scope: [String], other: JSON) {
+        self.redirectURIs = redirectURIs
+        self.tokenEndpointAuthMethod = tokenEndpointAuthMethod
+        self.grantTypes = grantTypes
+        self.responseTypes = responseTypes
+        self.clientName = clientName
+        self.logoURI = logoURI
+        self.scope = scope
+        self.other = other
+    }
+
+    /// The metadata of a stored client.
+    public init(client: Client) {
+        self.init(redirectURIs: client.redirectURIs, tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+                  grantTypes: client.grantTypes, responseTypes: client.responseTypes, clientName: client.name,
+                  logoURI: client.icon, scope: client.scope, other: client.metadata.objectValue.map(JSON.object) ?? [:])
+    }
+
+    /// The client this metadata describes; without `client_name` the name is the client_id.
+    public func client(id clientID: String) -> Client {
+        Client(clientID: clientID, name: clientName ?? clientID, icon: logoURI, callbackURL: redirectURIs.first,
+               redirectURIs: redirectURIs, scope: scope, tokenEndpointAuthMethod: tokenEndpointAuthMethod,
+               grantTypes: grantTypes, responseTypes: responseTypes, origin: .dynamic, metadata: other)
+    }
+
+    /// The metadata members of a client information response (RFC 7591 §3.2.1); optional members
+    /// without a value are omitted, never sent as `""`.
+    public var responseMembers: [(String, JSON)] {
+        var members: [(String, JSON)] = []
+        if let clientName { members.append(("client_name", .string(clientName))) }
+        if !redirectURIs.isEmpty { members.append(("redirect_uris", .array(redirectURIs.map { .string($0) }))) }
+        members.append(("grant_types", .array(grantTypes.map { .string($0) })))
+        members.append(("response_types", .array(responseTypes.map { .string($0) })))
+        members.append(("token_endpoint_auth_method", .string(tokenEndpointAuthMethod)))
+        if !scope.isEmpty { members.append(("scope", .string(ScopeSet.format(scope)))) }
+        if let logoURI { members.append(("logo_uri", .string(logoURI))) }
+        members.append(contentsOf: other.objectValue ?? [])
+        return members
+    }
+}

@@ -1,0 +1,54 @@
+/// `POST /oauth2/register`: dynamic client registration (RFC 7591 §3).
+///
+/// In order: the registration mode (`LATCH_REGISTRATION`: `off` → 403; `admin` → an admin
+/// token or an admin session with CSRF, else 401/403), the per-address rate limit (429 with
+/// `Retry-After`, counted in PostgreSQL so every worker and host shares it), the strict JSON
+/// body, the metadata rules of `ClientMetadata`, then one transaction that stores the client,
+/// its secret (not for public clients) and its registration access token.
+public enum RegistrationEndpoint {
+    public static let routes: [Route] = [
+        Route("/oauth2/register", ["POST": { request, context in try register(request, context) }]),
+    ] + ClientConfigurationEndpoint.routes
+
+    static func register(_ request: Request, _ context: Context) throws -> Response {
+        let configuration = context.configuration
+        switch configuration.registration {
+        case .off:
+            throw OAuthError(.accessDenied, "dynamic client registration is disabled on this server", status: 403)
+        case .admin:
+            _ = try AdminAuthentication.require(request, context)
+        case .open:
+            break
+        }
+        if let retryAfter = try RateLimiter(database: context.database).hit("register:" + request.remoteAddress,
+                                                                             limit: configuration.registrationsPerMinute) {
+            throw RateLimiter.tooMany(retryAfter: retryAfter, "too many registrations from this address; try again later")
+        }
+        let body = try request.jsonObject(invalid: .invalidClientMetadata)
+        let metadata = try ClientMetadata.parse(body, definedScopes: try ScopeStore(database: context.database).names())
+
+        let database = context.database
+        let (client, secret, token) = try database.withTransaction {
+            let client = try ClientStore(database: database).insert(metadata.client(id: ClientStore.newClientID()))
+            let secret = metadata.isPublic ? nil : try ClientStore(database: database).createSecret(for: client.clientID)
+            let token = try RegistrationTokenStore(database: database).issue(for: client.clientID)
+            return (client, secret, token)
+        }
+        // audit: client.registered
+        return .noStoreJSON(information(client, secret: secret, registrationToken: token, configuration: configuration), status: 201)
+    }
+
+    /// The client information response (RFC 7591 §3.2.1, RFC 7592 §3): identifiers, the secret
+    /// when one was just minted, the registration access token and URI, then the metadata.
+    static func information(_ client: Client, secret: Credential?, registrationToken: Credential,
+                            configuration: Configuration) -> JSON {
+        var members: [(String, JSON)] = [("client_id", .string(client.clientID))]
+        if let secret { members.append(("client_secret", .string(secret.value))) }
+        members.append(("client_id_issued_at", .integer(client.createdAt)))
+        if !client.isPublic { members.append(("client_secret_expires_at", 0)) }
+        members.append(("registration_access_token", .string(registrationToken.value)))
+        members.append(("registration_client_uri", .string(configuration.url("/oauth2/clients/" + Parameters.encode(client.clientID)))))
+        members.append(contentsOf: ClientMetadata(client: client).responseMembers)
+        return .object(members)
+    }
+}
