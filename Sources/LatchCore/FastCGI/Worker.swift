@@ -51,7 +51,13 @@ struct Worker {
             while let entry = pointer.pointee {
                 let text = String(cString: entry)
                 if let equals = text.firstIndex(of: "=") {
-                    parameters[String(text[..<equals])] = String(text[text.index(after: equals)...])
+                    let name = String(text[..<equals])
+                    // String(cString:) repairs invalid UTF-8 with U+FFFD; a URI (path and query)
+                    // carrying raw bytes that are not UTF-8 is refused rather than repaired.
+                    if name == "REQUEST_URI" || name == "QUERY_STRING", String(validatingCString: entry) == nil {
+                        return .failure(.malformed("the request URI is not valid UTF-8"))
+                    }
+                    parameters[name] = String(text[text.index(after: equals)...])
                 }
                 pointer += 1
             }

@@ -46,7 +46,9 @@ public struct Parameters: Sendable, Equatable {
         return nil
     }
 
-    /// Percent-decodes one component (`+` is a space), refusing bad escapes and invalid UTF-8.
+    /// Percent-decodes one component (`+` is a space), refusing bad escapes, invalid UTF-8 and
+    /// NUL: no parameter has a use for NUL, PostgreSQL text cannot hold it, and libpq would end
+    /// a bound value at it (`client_id=app_x%00junk` would be looked up as `app_x`).
     public static func decode<C: Collection>(_ bytes: C) throws(HTTPError) -> String where C.Element == UInt8 {
         var out = [UInt8]()
         out.reserveCapacity(bytes.count)
@@ -68,6 +70,7 @@ public struct Parameters: Sendable, Equatable {
         guard let text = String(validating: out, as: UTF8.self) else {
             throw HTTPError.malformed("parameters are not valid UTF-8")
         }
+        if out.contains(0) { throw HTTPError.malformed("parameters must not contain NUL characters") }
         return text
     }
 

@@ -1,10 +1,16 @@
 import CPostgres
+import Glibc
 
 /// One libpq connection, owned by one worker process (created after `fork`).
 ///
 /// Statements are prepared once per connection, on first use. When the server goes away
 /// every call throws `DatabaseError.unavailable` (the request answers 503) and the next
 /// call tries to connect again, so service resumes by itself.
+///
+/// A connection the server closed while it sat idle (PostgreSQL restarted) is noticed before
+/// anything is sent on it and replaced, so the first request after a restart succeeds. A
+/// statement is never sent twice: once sent, a broken connection may already have committed
+/// it, and resending a refresh rotation or a code redemption would look like a replay.
 public final class Database {
     public let connectionString: String
     private var connection: OpaquePointer?
@@ -21,20 +27,19 @@ public final class Database {
     /// Runs one statement and returns its rows.
     @discardableResult
     public func query(_ sql: SQL) throws(DatabaseError) -> [Row] {
-        do {
-            return try run(sql)
-        } catch .unavailable(let why) where transactionDepth == 0 {
-            // The connection broke (e.g. the server restarted): connect again and retry once.
-            // Outside a transaction a statement that failed to reach the server is safe to resend.
-            reset()
-            _ = why
-            return try run(sql)
-        }
+        if transactionDepth == 0 { discardIfClosedByServer() }
+        return try run(sql)
     }
 
     /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
     public func withTransaction<T>(_ body: () throws -> T) throws -> T {
-        try query("BEGIN")
+        do {
+            try query("BEGIN")
+        } catch .unavailable {
+            // BEGIN changes nothing, so it alone is safe to resend: on a fresh connection, once.
+            reset()
+            try query("BEGIN")
+        }
         transactionDepth += 1
         do {
             let result = try body()
@@ -46,6 +51,17 @@ public final class Database {
             if connection != nil { _ = try? run("ROLLBACK") }
             throw error
         }
+    }
+
+    /// Between statements an idle connection has nothing to say: anything readable on its
+    /// socket is the server's goodbye (a FATAL "terminating connection" and end of file after a
+    /// restart or a terminated backend). Such a connection is dropped before it is used; the
+    /// next statement connects again. One `poll` with no wait.
+    private func discardIfClosedByServer() {
+        guard let connection else { return }
+        let socket = PQsocket(connection)
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        if socket < 0 || poll(&descriptor, 1, 0) != 0 { reset() }
     }
 
     /// Runs a script of several statements without binds (migrations only).
@@ -86,6 +102,7 @@ public final class Database {
     }
 
     private func run(_ sql: SQL) throws(DatabaseError) -> [Row] {
+        try Database.checkBinds(sql)
         let connection = try connected()
         let name = try prepare(sql.text, on: connection)
         // Keep every parameter's storage alive for the duration of the call.
@@ -109,6 +126,14 @@ public final class Database {
         defer { PQclear(result) }
         try check(result)
         return rows(of: result)
+    }
+
+    /// libpq reads a text value up to its first NUL: such a value is refused before anything is
+    /// sent rather than silently cut short (PostgreSQL's own code for it: 22021).
+    static func checkBinds(_ sql: SQL) throws(DatabaseError) {
+        for case .text(let text) in sql.binds where text.utf8.contains(0) {
+            throw DatabaseError.statement(sqlState: "22021", message: "a text value contains a NUL character")
+        }
     }
 
     private func prepare(_ text: String, on connection: OpaquePointer) throws(DatabaseError) -> String {
