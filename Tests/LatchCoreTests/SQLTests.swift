@@ -86,7 +86,7 @@ import Testing
         #expect(try JSON.parse(value.bytes) == value)
     }
 
-    @Test(arguments: ["{\"a\":1,\"a\":2}", "{", "[1,]", "01", "\"\\x\"", "1 2", "{\"a\" 1}", "\"\u{01}\"", "nul"])
+    @Test(arguments: ["\"\\u0000\"", "{\"a\":1,\"a\":2}", "{", "[1,]", "01", "\"\\x\"", "1 2", "{\"a\" 1}", "\"\u{01}\"", "nul"])
     func refusesInvalidJSON(_ text: String) {
         #expect(throws: JSONParseError.self) { try JSON.parse(Array(text.utf8)) }
     }

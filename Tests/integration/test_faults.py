@@ -239,10 +239,12 @@ def discovery(load, chains, rng):
 PKCE_VERIFIER = "dBjftJeZ4CVP-mJ92IiwG_xsT0c8tX8ao9uJcR7_lT0"   # RFC 7636 Appendix B; TokenFactory.code's challenge
 
 
+CODES = 3000   # more than the mix can redeem in a run; when they run out, the thread falls back to client_credentials
+
+
 def exchange_authorization_code(load, chains, rng):
-    """The authorization_code exchange, for the mix once that grant is on main: add
-    (exchange_authorization_code, 2) to MIXED_LOAD and give World enough `codes` (see
-    `mint_codes`); `verify_code_exchanges` then checks every 200 against the database."""
+    """The authorization_code exchange with PKCE; `verify_code_exchanges` checks every 200
+    against the database."""
     with load.lock:
         if not load.world.codes:
             return client_credentials_grant(load, chains, rng)
@@ -264,6 +266,7 @@ MIXED_LOAD = [
     (introspection, 1),
     (bearer_check, 2),
     (discovery, 1),
+    (exchange_authorization_code, 2),
 ]
 
 
@@ -315,7 +318,8 @@ def make_world(stack):
     user_id, _ = factory.user()
     static = factory.tokens(factory.app(), user_id)
     chains = make_chains(stack, chain_app, user_id, THREADS * CHAINS_PER_THREAD)
-    return World(stack.base_url, cc_app, chain_app, rs_app, static.access, chains)
+    codes = mint_codes(stack, chain_app, user_id, CODES)
+    return World(stack.base_url, cc_app, chain_app, rs_app, static.access, chains, codes)
 
 
 # -- verification against the database ----------------------------------------------------
@@ -539,6 +543,7 @@ def test_postgres_down_for_5s_answers_503_then_recovers_without_restarts(fault_s
     data = {**c, "while_down": len(while_down), "seconds_stopping": round(down - stopping, 3),
             "seconds_to_first_2xx_after_up": round(first_ok - up, 3)}
     data.update(verify_client_credentials(stack, load, cc_before))
+    data.update(verify_code_exchanges(stack, load))
     data.update(verify_rotations(stack, load))
     report("postgres_stopped_5s", data, artifacts)
 
@@ -564,6 +569,7 @@ def test_nginx_reload_under_load_fails_no_request(fault_stack, artifacts):
     assert c["200"] > 100, c
     data = {**c, "reloads": reloads}
     data.update(verify_client_credentials(stack, load, cc_before))
+    data.update(verify_code_exchanges(stack, load))
     data.update(verify_rotations(stack, load))
     assert data["client_credentials_orphans"] == 0 and data["refresh_orphans"] == 0, data
     report("nginx_reload", data, artifacts)

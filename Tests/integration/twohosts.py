@@ -11,6 +11,8 @@ import signal
 import subprocess
 import time
 
+import requests
+
 from latchstack import BIN, EXECUTABLES, free_port
 
 
@@ -154,3 +156,28 @@ http {{
         sh("nginx", "-p", self.dir, "-c", os.path.join(self.dir, "conf", "nginx.conf"), "-s", "stop", check=False)
         for h in (self.a, self.b):
             h.destroy()
+
+
+class FrontDoor:
+    """The two-host deployment as the flow helpers see a stack: HTTP goes to its nginx,
+    latchctl and psql go to the shared database."""
+
+    def __init__(self, hosts):
+        self.hosts = hosts
+        self.base_url = hosts.base_url
+
+    def url(self, path):
+        return self.base_url + path
+
+    def get(self, path, **kw):
+        kw.setdefault("allow_redirects", False)
+        kw.setdefault("timeout", 30)
+        return requests.get(self.url(path), **kw)
+
+    def post(self, path, **kw):
+        kw.setdefault("allow_redirects", False)
+        kw.setdefault("timeout", 30)
+        return requests.post(self.url(path), **kw)
+
+    def __getattr__(self, name):
+        return getattr(self.hosts.stack, name)

@@ -248,6 +248,7 @@ struct JSONParser {
                     } else if (0xDC00...0xDFFF).contains(scalar) {
                         throw fail("unpaired surrogate in string")
                     }
+                    guard scalar != 0 else { throw fail("NUL characters are not allowed in strings") }
                     guard let unicode = Unicode.Scalar(scalar) else { throw fail("bad \\u escape") }
                     out.append(contentsOf: Array(String(Character(unicode)).utf8))
                 default:
