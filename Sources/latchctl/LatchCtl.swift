@@ -7,7 +7,7 @@ struct LatchCtl: ParsableCommand {
         commandName: "latchctl",
         abstract: "Administer a latch authorization server (its PostgreSQL database).",
         discussion: "Reads LATCH_DATABASE_URL (and LATCH_ISSUER where URLs are printed) from the environment.",
-        subcommands: [Migrate.self]
+        subcommands: [Migrate.self, Audit.self]
     )
 }
 

@@ -10,6 +10,7 @@ struct Worker {
     let executable: String
     let configuration: Configuration
     let router: Router
+    let metrics: Metrics?
 
     func run() -> Never {
         signal(SIGTERM) { _ in _exit(0) }
@@ -20,7 +21,9 @@ struct Worker {
 
         let database = Database(connectionString: configuration.databaseURL)
         let context = Context(configuration: configuration, database: database, executable: executable)
-        let processor = RequestProcessor(router: router, context: context, log: RequestLog(executable: executable))
+        let log = RequestLog(executable: executable, slowRequestMilliseconds: configuration.slowRequestMilliseconds,
+                             threshold: configuration.logLevel)
+        let processor = RequestProcessor(router: router, context: context, log: log, metrics: metrics)
         var request = FCGX_Request()
         guard FCGX_InitRequest(&request, socket, 0) == 0 else { _exit(70) }
         while true {
@@ -30,8 +33,8 @@ struct Worker {
             guard accepted >= 0 else { _exit(0) }
             let response: Response
             switch Worker.readRequest(&request, maxBodyBytes: configuration.maxBodyBytes) {
-            case .success(let incoming): response = processor.process(incoming)
-            case .failure(let error): response = OAuthError(error).response
+            case .read(let incoming): response = processor.process(incoming)
+            case .refused(let incoming, let error): response = processor.refuse(incoming, because: error)
             }
             let bytes = response.serialized()
             bytes.withUnsafeBufferPointer { buffer in
@@ -43,9 +46,15 @@ struct Worker {
         }
     }
 
+    enum Incoming {
+        case read(Request)
+        /// Refused before the body was read; the request carries no body.
+        case refused(Request, HTTPError)
+    }
+
     /// Copies the parameters and body out of libfcgi's buffers. A body larger than the
     /// limit is refused from its declared length, without reading it.
-    static func readRequest(_ request: inout FCGX_Request, maxBodyBytes: Int) -> Result<Request, HTTPError> {
+    static func readRequest(_ request: inout FCGX_Request, maxBodyBytes: Int) -> Incoming {
         var parameters: [String: String] = [:]
         if var pointer = request.envp {
             while let entry = pointer.pointee {
@@ -59,10 +68,12 @@ struct Worker {
         let declared = parameters["CONTENT_LENGTH"] ?? ""
         var length = 0
         if !declared.isEmpty {
-            guard let value = Int(declared), value >= 0 else { return .failure(.malformed("invalid Content-Length")) }
+            guard let value = Int(declared), value >= 0 else {
+                return .refused(Request(parameters: parameters, body: []), .malformed("invalid Content-Length"))
+            }
             length = value
         }
-        guard length <= maxBodyBytes else { return .failure(.payloadTooLarge) }
+        guard length <= maxBodyBytes else { return .refused(Request(parameters: parameters, body: []), .payloadTooLarge) }
         var body = [UInt8](repeating: 0, count: length)
         var received = 0
         while received < length {
@@ -75,6 +86,6 @@ struct Worker {
             received += Int(count)
         }
         if received < length { body.removeLast(length - received) }
-        return .success(Request(parameters: parameters, body: body))
+        return .read(Request(parameters: parameters, body: body))
     }
 }
