@@ -36,8 +36,8 @@ final class Supervisor {
                 for pid in reapExited() {
                     Log.message("warning", executable, "worker \(pid) exited; starting a new one")
                     throttleRestarts()
-                    startWorker()
                     metrics?.countWorkerRestart()
+                    startWorker()
                 }
             case SIGHUP:
                 for pid in workers { kill(pid, SIGTERM) }
