@@ -19,6 +19,7 @@ struct LatchCtl: ParsableCommand {
             AdminTokenCommand.self,
             TokensCommand.self,
             Purge.self,
+            Audit.self,
         ]
     )
 }

@@ -17,6 +17,12 @@ public struct Configuration: Sendable {
     public var registrationsPerMinute: Int
     public var failedSignInsPerMinute: Int
     public var trustRemoteUser: Bool
+    /// Lowest level written to the log (`LATCH_LOG_LEVEL`).
+    public var logLevel: Log.Level
+    /// A request slower than this is logged at `warning` with `"slow":true`; 0 turns it off.
+    public var slowRequestMilliseconds: Int
+    /// Whether `GET /metrics` and the shared-memory counters are on (`LATCH_METRICS`).
+    public var metricsEnabled: Bool
 
     /// One row of the documented table: variable, default, meaning.
     public static let documentation: [(variable: String, defaultValue: String, meaning: String)] = [
@@ -32,6 +38,9 @@ public struct Configuration: Sendable {
         ("LATCH_REGISTRATION_RATE_LIMIT", "20", "registrations a minute per source address"),
         ("LATCH_SIGNIN_FAILURE_LIMIT", "10", "failed sign-ins a minute per account or address"),
         ("LATCH_TRUST_REMOTE_USER", "false", "trust REMOTE_USER set by nginx as the signed-in user"),
+        ("LATCH_LOG_LEVEL", "info", "lowest log level written to stderr: debug, info, warning or error"),
+        ("LATCH_SLOW_REQUEST_MS", "500", "requests slower than this are logged as warnings (0 = never)"),
+        ("LATCH_METRICS", "true", "count requests in shared memory and serve GET /metrics (Prometheus text)"),
     ]
 
     public init(databaseURL: String, issuer: String) {
@@ -47,6 +56,9 @@ public struct Configuration: Sendable {
         registrationsPerMinute = 20
         failedSignInsPerMinute = 10
         trustRemoteUser = false
+        logLevel = .info
+        slowRequestMilliseconds = 500
+        metricsEnabled = true
     }
 
     /// Reads and validates every variable; collects all problems into one error.
@@ -82,6 +94,11 @@ public struct Configuration: Sendable {
         seconds("LATCH_MAX_BODY_BYTES", \.maxBodyBytes, range: 1024...16_777_216)
         seconds("LATCH_REGISTRATION_RATE_LIMIT", \.registrationsPerMinute, range: 1...1_000_000)
         seconds("LATCH_SIGNIN_FAILURE_LIMIT", \.failedSignInsPerMinute, range: 1...1_000_000)
+        seconds("LATCH_SLOW_REQUEST_MS", \.slowRequestMilliseconds, range: 0...3_600_000)
+        if let text = environment["LATCH_LOG_LEVEL"], !text.isEmpty {
+            if let level = Log.Level(name: text.lowercased()) { configuration.logLevel = level }
+            else { problems.append("LATCH_LOG_LEVEL='\(text)' must be one of debug, info, warning, error") }
+        }
         if let text = environment["LATCH_REGISTRATION"], !text.isEmpty {
             if let mode = RegistrationMode(rawValue: text) { configuration.registration = mode }
             else { problems.append("LATCH_REGISTRATION='\(text)' must be one of open, admin, off") }
@@ -91,6 +108,13 @@ public struct Configuration: Sendable {
             case "true", "1", "yes", "on": configuration.trustRemoteUser = true
             case "false", "0", "no", "off": configuration.trustRemoteUser = false
             default: problems.append("LATCH_TRUST_REMOTE_USER='\(text)' must be true or false")
+            }
+        }
+        if let text = environment["LATCH_METRICS"], !text.isEmpty {
+            switch text.lowercased() {
+            case "true", "1", "yes", "on": configuration.metricsEnabled = true
+            case "false", "0", "no", "off": configuration.metricsEnabled = false
+            default: problems.append("LATCH_METRICS='\(text)' must be true or false")
             }
         }
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }

@@ -62,6 +62,7 @@ public struct OAuthError: Error, Sendable, Equatable {
     public var response: Response {
         var response = Response.noStoreJSON(json, status: status)
         for (name, value) in headers { response.setHeader(name, value) }
+        response.logErrorCode = code.rawValue
         return response
     }
 

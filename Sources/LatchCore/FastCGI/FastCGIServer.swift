@@ -23,6 +23,7 @@ public enum FastCGIServer {
         } catch {
             fail(error.description, code: 78)
         }
+        Log.threshold = configuration.logLevel
         guard FCGX_Init() == 0 else { fail("\(executable): FCGX_Init failed", code: 70) }
         let socket: Int32
         do {
@@ -30,8 +31,15 @@ public enum FastCGIServer {
         } catch {
             fail("\(executable): \(error)", code: 71)
         }
-        let supervisor = Supervisor(executable: executable, workers: options.workers) {
-            Worker(socket: socket, executable: executable, configuration: configuration, router: routes).run()
+        // The metrics table is mapped here, before any fork, so every worker shares it.
+        var metrics: Metrics?
+        if configuration.metricsEnabled {
+            metrics = Metrics(executable: executable, routePatterns: routes.routes.map(\.pattern) + MetricsEndpoint.patterns)
+            if metrics == nil { fail("\(executable): cannot map shared memory for metrics (set LATCH_METRICS=false to run without)", code: 71) }
+        }
+        let router = metrics.map { Router(routes.routes + MetricsEndpoint.routes($0)) } ?? routes
+        let supervisor = Supervisor(executable: executable, workers: options.workers, metrics: metrics) {
+            Worker(socket: socket, executable: executable, configuration: configuration, router: router, metrics: metrics).run()
         }
         supervisor.run()
     }

@@ -1,22 +1,28 @@
 /// The one catch site: turns a request into a response, whatever goes wrong.
-/// Internal detail goes to the log, never to the client.
-public struct RequestProcessor {
+/// Internal detail goes to the log, never to the client. Every request, answered or
+/// refused, is logged once and counted once in the metrics.
+public final class RequestProcessor {
     public let router: Router
     public let context: Context
     public let log: RequestLog
+    public let metrics: Metrics?
+    /// Connections this worker's `Database` had opened when last looked at.
+    private var connectionsSeen = 0
 
-    public init(router: Router, context: Context, log: RequestLog) {
+    public init(router: Router, context: Context, log: RequestLog, metrics: Metrics? = nil) {
         self.router = router
         self.context = context
         self.log = log
+        self.metrics = metrics
     }
 
     public func process(_ request: Request) -> Response {
         let started = Clock.monotonicNanoseconds()
         var response: Response
         var detail: String?
+        var route: Int?
         do {
-            response = try router.handle(request, context: context)
+            response = try router.handle(request, context: context, matchedRoute: &route)
         } catch let error as OAuthError {
             response = error.response
         } catch let error as HTTPError {
@@ -33,7 +39,29 @@ public struct RequestProcessor {
             detail = String(describing: error)
         }
         if request.method == "HEAD" { response.body = [] }
-        log.record(request: request, response: response, nanoseconds: Clock.monotonicNanoseconds() - started, detail: detail)
+        finish(request, response, route: route, started: started, detail: detail)
         return response
+    }
+
+    /// A request refused before a handler saw it (e.g. a body over the limit: `413`).
+    public func refuse(_ request: Request, because error: HTTPError) -> Response {
+        let started = Clock.monotonicNanoseconds()
+        let response = OAuthError(error).response
+        finish(request, response, route: router.route(for: request.path)?.0, started: started, detail: nil)
+        return response
+    }
+
+    private func finish(_ request: Request, _ response: Response, route: Int?, started: UInt64, detail: String?) {
+        let nanoseconds = Clock.monotonicNanoseconds() - started
+        log.record(request: request, response: response, nanoseconds: nanoseconds, detail: detail,
+                   route: route.map { router.routes[$0].pattern })
+        guard let metrics else { return }
+        metrics.record(route: route, status: response.status, errorCode: RequestLog.errorCode(of: response), nanoseconds: nanoseconds)
+        // The first connection is not a reconnect; every later one is.
+        let connections = context.database.reconnects
+        if connections != connectionsSeen {
+            metrics.addDatabaseReconnects(connections - connectionsSeen - (connectionsSeen == 0 ? 1 : 0))
+            connectionsSeen = connections
+        }
     }
 }

@@ -50,18 +50,35 @@ public struct Router: Sendable {
     public init(_ groups: [[Route]]) { self.routes = groups.flatMap { $0 } }
 
     public func handle(_ request: Request, context: Context) throws -> Response {
-        for route in routes {
-            guard let captures = route.match(request.path) else { continue }
-            let method = request.method == "HEAD" ? "GET" : request.method
-            guard let handler = route.handlers[method] else {
-                var error = OAuthError(.methodNotAllowed, "method \(request.method) is not allowed here", status: 405)
-                error.headers = [("Allow", route.handlers.keys.sorted().joined(separator: ", "))]
-                return error.response
-            }
-            var request = request
-            request.pathParameters = captures
-            return try handler(request, context)
+        var matched: Int?
+        return try handle(request, context: context, matchedRoute: &matched)
+    }
+
+    /// Like `handle(_:context:)`, and tells which route matched (its index in `routes`,
+    /// nil for 404) even when the handler throws: the request log and metrics label by it.
+    public func handle(_ request: Request, context: Context, matchedRoute: inout Int?) throws -> Response {
+        guard let (index, captures) = route(for: request.path) else {
+            matchedRoute = nil
+            return OAuthError.notFound("no such endpoint").response
         }
-        return OAuthError.notFound("no such endpoint").response
+        matchedRoute = index
+        let route = routes[index]
+        let method = request.method == "HEAD" ? "GET" : request.method
+        guard let handler = route.handlers[method] else {
+            var error = OAuthError(.methodNotAllowed, "method \(request.method) is not allowed here", status: 405)
+            error.headers = [("Allow", route.handlers.keys.sorted().joined(separator: ", "))]
+            return error.response
+        }
+        var request = request
+        request.pathParameters = captures
+        return try handler(request, context)
+    }
+
+    /// The index of the first route whose pattern matches `path`, with its captures.
+    public func route(for path: String) -> (Int, [String: String])? {
+        for (index, route) in routes.enumerated() {
+            if let captures = route.match(path) { return (index, captures) }
+        }
+        return nil
     }
 }

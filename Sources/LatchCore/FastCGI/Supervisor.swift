@@ -8,12 +8,17 @@ final class Supervisor {
     let executable: String
     let workerCount: Int
     let work: () -> Never
-    private var workers: Set<pid_t> = []
+    /// Shared counters: the supervisor keeps `workers_alive` and `worker_restarts` there.
+    let metrics: Metrics?
+    private var workers: Set<pid_t> = [] {
+        didSet { metrics?.setWorkers(alive: workers.count, configured: workerCount) }
+    }
     private var recentStarts: [UInt64] = []
 
-    init(executable: String, workers: Int, work: @escaping () -> Never) {
+    init(executable: String, workers: Int, metrics: Metrics? = nil, work: @escaping () -> Never) {
         self.executable = executable
         self.workerCount = workers
+        self.metrics = metrics
         self.work = work
     }
 
@@ -31,6 +36,7 @@ final class Supervisor {
                 for pid in reapExited() {
                     Log.message("warning", executable, "worker \(pid) exited; starting a new one")
                     throttleRestarts()
+                    metrics?.countWorkerRestart()
                     startWorker()
                 }
             case SIGHUP:

@@ -10,6 +10,7 @@ struct Worker {
     let executable: String
     let configuration: Configuration
     let router: Router
+    let metrics: Metrics?
 
     func run() -> Never {
         signal(SIGTERM) { _ in _exit(0) }
@@ -20,7 +21,9 @@ struct Worker {
 
         let database = Database(connectionString: configuration.databaseURL)
         let context = Context(configuration: configuration, database: database, executable: executable)
-        let processor = RequestProcessor(router: router, context: context, log: RequestLog(executable: executable))
+        let log = RequestLog(executable: executable, slowRequestMilliseconds: configuration.slowRequestMilliseconds,
+                             threshold: configuration.logLevel)
+        let processor = RequestProcessor(router: router, context: context, log: log, metrics: metrics)
         var request = FCGX_Request()
         guard FCGX_InitRequest(&request, socket, 0) == 0 else { _exit(70) }
         while true {
@@ -30,8 +33,8 @@ struct Worker {
             guard accepted >= 0 else { _exit(0) }
             let response: Response
             switch Worker.readRequest(&request, maxBodyBytes: configuration.maxBodyBytes) {
-            case .success(let incoming): response = processor.process(incoming)
-            case .failure(let error): response = OAuthError(error).response
+            case .read(let incoming): response = processor.process(incoming)
+            case .refused(let incoming, let error): response = processor.refuse(incoming, because: error)
             }
             let bytes = response.serialized()
             bytes.withUnsafeBufferPointer { buffer in
@@ -43,10 +46,17 @@ struct Worker {
         }
     }
 
+    enum Incoming {
+        case read(Request)
+        /// Refused before the body was read; the request carries no body.
+        case refused(Request, HTTPError)
+    }
+
     /// Copies the parameters and body out of libfcgi's buffers. A body larger than the
     /// limit is refused from its declared length, without reading it.
-    static func readRequest(_ request: inout FCGX_Request, maxBodyBytes: Int) -> Result<Request, HTTPError> {
+    static func readRequest(_ request: inout FCGX_Request, maxBodyBytes: Int) -> Incoming {
         var parameters: [String: String] = [:]
+        var uriIsValidUTF8 = true
         if var pointer = request.envp {
             while let entry = pointer.pointee {
                 let text = String(cString: entry)
@@ -55,20 +65,25 @@ struct Worker {
                     // String(cString:) repairs invalid UTF-8 with U+FFFD; a URI (path and query)
                     // carrying raw bytes that are not UTF-8 is refused rather than repaired.
                     if name == "REQUEST_URI" || name == "QUERY_STRING", String(validatingCString: entry) == nil {
-                        return .failure(.malformed("the request URI is not valid UTF-8"))
+                        uriIsValidUTF8 = false
                     }
                     parameters[name] = String(text[text.index(after: equals)...])
                 }
                 pointer += 1
             }
         }
+        guard uriIsValidUTF8 else {
+            return .refused(Request(parameters: parameters, body: []), .malformed("the request URI is not valid UTF-8"))
+        }
         let declared = parameters["CONTENT_LENGTH"] ?? ""
         var length = 0
         if !declared.isEmpty {
-            guard let value = Int(declared), value >= 0 else { return .failure(.malformed("invalid Content-Length")) }
+            guard let value = Int(declared), value >= 0 else {
+                return .refused(Request(parameters: parameters, body: []), .malformed("invalid Content-Length"))
+            }
             length = value
         }
-        guard length <= maxBodyBytes else { return .failure(.payloadTooLarge) }
+        guard length <= maxBodyBytes else { return .refused(Request(parameters: parameters, body: []), .payloadTooLarge) }
         var body = [UInt8](repeating: 0, count: length)
         var received = 0
         while received < length {
@@ -81,6 +96,6 @@ struct Worker {
             received += Int(count)
         }
         if received < length { body.removeLast(length - received) }
-        return .success(Request(parameters: parameters, body: body))
+        return .read(Request(parameters: parameters, body: body))
     }
 }

@@ -3,6 +3,13 @@ public struct Response: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// For the request log and metrics only, never sent: the client the request concerned
+    /// (set it once the client is known, e.g. `response.logClientID = client.id`).
+    public var logClientID: String?
+    /// For the request log and metrics only, never sent: the OAuth error code when the error
+    /// is not in a JSON body (e.g. an error sent back by redirect). JSON errors are read
+    /// from the body.
+    public var logErrorCode: String?
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status

@@ -64,6 +64,10 @@ public struct Migrator {
             }
             if done { applied.append(migration.name) }
         }
+        if !applied.isEmpty {
+            try AuditLog(database: database).record(.adminMigrated, actor: AuditActor.latchctl, userID: nil, clientID: nil,
+                                                    sourceAddress: nil, detail: ["applied": .array(applied.map { .string($0) })])
+        }
         return applied
     }
 
