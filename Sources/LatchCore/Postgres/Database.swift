@@ -44,7 +44,7 @@ public final class Database {
         do {
             let result = try body()
             transactionDepth -= 1
-            try run("COMMIT")
+            _ = try run("COMMIT")
             return result
         } catch {
             transactionDepth -= 1
