@@ -15,9 +15,7 @@ struct ScopeAdd: ParsableCommand {
     @Option(help: "what granting it means, shown on the consent page") var description: String
 
     func validate() throws {
-        guard ScopeSet.isValidToken(Substring(name)), name.count <= 100 else {
-            throw ValidationError("'\(name)' is not a valid scope token (RFC 6749 section 3.3: visible ASCII except space, \" and \\)")
-        }
+        if let problem = ScopeStore.problem(name: name, description: description) { throw ValidationError(problem) }
     }
 
     func run() throws {

@@ -3,64 +3,17 @@ sign-in form → consent page (screenshot in the artifacts directory as consent.
 reaches a local callback with code and state; Cancel gives access_denied; the consent page
 cannot be framed and does not block a custom-scheme redirect. The browser stays on
 loopback: its proxy is a closed local port, bypassed only for 127.0.0.1 and localhost."""
-import http.server
 import os
-import threading
 import time
 from urllib.parse import urlencode
 
 import pytest
 import requests
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from authflow import (authorize_params, ensure_scopes, exchange, form_fields, make_app, make_confidential_app,
                       make_user, me, pkce_pair, query_of, remember)
-from latchstack import free_port
-
-
-class Callback:
-    """A tiny local redirect target on 127.0.0.1 recording what reaches it. It also serves
-    /frame?src=…, a page that tries to put another page in an iframe."""
-
-    def __init__(self):
-        self.received = []
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                if self.path.startswith("/frame?"):
-                    src = query_of(self.path)["src"]
-                    body = f'<!DOCTYPE html><title>framer</title><iframe id="f" src="{src}"></iframe>'.encode()
-                else:
-                    outer.received.append(self.path)
-                    body = b"<!DOCTYPE html><title>callback</title><p>received</p>"
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait(self, count, timeout=15):
-        deadline = time.time() + timeout
-        while len(self.received) < count and time.time() < deadline:
-            time.sleep(0.05)
-        assert len(self.received) >= count, "the browser did not reach the callback"
-        return query_of(self.received[count - 1])
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+from browserkit import Callback, chrome, fill_sign_in, wait_for_title
 
 
 @pytest.fixture(scope="module")
@@ -72,13 +25,7 @@ def callback():
 
 @pytest.fixture(scope="module")
 def driver():
-    options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1000,900",
-                     f"--proxy-server=http://127.0.0.1:{free_port()}", "--proxy-bypass-list=127.0.0.1;localhost"]:
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    d = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
-    d.set_page_load_timeout(30)
+    d = chrome()
     yield d
     d.quit()
 
@@ -92,10 +39,6 @@ def world(stack, callback):
     return {"user": name, "password": password, "client": client, "secret": secret}
 
 
-def wait_for_title(driver, text):
-    WebDriverWait(driver, 15).until(expected_conditions.title_contains(text))
-
-
 def test_sign_in_consent_and_allow_reach_the_callback(stack, driver, callback, world, artifacts):
     verifier, challenge = pkce_pair()
     redirect = callback.url + "/callback"
@@ -105,9 +48,7 @@ def test_sign_in_consent_and_allow_reach_the_callback(stack, driver, callback, w
                                                                            scope="profile email"))))
     wait_for_title(driver, "Sign in")
     assert driver.current_url.startswith(stack.url("/login?next="))
-    driver.find_element(By.NAME, "username").send_keys(world["user"])
-    driver.find_element(By.NAME, "password").send_keys(world["password"])
-    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+    fill_sign_in(driver, world["user"], world["password"])
 
     wait_for_title(driver, "Allow Browser Test App")
     page = driver.find_element(By.TAG_NAME, "main").text

@@ -54,14 +54,25 @@ def test_demo_from_printed_url_to_tokens(stack):
     page = browser.get(callback)
     assert page.status_code == 200
     assert f'<code id="code">{code}</code>' in page.text
-    # The command the callback page shows, run in a shell that loaded demo.env.
+    # The two commands the callback page shows, pasted as they are into one shell that loaded demo.env:
+    # the exchange prints the tokens, the second calls /api/v2/users/me with the access token.
     command = html.unescape(re.search(r'<pre id="curl">(.*?)</pre>', page.text, re.S).group(1))
-    tokens = shell(f". {stack.dir}/demo.env && {command}")
+    me_command = html.unescape(re.search(r'<pre id="me">(.*?)</pre>', page.text, re.S).group(1))
+    assert "$TOKENS" in me_command and "/api/v2/users/me" in me_command
+    out = shell(f". {stack.dir}/demo.env\n{command}\n{me_command}")
+    tokens, me = out.splitlines()[0], out.splitlines()[1]
     assert '"access_token":"lat_' in tokens
     access = re.search(r'"access_token":"([^"]+)"', tokens).group(1)
     remember(stack, access, re.search(r'"refresh_token":"([^"]+)"', tokens).group(1))
-    me = shell(f"curl -s -H 'Authorization: Bearer {access}' {stack.issuer}/api/v2/users/me")
     assert f'"username":"{second["user"]}"' in me
+    # Step 3: the demo app is on "Your apps"; revoking it there makes step 2 answer 401.
+    apps = browser.get("/account/apps")
+    assert f'data-client-id="{client_id}"' in apps.text
+    csrf = re.search(r'name="csrf_token" value="([^"]*)"', apps.text).group(1)
+    assert browser.post("/account/apps/revoke", data={"client_id": client_id, "csrf_token": csrf}).status_code == 303
+    status_command = me_command.replace("curl -s ", "curl -s -o /dev/null -w %{http_code} ")
+    status = shell(f"TOKENS='{tokens}'\n{status_command}")
+    assert status.strip() == "401"
 
 
 def test_demo_printed_curl_exchanges_a_code(stack):

@@ -42,13 +42,20 @@ public struct Page {
         <style>\(Page.style)</style>
         </head>
         <body>
-        <header><a class="brand" href="/">latch</a>\(account)</header>
+        <header><a class="brand" href="/">latch</a>\(navigation)\(account)</header>
         <main class="\(width == .wide ? "wide" : "narrow")">
         \(content)
         </main>
         </body>
         </html>
         """
+    }
+
+    /// For someone signed in: their apps, and the console for admins.
+    private var navigation: HTML {
+        guard let signedIn else { return .empty }
+        let admin: HTML = signedIn.user.isAdmin ? "<a href=\"/admin/apps\">Admin console</a>" : .empty
+        return "<nav><a href=\"/account/apps\">Your apps</a>\(admin)</nav>"
     }
 
     private var account: HTML {
@@ -67,9 +74,10 @@ public struct Page {
         header{display:flex;justify-content:space-between;align-items:center;padding:.75rem 1.5rem;background:#1f2937;color:#fff}\
         header a.brand{color:#fff;font-weight:700;text-decoration:none;letter-spacing:.05em}\
         header .account{display:flex;gap:.75rem;align-items:center;margin:0}\
+        header nav{display:flex;gap:1.25rem;margin:0 auto 0 2rem}header nav a{color:#cbd5e1}\
         header .account button{color:#cbd5e1}\
         main{margin:2.5rem auto;padding:2rem;background:#fff;border:1px solid #d8dee4;border-radius:8px}\
-        main.narrow{max-width:28rem}main.wide{max-width:64rem}\
+        main.narrow{max-width:28rem}main.wide{max-width:70rem}\
         h1{font-size:1.35rem;margin:0 0 1rem}\
         label{display:block;margin:.75rem 0 .25rem;font-weight:600}\
         input[type=text],input[type=password],input[type=url],textarea{width:100%;padding:.5rem;border:1px solid #c3cad3;border-radius:6px;font:inherit}\
@@ -87,6 +95,21 @@ public struct Page {
         code,pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;border-radius:6px}\
         code{padding:.1rem .3rem;word-break:break-all}pre{padding:.75rem;white-space:pre-wrap;word-break:break-all}\
         table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d8dee4}\
-        .muted{color:#57606a;font-size:.9rem}
+        .muted{color:#57606a;font-size:.9rem}\
+        h2{font-size:1.1rem;margin:1.75rem 0 .75rem}\
+        textarea{min-height:5.5rem}input.secret{font:14px/1.7 ui-monospace,SFMono-Regular,Menlo,monospace;padding:.45rem .5rem}\
+        label.choice{display:flex;gap:.5rem;align-items:baseline;font-weight:400;margin:.3rem 0}\
+        form.inline{display:inline;margin:0}\
+        a.button{display:inline-block;padding:.5rem 1.1rem;border-radius:6px;border:1px solid #c3cad3;background:#fff;color:inherit;text-decoration:none}\
+        a.button.primary{background:#1f6feb;border-color:#1f6feb;color:#fff}\
+        .tabs{display:flex;gap:1.25rem;align-items:center;margin:0 0 1.25rem;padding-bottom:.6rem;border-bottom:1px solid #d8dee4}\
+        .tabs .current{font-weight:700;text-decoration:none;color:inherit}.tabs .end{margin-left:auto}\
+        dl.fields{display:grid;grid-template-columns:max-content 1fr;gap:.45rem 1.25rem;margin:0}dl.fields dt{font-weight:600}dl.fields dd{margin:0}\
+        td ul,dd ul{margin:0;padding:0;list-style:none}td{vertical-align:top}td time{white-space:nowrap}\
+        ul.allowed{list-style:none;padding:0;margin:0}ul.allowed>li{border-top:1px solid #d8dee4;padding:1rem 0}\
+        ul.allowed .app{margin-bottom:.25rem}ul.allowed form.revoke{margin-left:auto}\
+        ul.allowed .can{margin:.5rem 0 0 4rem}ul.allowed ul.scopes{margin:.25rem 0 0 4rem}\
+        fieldset{border:1px solid #d8dee4;border-radius:6px;margin:1rem 0 0;padding:.5rem .9rem .75rem}legend{font-weight:600;padding:0 .3rem}\
+        code.nowrap{white-space:nowrap;word-break:normal}
         """
 }

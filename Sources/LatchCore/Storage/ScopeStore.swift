@@ -17,6 +17,23 @@ public struct ScopeStore {
 
     public func names() throws -> [String] { try all().map(\.name) }
 
+    public static let maxNameLength = 100
+    public static let maxDescriptionLength = 1000
+
+    /// What is wrong with defining this scope, or nil: the name must be one RFC 6749 §3.3
+    /// scope token (visible ASCII except space, `"` and `\`) of at most 100 characters; the
+    /// description, shown on consent pages, at most 1000 characters. (`latchctl scope add`
+    /// and the admin console both check this.)
+    public static func problem(name: String, description: String) -> String? {
+        guard ScopeSet.isValidToken(Substring(name)), name.count <= maxNameLength else {
+            return "'\(name)' is not a valid scope token (RFC 6749 section 3.3: 1 to \(maxNameLength) visible ASCII characters except space, \" and \\)"
+        }
+        guard description.count <= maxDescriptionLength else {
+            return "the description is longer than \(maxDescriptionLength) characters"
+        }
+        return nil
+    }
+
     /// Adds a scope or updates its description.
     public func upsert(name: String, description: String) throws {
         try database.query("""

@@ -46,15 +46,7 @@ enum ConsentPage {
         return "<p class=\"muted\">Access is limited to <code>\(resource)</code>.</p>"
     }
 
-    /// The app's icon when it is an https URL (the CSP allows only https and data images),
-    /// else the first letter of its name.
-    static func icon(_ client: Client) -> HTML {
-        if let icon = client.icon, icon.hasPrefix("https://"), RedirectURI.problem(icon) == nil {
-            return "<img src=\"\(icon)\" alt=\"\">"
-        }
-        let letter = client.name.first.map { String($0).uppercased() } ?? "?"
-        return "<span class=\"letter\" aria-hidden=\"true\">\(letter)</span>"
-    }
+    static func icon(_ client: Client) -> HTML { AppIcon.html(name: client.name, icon: client.icon) }
 
     static func contentSecurityPolicy(redirectURI: String) -> String {
         let scheme = RedirectURI.scheme(of: redirectURI) ?? "https"

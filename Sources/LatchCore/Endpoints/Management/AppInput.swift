@@ -1,29 +1,67 @@
-/// The body of `POST` and `PUT /api/v2/oauth2-provider/apps…`: `{name, callback_url, icon?,
-/// scope?}`, plus optional `redirect_uris` (more URIs besides `callback_url`). A `PUT` may send
-/// back an app as `GET` shows it: `id` must then be the app's own, `token_endpoint_auth_method`
-/// its current one, and `created_at` is ignored. Any other member is refused, so that a typo
-/// does not pass silently.
-struct AppInput {
+/// An app's editable fields — name, redirect URIs, icon, scope — checked by the one set of rules
+/// every way an admin creates or edits an app shares: the management API's JSON body
+/// (`parse(_:definedScopes:existing:)`) and the admin console's form (`parse(form:definedScopes:)`)
+/// each read their own wire shape and hand the values to `checked(…)`.
+///
+/// JSON: `{name, callback_url, icon?, scope?}`, plus optional `redirect_uris` (more URIs besides
+/// `callback_url`). A `PUT` may send back an app as `GET` shows it: `id` must then be the app's
+/// own, `token_endpoint_auth_method` its current one, and `created_at` is ignored. Any other
+/// member is refused, so that a typo does not pass silently.
+struct AppInput: Equatable {
     static let members: Set<String> = ["name", "callback_url", "redirect_uris", "icon", "scope",
                                        "id", "token_endpoint_auth_method", "created_at", "csrf_token"]
+    static let maxNameLength = 200
+    static let maxURILength = 2000
+    /// Redirect URIs besides the callback URL.
+    static let maxMoreRedirectURIs = 20
 
     var name: String
+    /// The callback URL first, then the others, without duplicates.
     var redirectURIs: [String]
     var icon: String?
     var scope: [String]
 
+    /// The shared rules. Errors: `invalid_redirect_uri` for a missing or refused redirect URI
+    /// (`RedirectURI.problem`, the one validator), `invalid_client_metadata` for anything else.
+    /// An empty icon or scope means none.
+    static func checked(name: String?, callbackURL: String?, moreRedirectURIs: [String], icon: String?, scope: String?,
+                        definedScopes: [String]) throws(OAuthError) -> AppInput {
+        func failure(_ description: String) -> OAuthError { OAuthError(.invalidClientMetadata, description) }
+        guard let name, !name.isEmpty else { throw failure("name is required") }
+        guard name.count <= maxNameLength else { throw failure("name is longer than \(maxNameLength) characters") }
+        guard let callbackURL, !callbackURL.isEmpty else { throw OAuthError(.invalidRedirectURI, "callback_url is required") }
+        guard moreRedirectURIs.count <= maxMoreRedirectURIs else {
+            throw failure("redirect_uris has more than \(maxMoreRedirectURIs) entries")
+        }
+        var uris = [callbackURL]
+        for uri in moreRedirectURIs where !uris.contains(uri) { uris.append(uri) }
+        for uri in uris where uri.count > maxURILength {
+            throw OAuthError(.invalidRedirectURI, "a redirect URI is longer than \(maxURILength) characters")
+        }
+        try JSONMembers.checkRedirectURIs(uris)
+        var checkedIcon: String?
+        if let icon, !icon.isEmpty {
+            guard icon.count <= maxURILength, WebURL.isAcceptable(icon) else {
+                throw failure("icon must be an absolute https URL without fragment")
+            }
+            checkedIcon = icon
+        }
+        var scopes: [String] = []
+        if let scope {
+            guard let parsed = ScopeSet.parse(scope) else { throw failure("scope is not a valid space-separated scope list") }
+            for item in parsed where !definedScopes.contains(item) { throw failure("scope '\(item)' is not defined on this server") }
+            scopes = parsed
+        }
+        return AppInput(name: name, redirectURIs: uris, icon: checkedIcon, scope: scopes)
+    }
+
+    /// The management API's JSON body.
     static func parse(_ body: [(String, JSON)], definedScopes: [String], existing: Client?) throws(OAuthError) -> AppInput {
         let input = JSONMembers(body, code: .invalidClientMetadata)
         for name in input.names where !members.contains(name) { throw input.failure("unknown field '\(name)'") }
-        guard let name = try input.string("name", maxLength: 200), !name.isEmpty else { throw input.failure("name is required") }
-        guard let callback = try input.string("callback_url") else {
-            throw OAuthError(.invalidRedirectURI, "callback_url is required")
-        }
-        var uris = [callback]
-        for uri in try input.strings("redirect_uris") ?? [] where !uris.contains(uri) { uris.append(uri) }
-        try JSONMembers.checkRedirectURIs(uris)
-        let icon = try input.webURL("icon")
-        let scope = try input.scopes("scope", defined: definedScopes)
+        let checked = try checked(name: try input.string("name"), callbackURL: try input.string("callback_url"),
+                                  moreRedirectURIs: try input.strings("redirect_uris", maxCount: maxMoreRedirectURIs) ?? [],
+                                  icon: try input.string("icon"), scope: try input.string("scope"), definedScopes: definedScopes)
         if let existing {
             if let id = try input.string("id", maxLength: 200), id != existing.clientID {
                 throw input.failure("id does not match the app being replaced")
@@ -32,6 +70,58 @@ struct AppInput {
                 throw input.failure("token_endpoint_auth_method cannot be changed; create a new app")
             }
         }
-        return AppInput(name: name, redirectURIs: uris, icon: icon, scope: scope)
+        return checked
     }
+
+    /// The admin console's form: `name`, `redirect_uris` (one per line, the first is the
+    /// callback URL), `icon`, and one `scope` field per ticked scope. Surrounding spaces and
+    /// empty lines are dropped (a textarea adds them); a field given twice is refused.
+    static func parse(form: Parameters, definedScopes: [String]) throws(OAuthError) -> AppInput {
+        let name: String?, lines: [String], icon: String?
+        do throws(HTTPError) {
+            name = try form.single("name")?.trimmingSpaces()
+            lines = (try form.single("redirect_uris") ?? "")
+                .split(omittingEmptySubsequences: true, whereSeparator: \.isNewline)
+                .map { $0.trimmingSpaces() }
+                .filter { !$0.isEmpty }
+            icon = try form.single("icon")?.trimmingSpaces()
+        } catch {
+            throw OAuthError(error)
+        }
+        let scopes = form.pairs.filter { $0.name == "scope" }.map(\.value).filter { !$0.isEmpty }
+        return try checked(name: name, callbackURL: lines.first, moreRedirectURIs: Array(lines.dropFirst()), icon: icon,
+                           scope: scopes.isEmpty ? nil : scopes.joined(separator: " "), definedScopes: definedScopes)
+    }
+
+    /// A new app made of these fields: confidential (`client_secret_basic`; an admin-created app
+    /// accepts both secret methods) unless `type` says otherwise.
+    func newClient(type: AppType = .confidential) -> Client {
+        var grants = ["authorization_code", "refresh_token"]
+        if type == .confidentialWithClientCredentials { grants.append("client_credentials") }
+        return Client(clientID: ClientStore.newClientID(), name: name, icon: icon, callbackURL: redirectURIs[0],
+                      redirectURIs: redirectURIs, scope: scope,
+                      tokenEndpointAuthMethod: type == .public ? "none" : "client_secret_basic",
+                      grantTypes: grants, origin: .admin)
+    }
+
+    /// `client` with these fields; grant types, authentication method and secrets are kept.
+    func applied(to client: Client) -> Client {
+        var client = client
+        client.name = name
+        client.callbackURL = redirectURIs[0]
+        client.redirectURIs = redirectURIs
+        client.icon = icon
+        client.scope = scope
+        return client
+    }
+}
+
+/// What kind of client an admin creates.
+enum AppType: String, CaseIterable, Sendable {
+    /// A server-side app with client secrets, for the authorization code grant.
+    case confidential
+    /// The same, also allowed the client_credentials grant (a token for the app itself).
+    case confidentialWithClientCredentials = "confidential+client_credentials"
+    /// A native app or SPA: no secret, PKCE only (`token_endpoint_auth_method=none`).
+    case `public`
 }

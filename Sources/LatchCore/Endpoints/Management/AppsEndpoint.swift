@@ -34,85 +34,61 @@ public enum AppsEndpoint {
         ]),
     ]
 
-    /// The app named by the path, else 404.
-    static func app(_ request: Request, _ context: Context) throws -> Client {
-        guard let client = try ClientStore(database: context.database).find(request.pathParameters["id"] ?? "") else {
-            throw OAuthError.notFound("no app with this id")
-        }
-        return client
+    /// The shared operations, for the admin the request authenticates.
+    static func administration(_ request: Request, _ context: Context) throws -> AppAdministration {
+        AppAdministration(database: context.database, administrator: try AdminAuthentication.require(request, context))
     }
 
     static func list(_ request: Request, _ context: Context) throws -> Response {
-        _ = try AdminAuthentication.require(request, context)
-        return .noStoreJSON(.array(try ClientStore(database: context.database).list().map(AppJSON.make)))
+        let apps = try administration(request, context)
+        return .noStoreJSON(.array(try apps.list().map(AppJSON.make)))
     }
 
     /// Creates a confidential app (`client_secret_basic`; an admin-created app accepts both
     /// secret methods) for the authorization code grant. Its secrets are created separately.
     static func create(_ request: Request, _ context: Context) throws -> Response {
-        _ = try AdminAuthentication.require(request, context)
+        let apps = try administration(request, context)
         let body = try request.jsonObject(invalid: .invalidClientMetadata)
-        let input = try AppInput.parse(body, definedScopes: try ScopeStore(database: context.database).names(), existing: nil)
-        let client = try ClientStore(database: context.database).insert(Client(
-            clientID: ClientStore.newClientID(), name: input.name, icon: input.icon, callbackURL: input.redirectURIs[0],
-            redirectURIs: input.redirectURIs, scope: input.scope, origin: .admin))
-        // audit: app.created
-        return .noStoreJSON(AppJSON.make(client), status: 201)
+        let input = try AppInput.parse(body, definedScopes: try apps.definedScopes(), existing: nil)
+        return .noStoreJSON(AppJSON.make(try apps.create(input)), status: 201)
     }
 
     static func show(_ request: Request, _ context: Context) throws -> Response {
-        _ = try AdminAuthentication.require(request, context)
-        return .noStoreJSON(AppJSON.make(try app(request, context)))
+        let apps = try administration(request, context)
+        return .noStoreJSON(AppJSON.make(try apps.app(request.pathParameters["id"] ?? "")))
     }
 
     /// Replaces name, callback URL(s), icon and scope; grant types, authentication method and
     /// secrets are kept.
     static func replace(_ request: Request, _ context: Context) throws -> Response {
-        _ = try AdminAuthentication.require(request, context)
-        var client = try app(request, context)
+        let apps = try administration(request, context)
+        let client = try apps.app(request.pathParameters["id"] ?? "")
         let body = try request.jsonObject(invalid: .invalidClientMetadata)
-        let input = try AppInput.parse(body, definedScopes: try ScopeStore(database: context.database).names(), existing: client)
-        client.name = input.name
-        client.callbackURL = input.redirectURIs[0]
-        client.redirectURIs = input.redirectURIs
-        client.icon = input.icon
-        client.scope = input.scope
-        guard try ClientStore(database: context.database).update(client) else { throw OAuthError.notFound("no app with this id") }
-        // audit: app.updated
-        return .noStoreJSON(AppJSON.make(client))
+        let input = try AppInput.parse(body, definedScopes: try apps.definedScopes(), existing: client)
+        return .noStoreJSON(AppJSON.make(try apps.update(client, with: input)))
     }
 
     static func delete(_ request: Request, _ context: Context) throws -> Response {
-        _ = try AdminAuthentication.require(request, context)
-        guard try ClientStore(database: context.database).delete(request.pathParameters["id"] ?? "") else {
-            throw OAuthError.notFound("no app with this id")
-        }
-        // audit: app.deleted
+        try administration(request, context).delete(request.pathParameters["id"] ?? "")
         return .empty(204, headers: [("Cache-Control", "no-store")])
     }
 
     static func listSecrets(_ request: Request, _ context: Context) throws -> Response {
-        _ = try AdminAuthentication.require(request, context)
-        let client = try app(request, context)
-        return .noStoreJSON(.array(try ClientStore(database: context.database).secrets(of: client.clientID).map(AppJSON.secret)))
+        let apps = try administration(request, context)
+        let client = try apps.app(request.pathParameters["id"] ?? "")
+        return .noStoreJSON(.array(try apps.secrets(of: client).map(AppJSON.secret)))
     }
 
     static func createSecret(_ request: Request, _ context: Context) throws -> Response {
-        _ = try AdminAuthentication.require(request, context)
-        let client = try app(request, context)
-        guard !client.isPublic else { throw OAuthError.invalidRequest("this app is a public client: it has no secrets") }
-        let secret = try ClientStore(database: context.database).createSecret(for: client.clientID)
-        // audit: secret.created
+        let apps = try administration(request, context)
+        let secret = try apps.createSecret(for: try apps.app(request.pathParameters["id"] ?? ""))
         return .noStoreJSON(["id": .string(secret.id), "client_secret_full": .string(secret.value)], status: 201)
     }
 
     static func deleteSecret(_ request: Request, _ context: Context) throws -> Response {
-        _ = try AdminAuthentication.require(request, context)
-        let client = try app(request, context)
-        guard try ClientStore(database: context.database).deleteSecret(request.pathParameters["secretID"] ?? "", of: client.clientID) else {
-            throw OAuthError.notFound("no secret with this id for this app")
-        }
-        // audit: secret.deleted
+        let apps = try administration(request, context)
+        let client = try apps.app(request.pathParameters["id"] ?? "")
+        try apps.deleteSecret(request.pathParameters["secretID"] ?? "", of: client)
         return .empty(204, headers: [("Cache-Control", "no-store")])
     }
 }

@@ -31,12 +31,18 @@ public enum UserRevocation {
             }
             guard let clientID = try query.single("client_id") else { throw OAuthError.invalidRequest("client_id is required") }
             let userID = try requester(request, query: query, form: form, clientID: clientID, context: context)
-            try TokenStore(database: context.database).revokeGrants(userID: userID, clientID: clientID, reason: "user")
-            // audit: grant.revoked_by_user
+            try revokeApp(clientID, userID: userID, database: context.database)
             return .empty(204, headers: [("Cache-Control", "no-store")])
         } catch let error as HTTPError {
             throw OAuthError(error)
         }
+    }
+
+    /// What revoking an app means, here and on the "Your apps" page (`AccountAppsPage`) alike:
+    /// every grant `userID` gave `clientID` and every code not yet redeemed stop working.
+    public static func revokeApp(_ clientID: String, userID: Int, database: Database) throws {
+        try TokenStore(database: database).revokeGrants(userID: userID, clientID: clientID, reason: "user")
+        // audit: grant.revoked_by_user
     }
 
     /// The id of the user asking, by bearer token or by session with CSRF.

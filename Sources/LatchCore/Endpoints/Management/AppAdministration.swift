@@ -1,0 +1,64 @@
+/// What an admin does to apps, whichever door they come through: the management API (JSON,
+/// `AppsEndpoint`) and the admin console (HTML forms, `AdminConsole`) both call these, so that
+/// the rules, the storage and the audit points exist once. Errors are `OAuthError`s each door
+/// renders its own way: unknown ids `404 not_found`, bad fields those of `AppInput`.
+struct AppAdministration {
+    let database: Database
+    /// Who acts (for the audit trail).
+    let administrator: Administrator
+
+    func list() throws -> [Client] { try ClientStore(database: database).list() }
+
+    /// The app with this client_id, else 404.
+    func app(_ clientID: String) throws -> Client {
+        guard let client = try ClientStore(database: database).find(clientID) else { throw OAuthError.notFound("no app with this id") }
+        return client
+    }
+
+    func definedScopes() throws -> [String] { try ScopeStore(database: database).names() }
+
+    func create(_ input: AppInput, type: AppType = .confidential) throws -> Client {
+        let client = try ClientStore(database: database).insert(input.newClient(type: type))
+        // audit: app.created
+        return client
+    }
+
+    /// Replaces name, redirect URIs, icon and scope of `client`.
+    func update(_ client: Client, with input: AppInput) throws -> Client {
+        let updated = input.applied(to: client)
+        guard try ClientStore(database: database).update(updated) else { throw OAuthError.notFound("no app with this id") }
+        // audit: app.updated
+        return updated
+    }
+
+    /// Deletes the app; its secrets, codes, grants and tokens stop working at once.
+    func delete(_ clientID: String) throws {
+        guard try ClientStore(database: database).delete(clientID) else { throw OAuthError.notFound("no app with this id") }
+        // audit: app.deleted
+    }
+
+    func secrets(of client: Client) throws -> [ClientSecretInfo] {
+        try ClientStore(database: database).secrets(of: client.clientID)
+    }
+
+    /// A new secret for a confidential app; its `value` is to be shown once.
+    func createSecret(for client: Client) throws -> Credential {
+        guard !client.isPublic else { throw OAuthError.invalidRequest("this app is a public client: it has no secrets") }
+        let secret = try ClientStore(database: database).createSecret(for: client.clientID)
+        // audit: secret.created
+        return secret
+    }
+
+    /// The secret stops working at once.
+    func deleteSecret(_ secretID: String, of client: Client) throws {
+        guard try ClientStore(database: database).deleteSecret(secretID, of: client.clientID) else {
+            throw OAuthError.notFound("no secret with this id for this app")
+        }
+        // audit: secret.deleted
+    }
+}
+
+extension Administrator {
+    /// A signed-in admin acting through the console.
+    init(_ signedIn: SignedIn) { self.init(proof: .session(userID: signedIn.user.id, username: signedIn.user.username)) }
+}

@@ -1,0 +1,64 @@
+/// An app a person has allowed, as "Your apps" shows it.
+public struct AllowedApp: Sendable, Equatable {
+    public let clientID: String
+    public let name: String
+    public let icon: String?
+    /// Every scope of the person's active grants to the app, in the order first granted.
+    public let scope: [String]
+    /// When the person first allowed it (the oldest active grant), seconds since the epoch.
+    public let since: Int
+    /// When the app last obtained a token for the person (code exchange or refresh).
+    public let lastUsedAt: Int?
+}
+
+/// Read views over the `grants` table for the web pages: which grants are still active.
+///
+/// A grant is *active* while it is not revoked and at least one of its tokens is live (not
+/// expired, revoked or rotated away) — the same test `TokenStore.live` applies to one token — and
+/// its user, if any, is not disabled. A grant whose tokens have all expired can never produce
+/// another one, so it is no longer listed.
+public struct GrantStore {
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    /// The number of active grants of every app that has any (person and client_credentials
+    /// grants alike), by client_id.
+    public func activeGrantCounts() throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try database.query("""
+            SELECT g.client_id, count(*) AS active
+            FROM grants g LEFT JOIN users u ON u.id = g.user_id
+            WHERE g.revoked_at IS NULL AND (g.user_id IS NULL OR u.disabled_at IS NULL)
+              AND EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id AND t.revoked_at IS NULL
+                                                   AND t.used_at IS NULL AND t.expires_at > now())
+            GROUP BY g.client_id
+            """) {
+            counts[try row.string("client_id")] = try row.int("active")
+        }
+        return counts
+    }
+
+    /// The apps `userID` has allowed and not revoked, by name.
+    public func allowedApps(userID: Int) throws -> [AllowedApp] {
+        try database.query("""
+            SELECT c.client_id, c.name, c.icon,
+                   string_agg(g.scope, ' ' ORDER BY g.created_at) AS scopes,
+                   extract(epoch FROM min(g.created_at))::bigint AS since_epoch,
+                   extract(epoch FROM max(g.last_used_at))::bigint AS used_epoch
+            FROM grants g JOIN clients c ON c.client_id = g.client_id
+            WHERE g.user_id = \(userID) AND g.revoked_at IS NULL
+              AND EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id AND t.revoked_at IS NULL
+                                                   AND t.used_at IS NULL AND t.expires_at > now())
+            GROUP BY c.client_id, c.name, c.icon
+            ORDER BY lower(c.name), c.client_id
+            """).map { row in
+            var scopes: [String] = []
+            for scope in (row.optionalString("scopes") ?? "").split(separator: " ") where !scopes.contains(String(scope)) {
+                scopes.append(String(scope))
+            }
+            return AllowedApp(clientID: try row.string("client_id"), name: try row.string("name"), icon: row.optionalString("icon"),
+                              scope: scopes, since: try row.int("since_epoch"), lastUsedAt: row.optionalInt("used_epoch"))
+        }
+    }
+}
