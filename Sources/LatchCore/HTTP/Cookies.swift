@@ -1,14 +1,17 @@
 public enum Cookies {
     /// Parses a `Cookie` header (`a=1; b=2`); the first occurrence of a name wins.
+    ///
+    /// The header is split at the `;` and `=` scalars (RFC 6265 §4.2.1), not at Characters:
+    /// a combining mark after a delimiter must not hide it, and U+037E GREEK QUESTION MARK,
+    /// which Swift's Character comparison finds equal to `;`, must not act as one.
     public static func parse(_ header: String) -> [String: String] {
         var cookies: [String: String] = [:]
-        for piece in header.split(separator: ";") {
-            let pair = piece.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard pair.count == 2 else { continue }
-            let name = pair[0].trimmingSpaces()
-            var value = pair[1].trimmingSpaces()
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
-            if !name.isEmpty, cookies[name] == nil { cookies[name] = value }
+        for piece in header.unicodeScalars.split(separator: ";") {
+            guard let equals = piece.firstIndex(of: "=") else { continue }
+            let name = Substring(piece[..<equals]).trimmingSpaces()
+            var value = Substring(piece[piece.index(after: equals)...]).trimmingSpaces().unicodeScalars[...]
+            if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
+            if !name.isEmpty, cookies[name] == nil { cookies[name] = String(value) }
         }
         return cookies
     }

@@ -27,9 +27,10 @@ public struct Request: Sendable {
     public init(parameters: [String: String], body: [UInt8]) {
         method = parameters["REQUEST_METHOD"] ?? "GET"
         let uri = parameters["REQUEST_URI"] ?? parameters["DOCUMENT_URI"] ?? "/"
-        if let mark = uri.firstIndex(of: "?") {
-            path = String(uri[..<mark])
-            query = String(uri[uri.index(after: mark)...])
+        // At the first '?' scalar: a combining mark after it must not hide it.
+        if let mark = uri.unicodeScalars.firstIndex(of: "?") {
+            path = String(uri.unicodeScalars[..<mark])
+            query = String(uri.unicodeScalars[uri.unicodeScalars.index(after: mark)...])
         } else {
             path = uri
             query = parameters["QUERY_STRING"] ?? ""
@@ -54,11 +55,11 @@ public struct Request: Sendable {
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 
-    /// The media type of the body without parameters, lower-cased (`application/json`).
+    /// The media type of the body without parameters, lower-cased (`application/json`):
+    /// what precedes the first ';' scalar (not Character: U+037E compares equal to ';').
     public var mediaType: String? {
         guard let type = header("content-type") else { return nil }
-        let bare = type.split(separator: ";", maxSplits: 1).first.map(String.init) ?? type
-        return bare.trimmingSpaces().lowercased()
+        return Substring(type.unicodeScalars.prefix { $0 != ";" }).trimmingSpaces().lowercased()
     }
 
     /// Query parameters, strictly decoded.
@@ -88,10 +89,12 @@ public struct Request: Sendable {
 }
 
 extension StringProtocol {
+    /// Without leading and trailing spaces and tabs, scalar by scalar (a space followed by a
+    /// combining mark is still a space to HTTP).
     func trimmingSpaces() -> String {
-        var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
-        return String(slice)
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
+        return String(scalars)
     }
 }

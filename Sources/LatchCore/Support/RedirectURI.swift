@@ -22,7 +22,7 @@ public enum RedirectURI {
         guard uri.utf8.count <= 2000, !uri.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f || $0 == "\\" }) else { return .malformed }
         guard let scheme = scheme(of: uri) else { return .notAbsolute }
         if forbiddenSchemes.contains(scheme) { return .forbiddenScheme(scheme) }
-        if uri.contains("#") { return .hasFragment }
+        if uri.unicodeScalars.contains("#") { return .hasFragment }
         let rest = uri.dropFirst(scheme.count + 1)
         if scheme == "http" || scheme == "https" {
             guard rest.hasPrefix("//"), let host = host(of: uri), !host.isEmpty else { return .malformed }
@@ -43,57 +43,73 @@ public enum RedirectURI {
         return scheme.lowercased()
     }
 
-    /// The host of an `http(s)://` URI (brackets kept for IPv6), lower-cased.
+    /// The host of an `http(s)://` URI (brackets kept for IPv6), lower-cased. Read scalar
+    /// by scalar, as a browser does: in `http://evil.example/\u{301}@127.0.0.1/` a combining
+    /// mark must not hide the '/' that ends the authority.
     public static func host(of uri: String) -> String? {
-        guard let range = uri.firstRange(of: "://") else { return nil }
-        let authority = uri[range.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
-        if hostPort.hasPrefix("[") {
+        let scalars = uri.unicodeScalars
+        guard let range = scalars.firstRange(of: "://".unicodeScalars) else { return nil }
+        let authority = scalars[range.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority
+        if hostPort.first == "[" {
             guard let close = hostPort.firstIndex(of: "]") else { return nil }
             return String(hostPort[...close]).lowercased()
         }
         return String(hostPort.prefix { $0 != ":" }).lowercased()
     }
 
+    /// `localhost` or a loopback IP literal; `127.example.com` is not one.
     public static func isLoopback(host: String) -> Bool {
-        host == "localhost" || host == "[::1]" || host.hasPrefix("127.")
+        host == "localhost" || isLoopbackLiteral(host: host)
     }
 
-    /// Loopback IP literals whose port may vary (RFC 8252 §7.3).
+    /// Loopback IP literals whose port may vary (RFC 8252 §7.3): `[::1]` or `127.a.b.c`,
+    /// each part one to three ASCII digits, at most 255.
     static func isLoopbackLiteral(host: String) -> Bool {
-        host == "[::1]" || (host.hasPrefix("127.") && host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil })
+        if host == "[::1]" { return true }
+        let parts = host.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0].elementsEqual("127".utf8) && parts.allSatisfy { part in
+            (1...3).contains(part.count) && part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+                && part.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } <= 255
+        }
     }
 
-    /// Exact string comparison, except that for `http` loopback IP literals the port may differ.
+    /// Exact comparison (byte for byte: Swift's `==` would equate canonically equivalent
+    /// strings), except that for `http` loopback IP literals the port may differ.
     public static func matches(registered: String, requested: String) -> Bool {
-        if registered == requested { return true }
+        if registered.utf8.elementsEqual(requested.utf8) { return true }
         guard registered.hasPrefix("http://"), requested.hasPrefix("http://"),
-              let host = host(of: registered), isLoopbackLiteral(host: host) else { return false }
-        return withoutPort(registered) == withoutPort(requested)
+              let host = host(of: registered), isLoopbackLiteral(host: host),
+              let registeredWithoutPort = withoutPort(registered), let requestedWithoutPort = withoutPort(requested)
+        else { return false }
+        return registeredWithoutPort.utf8.elementsEqual(requestedWithoutPort.utf8)
     }
 
+    /// `http://host…` without its `:port`; nil unless the URI is `http://host[:digits]…`
+    /// without userinfo. Read scalar by scalar, so a combining mark cannot hide a delimiter.
     static func withoutPort(_ uri: String) -> String? {
-        guard let range = uri.firstRange(of: "://") else { return nil }
-        let afterScheme = uri[range.upperBound...]
-        let authorityEnd: Substring.Index = afterScheme.firstIndex(where: { (c: Character) -> Bool in c == "/" || c == "?" || c == "#" }) ?? afterScheme.endIndex
-        let authority = afterScheme[..<authorityEnd]
-        guard !authority.contains("@") else { return nil }
-        var host = Substring(authority)
-        if host.hasPrefix("[") {
+        let scalars = uri.unicodeScalars
+        guard scalars.starts(with: "http://".unicodeScalars) else { return nil }
+        let afterScheme = scalars.dropFirst(7)
+        let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? afterScheme.endIndex
+        var host = afterScheme[..<authorityEnd]
+        guard !host.contains("@") else { return nil }
+        var port = host[host.endIndex...]
+        if host.first == "[" {
             guard let close = host.firstIndex(of: "]") else { return nil }
-            let tail = host[host.index(after: close)...]
-            guard tail.isEmpty || (tail.hasPrefix(":") && tail.dropFirst().allSatisfy({ (c: Character) in c.isNumber })) else { return nil }
+            port = host[host.index(after: close)...]
             host = host[...close]
         } else if let colon = host.firstIndex(of: ":") {
-            guard host[host.index(after: colon)...].allSatisfy({ (c: Character) in c.isNumber }) else { return nil }
+            port = host[colon...]
             host = host[..<colon]
         }
-        return "http://" + host + afterScheme[authorityEnd...]
+        guard port.isEmpty || (port.first == ":" && port.dropFirst().allSatisfy({ ("0"..."9").contains($0) })) else { return nil }
+        return "http://" + String(host) + String(afterScheme[authorityEnd...])
     }
 
     /// For `resource` (RFC 8707) and similar: absolute URI, no fragment.
     public static func isAbsoluteWithoutFragment(_ uri: String) -> Bool {
-        guard let scheme = scheme(of: uri), !uri.contains("#"), uri.count > scheme.count + 1 else { return false }
+        guard let scheme = scheme(of: uri), !uri.unicodeScalars.contains("#"), uri.count > scheme.count + 1 else { return false }
         return !uri.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7f }
     }
 }
