@@ -50,13 +50,13 @@ public enum AppsEndpoint {
     /// Creates a confidential app (`client_secret_basic`; an admin-created app accepts both
     /// secret methods) for the authorization code grant. Its secrets are created separately.
     static func create(_ request: Request, _ context: Context) throws -> Response {
-        _ = try AdminAuthentication.require(request, context)
+        let admin = try AdminAuthentication.require(request, context)
         let body = try request.jsonObject(invalid: .invalidClientMetadata)
         let input = try AppInput.parse(body, definedScopes: try ScopeStore(database: context.database).names(), existing: nil)
         let client = try ClientStore(database: context.database).insert(Client(
             clientID: ClientStore.newClientID(), name: input.name, icon: input.icon, callbackURL: input.redirectURIs[0],
             redirectURIs: input.redirectURIs, scope: input.scope, origin: .admin))
-        // audit: app.created
+        try admin.audit(.clientRegistered, clientID: client.clientID, detail: client.auditDetail(via: "management_api"), request, context)
         return .noStoreJSON(AppJSON.make(client), status: 201)
     }
 
@@ -68,7 +68,7 @@ public enum AppsEndpoint {
     /// Replaces name, callback URL(s), icon and scope; grant types, authentication method and
     /// secrets are kept.
     static func replace(_ request: Request, _ context: Context) throws -> Response {
-        _ = try AdminAuthentication.require(request, context)
+        let admin = try AdminAuthentication.require(request, context)
         var client = try app(request, context)
         let body = try request.jsonObject(invalid: .invalidClientMetadata)
         let input = try AppInput.parse(body, definedScopes: try ScopeStore(database: context.database).names(), existing: client)
@@ -78,16 +78,16 @@ public enum AppsEndpoint {
         client.icon = input.icon
         client.scope = input.scope
         guard try ClientStore(database: context.database).update(client) else { throw OAuthError.notFound("no app with this id") }
-        // audit: app.updated
+        try admin.audit(.clientUpdated, clientID: client.clientID, detail: client.auditDetail(via: "management_api"), request, context)
         return .noStoreJSON(AppJSON.make(client))
     }
 
     static func delete(_ request: Request, _ context: Context) throws -> Response {
-        _ = try AdminAuthentication.require(request, context)
+        let admin = try AdminAuthentication.require(request, context)
         guard try ClientStore(database: context.database).delete(request.pathParameters["id"] ?? "") else {
             throw OAuthError.notFound("no app with this id")
         }
-        // audit: app.deleted
+        try admin.audit(.clientDeleted, clientID: request.pathParameters["id"] ?? "", detail: ["via": "management_api"], request, context)
         return .empty(204, headers: [("Cache-Control", "no-store")])
     }
 
@@ -98,21 +98,21 @@ public enum AppsEndpoint {
     }
 
     static func createSecret(_ request: Request, _ context: Context) throws -> Response {
-        _ = try AdminAuthentication.require(request, context)
+        let admin = try AdminAuthentication.require(request, context)
         let client = try app(request, context)
         guard !client.isPublic else { throw OAuthError.invalidRequest("this app is a public client: it has no secrets") }
         let secret = try ClientStore(database: context.database).createSecret(for: client.clientID)
-        // audit: secret.created
+        try admin.audit(.secretCreated, clientID: client.clientID, detail: ["secret_id": .string(secret.id)], request, context)
         return .noStoreJSON(["id": .string(secret.id), "client_secret_full": .string(secret.value)], status: 201)
     }
 
     static func deleteSecret(_ request: Request, _ context: Context) throws -> Response {
-        _ = try AdminAuthentication.require(request, context)
+        let admin = try AdminAuthentication.require(request, context)
         let client = try app(request, context)
         guard try ClientStore(database: context.database).deleteSecret(request.pathParameters["secretID"] ?? "", of: client.clientID) else {
             throw OAuthError.notFound("no secret with this id for this app")
         }
-        // audit: secret.deleted
+        try admin.audit(.secretRevoked, clientID: client.clientID, detail: ["secret_id": .string(request.pathParameters["secretID"] ?? "")], request, context)
         return .empty(204, headers: [("Cache-Control", "no-store")])
     }
 }
