@@ -54,7 +54,8 @@ extension TokenStore {
     /// Audit rows are branches of the same statements: `refresh.rotated` commits with the
     /// rotation; `refresh.reuse_detected` (and `grant.revoked` when the grant was live until
     /// then) with the revocation. Other refusals leave no row.
-    public func rotate(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int, audit: AuditSource) throws -> RotationOutcome {
+    public func rotate(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int,
+                       audit: AuditSource) throws -> RotationOutcome {
         try database.retryingConflicts {
             if let issued = try rotateOnce(request, accessLifetime: accessLifetime, refreshLifetime: refreshLifetime, audit: audit) {
                 return .rotated(issued)
@@ -63,7 +64,8 @@ extension TokenStore {
         }
     }
 
-    private func rotateOnce(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int, audit: AuditSource) throws -> IssuedTokens? {
+    private func rotateOnce(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int,
+                            audit: AuditSource) throws -> IssuedTokens? {
         let access = Credential.mint(.accessToken)
         let refresh = Credential.mint(.refreshToken)
         let presented = request.presented
@@ -94,7 +96,8 @@ extension TokenStore {
             ), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.refreshRotated.rawValue)::text, \(audit.actor)::text, p.user_id, \(request.clientID)::text,
-                       \(audit.address)::text, jsonb_build_object('grant_id', p.grant_id, 'scope', coalesce(\(request.scope)::text, p.scope))
+                       \(audit.address)::text,
+                       jsonb_build_object('grant_id', p.grant_id, 'scope', coalesce(\(request.scope)::text, p.scope))
                 FROM presented p
             )
             INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)

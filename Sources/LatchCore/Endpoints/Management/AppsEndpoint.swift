@@ -112,7 +112,8 @@ public enum AppsEndpoint {
         guard try ClientStore(database: context.database).deleteSecret(request.pathParameters["secretID"] ?? "", of: client.clientID) else {
             throw OAuthError.notFound("no secret with this id for this app")
         }
-        try admin.audit(.secretRevoked, clientID: client.clientID, detail: ["secret_id": .string(request.pathParameters["secretID"] ?? "")], request, context)
+        try admin.audit(.secretRevoked, clientID: client.clientID, detail: ["secret_id": .string(request.pathParameters["secretID"] ?? "")],
+                        request, context)
         return .empty(204, headers: [("Cache-Control", "no-store")])
     }
 }

@@ -2,6 +2,7 @@
 /// double-submit cookie, `LoginCSRF`), throttles failures (`SignInThrottle`), sets the
 /// `latch_session` cookie and `303`s to `next`, a path on this server (`LocalPath`).
 /// With a trusted `REMOTE_USER` (`RemoteUser`), that person is signed in without a form.
+/// Audit: `signin.success`, `signin.failure`, `signin.throttled` and (`POST /logout`) `signout`.
 public enum LoginEndpoint {
     public static let routes: [Route] = [
         Route("/login", ["GET": { request, context in try show(request, context) },
@@ -53,8 +54,7 @@ public enum LoginEndpoint {
             }
             try throttle.succeeded(username: username, address: request.remoteAddress)
             let cookie = try BrowserSession.start(user, request: request, context: context)
-            try AuditLog(database: context.database).record(.signInSucceeded, by: AuditSource(actor: AuditActor.user(user.username), request: request),
-                                                            userID: user.id, detail: ["method": "password"])
+            try audit(.signInSucceeded, user, detail: ["method": "password"], request, context)
             return .redirect(next, status: 303, headers: [cookie])
         } catch let error as HTTPError {
             return ErrorPage.response(for: OAuthError(error))
@@ -71,9 +71,14 @@ public enum LoginEndpoint {
             return .redirect(next, status: 303)
         }
         let cookie = try BrowserSession.start(user, request: request, context: context)
-        try AuditLog(database: context.database).record(.signInSucceeded, by: AuditSource(actor: AuditActor.user(user.username), request: request),
-                                                        userID: user.id, detail: ["method": "remote_user"])
+        try audit(.signInSucceeded, user, detail: ["method": "remote_user"], request, context)
         return .redirect(next, status: 303, headers: [cookie])
+    }
+
+    /// Records an act of a signed-in (or signing-in) person, from the request's address.
+    static func audit(_ event: AuditEvent, _ user: User, detail: JSON = [:], _ request: Request, _ context: Context) throws {
+        try AuditLog(database: context.database).record(event, by: AuditSource(actor: AuditActor.user(user.username), request: request),
+                                                        userID: user.id, detail: detail)
     }
 
     /// Records a refused sign-in. The typed name is recorded only when it is an account's:
@@ -88,7 +93,7 @@ public enum LoginEndpoint {
         } else if event == .signInFailed {
             detail.append(("reason", "wrong_password"))
         }
-        try AuditLog(database: context.database).record(event, by: AuditSource(actor: account.map { AuditActor.user($0.username) }, request: request),
-                                                        userID: account?.id, detail: .object(detail))
+        let source = AuditSource(actor: account.map { AuditActor.user($0.username) }, request: request)
+        try AuditLog(database: context.database).record(event, by: source, userID: account?.id, detail: .object(detail))
     }
 }

@@ -45,7 +45,8 @@ public enum TokenEndpoint {
     }
 
     /// Hands an authenticated request to the handler of its grant type.
-    static func grant(_ parameters: Parameters, client: AuthenticatedClient, _ request: Request, _ context: Context) throws -> IssuedTokens {
+    static func grant(_ parameters: Parameters, client: AuthenticatedClient, _ request: Request,
+                      _ context: Context) throws -> IssuedTokens {
         guard let grantType = try parameters.single("grant_type") else {
             throw OAuthError.invalidRequest("grant_type is required")
         }
