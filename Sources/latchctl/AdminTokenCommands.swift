@@ -29,8 +29,10 @@ struct AdminTokenCreate: ParsableCommand {
     }
 
     func run() throws {
-        let (token, info) = try AdminTokenStore(database: try global.database()).create(name: name)
-        // audit: admin_token.created
+        let database = try global.database()
+        let (token, info) = try AdminTokenStore(database: database).create(name: name)
+        try AuditLog(database: database).record(.adminTokenCreated, by: .latchctl,
+                                                detail: ["admin_token_id": .string(info.id), "name": .string(info.name)])
         if output.json {
             var fields = AdminTokenJSON.make(info).objectValue ?? []
             fields.append(("token", .string(token.value)))
@@ -64,8 +66,9 @@ struct AdminTokenRevoke: ParsableCommand {
     @Argument(help: "the token's id (as admin-token list shows it)") var id: String
 
     func run() throws {
-        guard try AdminTokenStore(database: try global.database()).revoke(id) else { throw CommandFailure.notFound("admin token '\(id)'") }
-        // audit: admin_token.revoked
+        let database = try global.database()
+        guard try AdminTokenStore(database: database).revoke(id) else { throw CommandFailure.notFound("admin token '\(id)'") }
+        try AuditLog(database: database).record(.adminTokenRevoked, by: .latchctl, detail: ["admin_token_id": .string(id)])
         if output.json { Output.json(["id": .string(id), "revoked": true]) } else { print("revoked admin token \(id)") }
     }
 }

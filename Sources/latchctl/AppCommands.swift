@@ -49,7 +49,8 @@ struct AppCreate: ParsableCommand {
             clientID: ClientStore.newClientID(), name: name, icon: icon, callbackURL: callbackURLs[0], redirectURIs: callbackURLs,
             scope: scopes, tokenEndpointAuthMethod: `public` ? "none" : "client_secret_basic", grantTypes: grants,
             responseTypes: ["code"], origin: .admin, metadata: [:], createdAt: 0))
-        // audit: app.created
+        try AuditLog(database: database).record(.clientRegistered, by: .latchctl, clientID: client.clientID,
+                                                detail: client.auditDetail(via: "latchctl"))
         if output.json { Output.json(AppJSON.make(client)) } else { print(client.clientID) }
     }
 }
@@ -108,8 +109,9 @@ struct AppDelete: ParsableCommand {
     @OptionGroup var target: AppArgument
 
     func run() throws {
-        guard try ClientStore(database: try global.database()).delete(target.app) else { throw CommandFailure.notFound("app '\(target.app)'") }
-        // audit: app.deleted
+        let database = try global.database()
+        guard try ClientStore(database: database).delete(target.app) else { throw CommandFailure.notFound("app '\(target.app)'") }
+        try AuditLog(database: database).record(.clientDeleted, by: .latchctl, clientID: target.app, detail: ["via": "latchctl"])
         if output.json { Output.json(["id": .string(target.app), "deleted": true]) } else { print("deleted app \(target.app)") }
     }
 }
@@ -131,7 +133,8 @@ struct AppSecretCreate: ParsableCommand {
         let client = try target.find(in: database)
         guard !client.isPublic else { throw CommandFailure("app '\(client.clientID)' is a public client: it has no secrets") }
         let secret = try ClientStore(database: database).createSecret(for: client.clientID)
-        // audit: secret.created
+        try AuditLog(database: database).record(.secretCreated, by: .latchctl, clientID: client.clientID,
+                                                detail: ["secret_id": .string(secret.id)])
         if output.json {
             Output.json(["id": .string(secret.id), "client_id": .string(client.clientID), "client_secret": .string(secret.value)])
         } else {
@@ -172,7 +175,8 @@ struct AppSecretDelete: ParsableCommand {
         guard try ClientStore(database: database).deleteSecret(secret, of: client.clientID) else {
             throw CommandFailure.notFound("secret '\(secret)' of app '\(client.clientID)'")
         }
-        // audit: secret.deleted
+        try AuditLog(database: database).record(.secretRevoked, by: .latchctl, clientID: client.clientID,
+                                                detail: ["secret_id": .string(secret)])
         if output.json { Output.json(["id": .string(secret), "client_id": .string(client.clientID), "deleted": true]) }
         else { print("deleted secret \(secret) of app \(client.clientID)") }
     }

@@ -19,8 +19,10 @@ struct ScopeAdd: ParsableCommand {
     }
 
     func run() throws {
-        try ScopeStore(database: try global.database()).upsert(name: name, description: description)
-        // audit: scope.defined
+        let database = try global.database()
+        try ScopeStore(database: database).upsert(name: name, description: description)
+        try AuditLog(database: database).record(.adminScopeAdded, by: .latchctl,
+                                                detail: ["scope": .string(name), "description": .string(description)])
         if output.json { Output.json(["name": .string(name), "description": .string(description)]) } else { print("scope \(name) defined") }
     }
 }

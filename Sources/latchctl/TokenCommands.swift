@@ -67,8 +67,7 @@ struct TokensRevoke: ParsableCommand {
         }
         let administration = TokenAdministration(database: database)
         if let grant, try !administration.grantExists(grant) { throw CommandFailure.notFound("grant '\(grant)'") }
-        let counts = try administration.revoke(clientID: app, userID: userID, grantID: grant)
-        // audit: grant.revoked
+        let counts = try administration.revoke(clientID: app, userID: userID, grantID: grant, audit: .latchctl)
         if output.json {
             Output.json(["grants_revoked": .integer(counts.grants), "tokens_revoked": .integer(counts.tokens),
                          "codes_removed": .integer(counts.codes)])
@@ -95,7 +94,11 @@ struct Purge: ParsableCommand {
     }
 
     func run() throws {
-        let results = try Purger(database: try global.database()).purge(batchSize: batchSize)
+        let database = try global.database()
+        let results = try Purger(database: database).purge(batchSize: batchSize)
+        try AuditLog(database: database).record(.adminPurged, by: .latchctl, detail: [
+            "deleted": .array(results.map { ["table": .string($0.target.rawValue), "rows": .integer($0.deleted)] }),
+        ])
         if output.json {
             Output.json(.object(results.map {
                 ($0.target.rawValue, ["deleted": .integer($0.deleted), "batches": .integer($0.batches)])

@@ -34,7 +34,8 @@ struct UserCreate: ParsableCommand {
         let users = UserStore(database: database)
         if try users.find(username: name) != nil { throw CommandFailure("user '\(name)' already exists") }
         let user = try users.create(username: name, password: password, isAdmin: admin)
-        // audit: user.created
+        try AuditLog(database: database).record(.userCreated, by: .latchctl, userID: user.id,
+                                                detail: ["username": .string(user.username), "admin": .bool(user.isAdmin)])
         if output.json {
             Output.json(UserJSON.make(user))
         } else {
@@ -69,8 +70,9 @@ struct UserDisable: ParsableCommand {
 
     func run() throws {
         let users = UserStore(database: try global.database())
-        guard try users.disable(username: name), let user = try users.find(username: name) else { throw CommandFailure.notFound("user '\(name)'") }
-        // audit: user.disabled
+        guard try users.disable(username: name, audit: .latchctl), let user = try users.find(username: name) else {
+            throw CommandFailure.notFound("user '\(name)'")
+        }
         if output.json { Output.json(UserJSON.make(user)) } else { print("disabled user \(user.username)") }
     }
 }

@@ -318,3 +318,8 @@ def test_twenty_concurrent_redemptions_exactly_one_wins(busy_stack):
     assert stack.scalar(f"SELECT count(*) FROM tokens WHERE client_id = '{client}'") == "2"
     # The 19 losers were replays: the winner's tokens are revoked.
     assert me(stack, winner["access_token"]).status_code == 401
+    # The audit trail says the same, written by the same statements: one redemption, 19
+    # replays, and the grant revoked once.
+    assert stack.psql(f"SELECT event, count(*) FROM audit_events WHERE client_id = '{client}' "
+                      f"AND event IN ('code.redeemed', 'code.replayed', 'grant.revoked') GROUP BY event ORDER BY event") == \
+        [["code.redeemed", "1"], ["code.replayed", "19"], ["grant.revoked", "1"]]

@@ -104,6 +104,10 @@ def test_concurrent_refreshes_of_one_token_give_exactly_one_success(busy_stack):
     # revoked the family (the BCP cannot tell a racing client from a thief).
     assert stack.scalar(f"SELECT count(*) FROM tokens WHERE grant_id = '{pair.grant_id}' AND kind = 'refresh'") == "2"
     assert factory.grant_state(pair.grant_id) == (True, "refresh_token_reuse")
+    # The audit trail, written by the same statements: one rotation, nine reuses, one revocation.
+    assert stack.psql(f"SELECT event, count(*) FROM audit_events WHERE detail->>'grant_id' = '{pair.grant_id}' "
+                      f"GROUP BY event ORDER BY event") == \
+        [["grant.revoked", "1"], ["refresh.reuse_detected", "9"], ["refresh.rotated", "1"]]
     # No statement failed on the way: no request was logged as an error.
     assert stack.log("latch-tokens").count('"level":"error"') == errors_before
 

@@ -276,6 +276,12 @@ def test_trusted_remote_user_is_signed_in_and_created(trusting):
     assert r.status_code == 200
     assert f'<strong class="user">{name}</strong>' in r.text
     assert trusting.psql(f"SELECT password_hash IS NULL FROM users WHERE username = '{name}'") == [["t"]]
+    # Audited: the account's creation and the sign-in, by that person, from the browser's address.
+    user_id = trusting.scalar(f"SELECT id FROM users WHERE username = '{name}'")
+    assert trusting.psql(f"SELECT event, actor, source_address, detail::text FROM audit_events "
+                         f"WHERE user_id = {user_id} ORDER BY id") == [
+        ["user.created", name, "127.0.0.1", '{"via": "remote_user"}'],
+        ["signin.success", name, "127.0.0.1", '{"method": "remote_user"}']]
 
 
 def test_trusted_remote_user_overrides_a_session_of_someone_else(trusting):

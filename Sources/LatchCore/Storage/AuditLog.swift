@@ -19,6 +19,9 @@ public struct AuditEvent: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let codeIssued = AuditEvent(rawValue: "code.issued")
     public static let codeRedeemed = AuditEvent(rawValue: "code.redeemed")
     public static let codeReplayed = AuditEvent(rawValue: "code.replayed")
+    /// A valid code presented with something wrong (client, verifier, redirect_uri, resource),
+    /// or expired, or of a disabled account: refused (and burnt).
+    public static let codeRejected = AuditEvent(rawValue: "code.rejected")
     public static let tokenIssued = AuditEvent(rawValue: "token.issued")
     public static let refreshRotated = AuditEvent(rawValue: "refresh.rotated")
     public static let refreshReuseDetected = AuditEvent(rawValue: "refresh.reuse_detected")
@@ -54,7 +57,7 @@ public struct AuditEvent: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let all: [AuditEvent] = [
         .signInSucceeded, .signInFailed, .signInThrottled, .signedOut,
         .consentAllowed, .consentDenied,
-        .codeIssued, .codeRedeemed, .codeReplayed, .tokenIssued, .refreshRotated, .refreshReuseDetected,
+        .codeIssued, .codeRedeemed, .codeReplayed, .codeRejected, .tokenIssued, .refreshRotated, .refreshReuseDetected,
         .grantRevoked, .tokenRevoked, .clientAuthenticationFailed,
         .clientRegistered, .clientUpdated, .clientDeleted, .registrationThrottled, .secretCreated, .secretRevoked,
         .userCreated, .userUpdated, .userDisabled, .userDeleted,

@@ -22,16 +22,28 @@ public struct AuthorizationCodeStore {
     public init(database: Database) { self.database = database }
 
     /// Stores a new code; the returned credential's `value` goes only into the redirect.
-    /// `state` is kept as a SHA-256 digest, for audit.
+    /// `state` is kept as a SHA-256 digest, for audit. The same statement records the consent
+    /// and the code (`consent.allowed`, then `code.issued`) in the audit trail.
     public func issue(clientID: String, userID: Int, redirectURI: String, redirectURIGiven: Bool, codeChallenge: String,
-                      scope: String, resource: String?, state: String?, lifetime: Int) throws -> Credential {
+                      scope: String, resource: String?, state: String?, lifetime: Int, audit: AuditSource) throws -> Credential {
         let code = Credential.mint(.authorizationCode)
         try database.query("""
-            INSERT INTO authorization_codes (id, secret_hash, client_id, user_id, redirect_uri, redirect_uri_given,
-                                             code_challenge, scope, resource, state_hash, expires_at)
-            VALUES (\(code.id), \(code.secretHash), \(clientID), \(userID), \(redirectURI), \(redirectURIGiven),
-                    \(codeChallenge), \(scope), \(resource), \(state.map { Digest.sha256($0) }),
-                    now() + make_interval(secs => \(lifetime)))
+            WITH issued AS (
+                INSERT INTO authorization_codes (id, secret_hash, client_id, user_id, redirect_uri, redirect_uri_given,
+                                                 code_challenge, scope, resource, state_hash, expires_at)
+                VALUES (\(code.id), \(code.secretHash), \(clientID), \(userID), \(redirectURI), \(redirectURIGiven),
+                        \(codeChallenge), \(scope), \(resource), \(state.map { Digest.sha256($0) }),
+                        now() + make_interval(secs => \(lifetime)))
+                RETURNING id, client_id, user_id, scope
+            )
+            INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
+            SELECT e.event, \(audit.actor)::text, i.user_id, i.client_id, \(audit.address)::text, e.detail
+            FROM issued i
+            CROSS JOIN LATERAL (VALUES
+                (1, \(AuditEvent.consentAllowed.rawValue)::text, jsonb_build_object('scope', i.scope)),
+                (2, \(AuditEvent.codeIssued.rawValue)::text, jsonb_build_object('code_id', i.id, 'scope', i.scope))
+            ) AS e (n, event, detail)
+            ORDER BY e.n
             """)
         return code
     }
@@ -54,9 +66,11 @@ public struct AuthorizationCodeStore {
 
     /// Redeems the code and issues its tokens in ONE statement: the code is taken only while
     /// unredeemed and unexpired (a row lock makes concurrent redemptions queue, and each later
-    /// one re-reads `redeemed_at` and takes nothing), and the grant and tokens are inserted only
-    /// from the taken row. nil when another redemption took it first.
-    public func redeem(_ code: AuthorizationCode, withRefresh: Bool, accessLifetime: Int, refreshLifetime: Int) throws -> IssuedTokens? {
+    /// one re-reads `redeemed_at` and takes nothing), and the grant, the tokens and the audit row
+    /// (`code.redeemed`) are inserted only from the taken row. nil when another redemption took
+    /// it first.
+    public func redeem(_ code: AuthorizationCode, withRefresh: Bool, accessLifetime: Int, refreshLifetime: Int,
+                       audit: AuditSource) throws -> IssuedTokens? {
         let grantID = TokenStore.newGrantID()
         let access = Credential.mint(.accessToken)
         let refresh = withRefresh ? Credential.mint(.refreshToken) : nil
@@ -64,7 +78,7 @@ public struct AuthorizationCodeStore {
             WITH taken AS (
                 UPDATE authorization_codes SET redeemed_at = now(), grant_id = \(grantID)
                 WHERE id = \(code.id) AND redeemed_at IS NULL AND expires_at > now()
-                RETURNING client_id, user_id, scope, resource
+                RETURNING id AS code_id, client_id, user_id, scope, resource
             ), made AS (
                 INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
                 SELECT \(grantID), client_id, user_id, scope, resource, now() FROM taken
@@ -74,6 +88,11 @@ public struct AuthorizationCodeStore {
                 SELECT \(refresh?.id), 'refresh', \(refresh?.secretHash ?? []), id, client_id, user_id, scope, resource,
                        now() + make_interval(secs => \(refreshLifetime))
                 FROM made WHERE \(withRefresh)
+            ), audited AS (
+                INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
+                SELECT \(AuditEvent.codeRedeemed.rawValue)::text, \(audit.actor)::text, m.user_id, m.client_id,
+                       \(audit.address)::text, jsonb_build_object('code_id', t.code_id, 'grant_id', m.id, 'scope', m.scope)
+                FROM made m, taken t
             )
             INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
             SELECT \(access.id), 'access', \(access.secretHash), id, client_id, user_id, scope, resource, \(refresh?.id),
@@ -85,19 +104,48 @@ public struct AuthorizationCodeStore {
     }
 
     /// Marks a live code used without issuing anything (a failed redemption burns the code,
-    /// so a PKCE verifier cannot be guessed over several tries).
-    public func burn(id: String) throws {
-        try database.query("UPDATE authorization_codes SET redeemed_at = now() WHERE id = \(id) AND redeemed_at IS NULL")
+    /// so a PKCE verifier cannot be guessed over several tries), and records the refused
+    /// attempt (`code.rejected`, with the refusal's error code and description) in the same statement.
+    public func burn(_ code: AuthorizationCode, refusal: OAuthError, audit: AuditSource) throws {
+        try database.query("""
+            WITH burnt AS (
+                UPDATE authorization_codes SET redeemed_at = now() WHERE id = \(code.id) AND redeemed_at IS NULL
+            )
+            INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
+            VALUES (\(AuditEvent.codeRejected.rawValue), \(audit.actor), \(code.userID), \(code.clientID), \(audit.address),
+                    jsonb_build_object('code_id', \(code.id)::text, 'error', \(refusal.code.rawValue)::text,
+                                       'reason', \(AuditLog.cleanText(refusal.description))::text))
+            """)
     }
 
     /// A redeemed code came back: revoke the grant it produced, and with it every token issued
-    /// from it (RFC 6749 §4.1.2, RFC 9700 §4.5). Returns whether a grant was revoked.
+    /// from it (RFC 6749 §4.1.2, RFC 9700 §4.5). One statement that also records the replay
+    /// (`code.replayed`) and, when it revoked the grant now, `grant.revoked`.
+    /// Returns whether a grant was revoked.
     @discardableResult
-    public func revokeGrantOfReplayedCode(id: String) throws -> Bool {
-        try !database.query("""
-            UPDATE grants SET revoked_at = now(), revoked_reason = 'code_replay'
-            WHERE id = (SELECT grant_id FROM authorization_codes WHERE id = \(id)) AND revoked_at IS NULL
-            RETURNING id
-            """).isEmpty
+    public func revokeGrantOfReplayedCode(id: String, audit: AuditSource) throws -> Bool {
+        try database.query("""
+            WITH code AS (
+                SELECT id, client_id, user_id, grant_id FROM authorization_codes WHERE id = \(id) AND redeemed_at IS NOT NULL
+            ), revoked AS (
+                UPDATE grants g SET revoked_at = now(), revoked_reason = 'code_replay'
+                FROM code c
+                WHERE g.id = c.grant_id AND g.revoked_at IS NULL
+                RETURNING g.id
+            ), audited AS (
+                INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
+                SELECT e.event, \(audit.actor)::text, c.user_id, c.client_id, \(audit.address)::text, e.detail
+                FROM code c
+                CROSS JOIN LATERAL (VALUES
+                    (1, \(AuditEvent.codeReplayed.rawValue)::text,
+                     jsonb_strip_nulls(jsonb_build_object('code_id', c.id, 'grant_id', c.grant_id))),
+                    (2, \(AuditEvent.grantRevoked.rawValue)::text,
+                     jsonb_build_object('grant_id', c.grant_id, 'reason', 'code_replay'))
+                ) AS e (n, event, detail)
+                WHERE e.n = 1 OR EXISTS (SELECT 1 FROM revoked)
+                ORDER BY e.n
+            )
+            SELECT EXISTS (SELECT 1 FROM revoked) AS revoked
+            """)[0].bool("revoked")
     }
 }

@@ -55,8 +55,10 @@ public struct TokenAdministration {
 
     /// Revokes every grant (and so every token) matching the filters — of one app, of one user,
     /// of both, or one grant — and removes the matching codes not yet redeemed, so that none
-    /// can start a new grant. One transaction.
-    public func revoke(clientID: String?, userID: Int?, grantID: String?, reason: String = "admin") throws -> RevocationCounts {
+    /// can start a new grant. One transaction; with `audit`, the act is recorded in it
+    /// (`admin.tokens_revoked`, with the filters and the counts).
+    public func revoke(clientID: String?, userID: Int?, grantID: String?, reason: String = "admin",
+                       audit: AuditSource? = nil) throws -> RevocationCounts {
         precondition(clientID != nil || userID != nil || grantID != nil, "revoke needs a filter")
         return try database.withTransaction {
             let row = try database.query("""
@@ -82,7 +84,16 @@ public struct TokenAdministration {
                 SELECT (SELECT count(*) FROM revoked_grants) AS grants, (SELECT count(*) FROM revoked_tokens) AS tokens,
                        (SELECT count(*) FROM removed_codes) AS codes
                 """)[0]
-            return RevocationCounts(grants: try row.int("grants"), tokens: try row.int("tokens"), codes: try row.int("codes"))
+            let counts = RevocationCounts(grants: try row.int("grants"), tokens: try row.int("tokens"), codes: try row.int("codes"))
+            if let audit {
+                var detail: [(String, JSON)] = [("reason", .string(reason))]
+                if let grantID { detail.append(("grant_id", .string(grantID))) }
+                detail += [("grant_count", .integer(counts.grants)), ("token_count", .integer(counts.tokens)),
+                           ("code_count", .integer(counts.codes))]
+                try AuditLog(database: database).record(.adminTokensRevoked, by: audit, userID: userID, clientID: clientID,
+                                                        detail: .object(detail))
+            }
+            return counts
         }
     }
 

@@ -8,33 +8,51 @@ extension TokenStore {
     ///   grant's only way to live on, so the family ends here — the access token issued with it
     ///   and every other token of that authorization — and nothing of another grant.
     ///
-    /// One statement either way, matching `secret_hash = SHA-256(secret)` in SQL (see `rotate`).
+    /// One statement either way, matching `secret_hash = SHA-256(secret)` in SQL (see `rotate`),
+    /// with the audit row (`token.revoked`) as one more branch of it, written only when
+    /// something was revoked.
     /// The refresh case locks only the grant row, never token rows, so it cannot deadlock with
     /// a rotation (which locks token rows, then the grant).
-    /// - Returns: whether anything was revoked (for the audit trail; never shown to the client).
+    /// - Returns: whether anything was revoked (never shown to the client).
     @discardableResult
-    public func revoke(_ presented: String, byClient clientID: String) throws -> Bool {
+    public func revoke(_ presented: String, byClient clientID: String, audit: AuditSource) throws -> Bool {
         switch Credential.kind(of: presented) {
         case .accessToken?:
             guard let token = Credential.parse(presented, as: .accessToken) else { return false }
             return try database.retryingConflicts {
-                try !database.query("""
-                    UPDATE tokens SET revoked_at = now()
-                    WHERE id = \(token.id) AND kind = 'access' AND secret_hash = \(token.secretHash)
-                      AND client_id = \(clientID) AND revoked_at IS NULL
-                    RETURNING id
-                    """).isEmpty
+                try database.query("""
+                    WITH revoked AS (
+                        UPDATE tokens SET revoked_at = now()
+                        WHERE id = \(token.id) AND kind = 'access' AND secret_hash = \(token.secretHash)
+                          AND client_id = \(clientID) AND revoked_at IS NULL
+                        RETURNING grant_id, user_id, client_id
+                    ), audited AS (
+                        INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
+                        SELECT \(AuditEvent.tokenRevoked.rawValue)::text, \(audit.actor)::text, user_id, client_id,
+                               \(audit.address)::text, jsonb_build_object('token_kind', 'access', 'grant_id', grant_id)
+                        FROM revoked
+                    )
+                    SELECT EXISTS (SELECT 1 FROM revoked) AS revoked
+                    """)[0].bool("revoked")
             }
         case .refreshToken?:
             guard let token = Credential.parse(presented, as: .refreshToken) else { return false }
             return try database.retryingConflicts {
-                try !database.query("""
-                    UPDATE grants g SET revoked_at = now(), revoked_reason = 'client_revoked'
-                    FROM tokens t
-                    WHERE t.id = \(token.id) AND t.kind = 'refresh' AND t.secret_hash = \(token.secretHash)
-                      AND t.client_id = \(clientID) AND g.id = t.grant_id AND g.revoked_at IS NULL
-                    RETURNING g.id
-                    """).isEmpty
+                try database.query("""
+                    WITH revoked AS (
+                        UPDATE grants g SET revoked_at = now(), revoked_reason = 'client_revoked'
+                        FROM tokens t
+                        WHERE t.id = \(token.id) AND t.kind = 'refresh' AND t.secret_hash = \(token.secretHash)
+                          AND t.client_id = \(clientID) AND g.id = t.grant_id AND g.revoked_at IS NULL
+                        RETURNING g.id, g.user_id, g.client_id
+                    ), audited AS (
+                        INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
+                        SELECT \(AuditEvent.tokenRevoked.rawValue)::text, \(audit.actor)::text, user_id, client_id,
+                               \(audit.address)::text, jsonb_build_object('token_kind', 'refresh', 'grant_id', id, 'grant_revoked', true)
+                        FROM revoked
+                    )
+                    SELECT EXISTS (SELECT 1 FROM revoked) AS revoked
+                    """)[0].bool("revoked")
             }
         default:
             return false
@@ -47,34 +65,55 @@ extension TokenStore {
     /// Two statements in one transaction, codes first: deleting the codes waits for any
     /// redemption already holding one, and READ COMMITTED gives the second statement a fresh
     /// snapshot, so a grant such a redemption just created is revoked too. A redemption that
-    /// comes later finds no code.
+    /// comes later finds no code. The second statement also records the act (`grant.revoked`,
+    /// with the grants it revoked and the number of codes removed), even when there was nothing
+    /// to revoke.
     /// - Returns: how many grants were revoked.
     @discardableResult
-    public func revokeGrants(userID: Int, clientID: String, reason: String) throws -> Int {
+    public func revokeGrants(userID: Int, clientID: String, reason: String, audit: AuditSource) throws -> Int {
         try database.retryingConflicts {
             try database.withTransaction {
-                try database.query("""
+                let codes = try database.query("""
                     DELETE FROM authorization_codes
                     WHERE user_id = \(userID) AND client_id = \(clientID) AND redeemed_at IS NULL
-                    """)
-                return try database.query("""
-                    UPDATE grants SET revoked_at = now(), revoked_reason = \(reason)
-                    WHERE user_id = \(userID) AND client_id = \(clientID) AND revoked_at IS NULL
                     RETURNING id
                     """).count
+                return try database.query("""
+                    WITH revoked AS (
+                        UPDATE grants SET revoked_at = now(), revoked_reason = \(reason)
+                        WHERE user_id = \(userID) AND client_id = \(clientID) AND revoked_at IS NULL
+                        RETURNING id
+                    ), audited AS (
+                        INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
+                        SELECT \(AuditEvent.grantRevoked.rawValue)::text, \(audit.actor)::text, \(userID)::bigint,
+                               \(AuditLog.cleanText(clientID))::text, \(audit.address)::text,
+                               jsonb_build_object('reason', \(reason)::text,
+                                                  'grant_ids', coalesce(jsonb_agg(id ORDER BY id), '[]'::jsonb),
+                                                  'code_count', \(codes)::int)
+                        FROM revoked
+                    )
+                    SELECT count(*) AS n FROM revoked
+                    """)[0].int("n")
             }
         }
     }
 
     /// A client_credentials token (RFC 6749 §4.4): a new grant acting for the client itself
-    /// (user_id NULL) and one access token, no refresh token, in one statement.
-    public func issueForClient(_ clientID: String, scope: String, audience: String?, accessLifetime: Int) throws -> IssuedTokens {
+    /// (user_id NULL) and one access token, no refresh token, and its audit row (`token.issued`),
+    /// in one statement.
+    public func issueForClient(_ clientID: String, scope: String, audience: String?, accessLifetime: Int,
+                               audit: AuditSource) throws -> IssuedTokens {
         let access = Credential.mint(.accessToken)
         try database.query("""
             WITH new_grant AS (
                 INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
                 VALUES (\(TokenStore.newGrantID()), \(clientID), NULL, \(scope), \(audience), now())
-                RETURNING id
+                RETURNING id, client_id, scope
+            ), audited AS (
+                INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
+                SELECT \(AuditEvent.tokenIssued.rawValue)::text, \(audit.actor)::text, NULL, client_id, \(audit.address)::text,
+                       jsonb_build_object('grant_type', 'client_credentials', 'grant_id', id, 'scope', scope)
+                FROM new_grant
             )
             INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
             SELECT \(access.id), 'access', \(access.secretHash), new_grant.id, \(clientID), NULL, \(scope), \(audience),

@@ -50,16 +50,22 @@ extension TokenStore {
     /// The secret is matched in SQL as `secret_hash = SHA-256(presented secret)`: the compared
     /// bytes are a digest the caller cannot steer, so an early-exit compare leaks nothing usable
     /// about the secret, and it keeps rotation at one round trip instead of fetch-then-update.
-    public func rotate(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int) throws -> RotationOutcome {
+    ///
+    /// Audit rows are branches of the same statements: `refresh.rotated` commits with the
+    /// rotation; `refresh.reuse_detected` (and `grant.revoked` when the grant was live until
+    /// then) with the revocation. Other refusals leave no row.
+    public func rotate(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int,
+                       audit: AuditSource) throws -> RotationOutcome {
         try database.retryingConflicts {
-            if let issued = try rotateOnce(request, accessLifetime: accessLifetime, refreshLifetime: refreshLifetime) {
+            if let issued = try rotateOnce(request, accessLifetime: accessLifetime, refreshLifetime: refreshLifetime, audit: audit) {
                 return .rotated(issued)
             }
-            return .refused(try refusal(of: request))
+            return .refused(try refusal(of: request, audit: audit))
         }
     }
 
-    private func rotateOnce(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int) throws -> IssuedTokens? {
+    private func rotateOnce(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int,
+                            audit: AuditSource) throws -> IssuedTokens? {
         let access = Credential.mint(.accessToken)
         let refresh = Credential.mint(.refreshToken)
         let presented = request.presented
@@ -87,6 +93,12 @@ extension TokenStore {
                 SELECT \(refresh.id), 'refresh', \(refresh.secretHash), p.grant_id, \(request.clientID), p.user_id, p.scope,
                        p.audience, now() + make_interval(secs => \(refreshLifetime))
                 FROM presented p
+            ), audited AS (
+                INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
+                SELECT \(AuditEvent.refreshRotated.rawValue)::text, \(audit.actor)::text, p.user_id, \(request.clientID)::text,
+                       \(audit.address)::text,
+                       jsonb_build_object('grant_id', p.grant_id, 'scope', coalesce(\(request.scope)::text, p.scope))
+                FROM presented p
             )
             INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
             SELECT \(access.id), 'access', \(access.secretHash), p.grant_id, \(request.clientID), p.user_id,
@@ -100,11 +112,11 @@ extension TokenStore {
 
     /// Why `request` rotated nothing; revokes the grant when the token was already used.
     /// Presenting another client's token has no effect on it (only its owner can burn it).
-    private func refusal(of request: RefreshRequest) throws -> RefreshRefusal {
+    private func refusal(of request: RefreshRequest, audit: AuditSource) throws -> RefreshRefusal {
         let presented = request.presented
         guard let row = try database.query("""
             WITH presented AS (
-                SELECT t.grant_id, t.used_at IS NOT NULL AS used,
+                SELECT t.grant_id, t.user_id, t.used_at IS NOT NULL AS used,
                        (t.revoked_at IS NULL AND t.expires_at > now() AND g.revoked_at IS NULL
                         AND (t.user_id IS NULL OR u.disabled_at IS NULL)) AS live,
                        (\(request.scope)::text IS NULL
@@ -120,13 +132,21 @@ extension TokenStore {
                 FROM presented p
                 WHERE g.id = p.grant_id AND p.used AND g.revoked_at IS NULL
                 RETURNING g.id
+            ), audited AS (
+                INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
+                SELECT e.event, \(audit.actor)::text, p.user_id, \(request.clientID)::text, \(audit.address)::text, e.detail
+                FROM presented p
+                CROSS JOIN LATERAL (VALUES
+                    (1, \(AuditEvent.refreshReuseDetected.rawValue)::text, jsonb_build_object('grant_id', p.grant_id)),
+                    (2, \(AuditEvent.grantRevoked.rawValue)::text,
+                     jsonb_build_object('grant_id', p.grant_id, 'reason', 'refresh_token_reuse'))
+                ) AS e (n, event, detail)
+                WHERE p.used AND (e.n = 1 OR EXISTS (SELECT 1 FROM family))
+                ORDER BY e.n
             )
             SELECT p.used, p.live, p.scope_granted, p.resource_matches FROM presented p
             """).first else { return .invalid }
-        if try row.bool("used") {
-            // audit: refresh.reuse_detected
-            return .reused
-        }
+        if try row.bool("used") { return .reused }
         guard try row.bool("live") else { return .invalid }
         guard try row.bool("scope_granted") else { return .scopeNotGranted }
         guard try row.bool("resource_matches") else { return .resourceMismatch }

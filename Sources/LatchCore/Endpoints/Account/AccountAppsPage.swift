@@ -60,7 +60,9 @@ public enum AccountAppsPage {
         try SignedInPage.respond(request, context) { signedIn in
             let form = try SignedInPage.form(request, signedIn: signedIn)
             guard let clientID = try form.single("client_id") else { throw OAuthError.invalidRequest("client_id is required") }
-            try UserRevocation.revokeApp(clientID, userID: signedIn.user.id, database: context.database)
+            try UserRevocation.revokeApp(clientID, userID: signedIn.user.id,
+                                         audit: AuditSource(actor: AuditActor.user(signedIn.user.username), request: request),
+                                         database: context.database)
             return .redirect("/account/apps?" + Parameters.encode([("revoked", clientID)]), status: 303)
         }
     }

@@ -53,7 +53,8 @@ public enum AdminConsole {
                     signedIn: signedIn))
             }
             return try body(Console(request: request, signedIn: signedIn, apps: AppAdministration(
-                database: context.database, administrator: Administrator(signedIn)), database: context.database))
+                database: context.database, administrator: Administrator(signedIn), sourceAddress: request.remoteAddress,
+                via: "admin_console"), database: context.database))
         }
     }
 }

@@ -14,7 +14,9 @@ enum ScopesPage {
             return try page(console, name: name, description: description, error: problem)
         }
         try ScopeStore(database: console.database).upsert(name: name, description: description)
-        // audit: scope.defined
+        try AuditLog(database: console.database).record(
+            .adminScopeAdded, by: AuditSource(actor: AuditActor.user(console.signedIn.user.username), request: console.request),
+            detail: ["scope": .string(name), "description": .string(description), "via": "admin_console"])
         return Console.seeOther("/admin/scopes", notice: "saved")
     }
 

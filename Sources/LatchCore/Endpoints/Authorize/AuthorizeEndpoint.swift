@@ -28,7 +28,9 @@ public enum AuthorizeEndpoint {
         }
         do {
             let authorization = try AuthorizationRequest(parameters, target: target, database: context.database)
-            return ConsentPage.response(authorization, signedIn: signedIn)
+            var response = ConsentPage.response(authorization, signedIn: signedIn)
+            response.logClientID = target.client.clientID
+            return response
         } catch let error as OAuthError {
             return target.redirect(error, issuer: context.configuration.issuer)
         }

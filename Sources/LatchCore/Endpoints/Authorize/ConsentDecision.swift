@@ -5,6 +5,8 @@
 /// parameter are checked again exactly as on `GET`. Allow issues a code and `302`s to the
 /// redirect URI with `code`, `state` and `iss`; Cancel sends `error=access_denied` there,
 /// whatever its scheme (`https`, loopback `http`, `myapp://`, `jetbrains://`, …).
+/// Audit: Allow records `consent.allowed` and `code.issued` (in the statement that stores the
+/// code), Cancel `consent.denied`.
 enum ConsentDecision {
     static func decide(_ request: Request, _ context: Context) throws -> Response {
         let form: Parameters
@@ -27,6 +29,7 @@ enum ConsentDecision {
             return error.response(signedIn: signedIn)
         }
         let issuer = context.configuration.issuer
+        let audit = AuditSource(actor: AuditActor.user(signedIn.user.username), request: request)
         do {
             let authorization = try AuthorizationRequest(form, target: target, database: context.database)
             switch try form.single("decision") {
@@ -35,11 +38,12 @@ enum ConsentDecision {
                     clientID: target.client.clientID, userID: signedIn.user.id, redirectURI: target.redirectURI,
                     redirectURIGiven: target.redirectURIGiven, codeChallenge: authorization.codeChallenge,
                     scope: authorization.scope, resource: authorization.resource, state: target.state,
-                    lifetime: context.configuration.codeLifetime)
-                // audit: consent.allowed, code.issued
+                    lifetime: context.configuration.codeLifetime, audit: audit)
                 return target.redirect(code: code, issuer: issuer)
             case "cancel"?:
-                // audit: consent.denied
+                try AuditLog(database: context.database).record(.consentDenied, by: audit, userID: signedIn.user.id,
+                                                                clientID: target.client.clientID,
+                                                                detail: ["scope": .string(authorization.scope)])
                 return target.redirect(OAuthError(.accessDenied, "the user declined the request"), issuer: issuer)
             default:
                 throw OAuthError.invalidRequest("decision must be allow or cancel")

@@ -22,7 +22,9 @@ struct RedirectTarget {
         var pairs = pairs
         if let state { pairs.append(("state", state)) }
         pairs.append(("iss", issuer))
-        return .redirect(RedirectTarget.appending(pairs, to: redirectURI))
+        var response = Response.redirect(RedirectTarget.appending(pairs, to: redirectURI))
+        response.logClientID = client.clientID
+        return response
     }
 
     /// Adds query parameters to a URI that may already have a query (`?` or `&` as needed).

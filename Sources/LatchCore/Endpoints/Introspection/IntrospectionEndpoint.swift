@@ -32,10 +32,15 @@ public enum IntrospectionEndpoint {
                 throw OAuthError.invalidClient("introspection requires a confidential client authenticating with its secret")
             }
             guard let presented = try parameters.single("token") else { throw OAuthError.invalidRequest("token is required") }
-            guard let token = try TokenStore(database: context.database).live(presented),
-                  token.kind == .access || token.clientID == caller.client.clientID
-            else { return .noStoreJSON(inactive) }
-            return .noStoreJSON(description(of: token, issuer: context.configuration.issuer))
+            var response: Response
+            if let token = try TokenStore(database: context.database).live(presented),
+               token.kind == .access || token.clientID == caller.client.clientID {
+                response = .noStoreJSON(description(of: token, issuer: context.configuration.issuer))
+            } else {
+                response = .noStoreJSON(inactive)
+            }
+            response.logClientID = caller.client.clientID
+            return response
         } catch let error as HTTPError {
             throw OAuthError(error)
         }

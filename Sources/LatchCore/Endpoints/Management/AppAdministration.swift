@@ -4,8 +4,16 @@
 /// renders its own way: unknown ids `404 not_found`, bad fields those of `AppInput`.
 struct AppAdministration {
     let database: Database
-    /// Who acts (for the audit trail).
+    /// Who acts, from where and through which door (for the audit trail).
     let administrator: Administrator
+    let sourceAddress: String
+    let via: String
+
+    private func audit(_ event: AuditEvent, clientID: String, detail: JSON) throws {
+        try AuditLog(database: database).record(
+            event, by: AuditSource(actor: administrator.actor, address: sourceAddress.isEmpty ? nil : sourceAddress),
+            clientID: clientID, detail: detail)
+    }
 
     func list() throws -> [Client] { try ClientStore(database: database).list() }
 
@@ -19,7 +27,7 @@ struct AppAdministration {
 
     func create(_ input: AppInput, type: AppType = .confidential) throws -> Client {
         let client = try ClientStore(database: database).insert(input.newClient(type: type))
-        // audit: app.created
+        try audit(.clientRegistered, clientID: client.clientID, detail: client.auditDetail(via: via))
         return client
     }
 
@@ -27,14 +35,14 @@ struct AppAdministration {
     func update(_ client: Client, with input: AppInput) throws -> Client {
         let updated = input.applied(to: client)
         guard try ClientStore(database: database).update(updated) else { throw OAuthError.notFound("no app with this id") }
-        // audit: app.updated
+        try audit(.clientUpdated, clientID: updated.clientID, detail: updated.auditDetail(via: via))
         return updated
     }
 
     /// Deletes the app; its secrets, codes, grants and tokens stop working at once.
     func delete(_ clientID: String) throws {
         guard try ClientStore(database: database).delete(clientID) else { throw OAuthError.notFound("no app with this id") }
-        // audit: app.deleted
+        try audit(.clientDeleted, clientID: clientID, detail: ["via": .string(via)])
     }
 
     func secrets(of client: Client) throws -> [ClientSecretInfo] {
@@ -45,7 +53,7 @@ struct AppAdministration {
     func createSecret(for client: Client) throws -> Credential {
         guard !client.isPublic else { throw OAuthError.invalidRequest("this app is a public client: it has no secrets") }
         let secret = try ClientStore(database: database).createSecret(for: client.clientID)
-        // audit: secret.created
+        try audit(.secretCreated, clientID: client.clientID, detail: ["secret_id": .string(secret.id), "via": .string(via)])
         return secret
     }
 
@@ -54,7 +62,7 @@ struct AppAdministration {
         guard try ClientStore(database: database).deleteSecret(secretID, of: client.clientID) else {
             throw OAuthError.notFound("no secret with this id for this app")
         }
-        // audit: secret.deleted
+        try audit(.secretRevoked, clientID: client.clientID, detail: ["secret_id": .string(secretID), "via": .string(via)])
     }
 }
 

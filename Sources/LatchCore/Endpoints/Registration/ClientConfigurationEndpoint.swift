@@ -12,6 +12,7 @@
 ///   become confidential nor the other way round. The client secret is kept (never rotated here):
 ///   the response carries no `client_secret`, and secrets are managed by admins.
 /// - `DELETE` removes the client with its secrets, codes, grants and tokens (ON DELETE CASCADE): 204.
+/// - `PUT` and `DELETE` are recorded (`client.updated`, `client.deleted`) in their transaction.
 public enum ClientConfigurationEndpoint {
     public static let routes: [Route] = [
         Route("/oauth2/clients/{client_id}", [
@@ -45,7 +46,10 @@ public enum ClientConfigurationEndpoint {
         guard let next = try RegistrationTokenStore(database: context.database).rotate(clientID: client.clientID, from: token) else {
             throw unauthorized(tokenWasSent: true)
         }
-        return .noStoreJSON(RegistrationEndpoint.information(client, secret: nil, registrationToken: next, configuration: context.configuration))
+        var response = Response.noStoreJSON(RegistrationEndpoint.information(client, secret: nil, registrationToken: next,
+                                                                             configuration: context.configuration))
+        response.logClientID = client.clientID
+        return response
     }
 
     static func update(_ request: Request, _ context: Context) throws -> Response {
@@ -73,17 +77,32 @@ public enum ClientConfigurationEndpoint {
         let next = try database.withTransaction { () throws -> Credential? in
             guard let next = try RegistrationTokenStore(database: database).rotate(clientID: current.clientID, from: token) else { return nil }
             try ClientStore(database: database).update(replacement)
+            try AuditLog(database: database).record(.clientUpdated, by: auditSource(current, request), clientID: current.clientID,
+                                                    detail: replacement.auditDetail(via: "registration"))
             return next
         }
         guard let next else { throw unauthorized(tokenWasSent: true) }
-        // audit: client.updated
-        return .noStoreJSON(RegistrationEndpoint.information(replacement, secret: nil, registrationToken: next, configuration: context.configuration))
+        var response = Response.noStoreJSON(RegistrationEndpoint.information(replacement, secret: nil, registrationToken: next,
+                                                                             configuration: context.configuration))
+        response.logClientID = current.clientID
+        return response
     }
 
     static func delete(_ request: Request, _ context: Context) throws -> Response {
         let (client, _) = try authenticate(request, context)
-        try ClientStore(database: context.database).delete(client.clientID)
-        // audit: client.deleted
-        return .empty(204, headers: [("Cache-Control", "no-store")])
+        let database = context.database
+        try database.withTransaction {
+            try ClientStore(database: database).delete(client.clientID)
+            try AuditLog(database: database).record(.clientDeleted, by: auditSource(client, request), clientID: client.clientID,
+                                                    detail: ["via": "registration", "name": .string(client.name)])
+        }
+        var response = Response.empty(204, headers: [("Cache-Control", "no-store")])
+        response.logClientID = client.clientID
+        return response
+    }
+
+    /// The holder of a client's registration access token acts as that client.
+    static func auditSource(_ client: Client, _ request: Request) -> AuditSource {
+        AuditSource(actor: AuditActor.client(client.clientID), request: request)
     }
 }

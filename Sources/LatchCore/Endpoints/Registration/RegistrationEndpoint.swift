@@ -4,7 +4,8 @@
 /// token or an admin session with CSRF, else 401/403), the per-address rate limit (429 with
 /// `Retry-After`, counted in PostgreSQL so every worker and host shares it), the strict JSON
 /// body, the metadata rules of `ClientMetadata`, then one transaction that stores the client,
-/// its secret (not for public clients) and its registration access token.
+/// its secret (not for public clients), its registration access token and the audit row
+/// (`client.registered`).
 public enum RegistrationEndpoint {
     public static let routes: [Route] = [
         Route("/oauth2/register", ["POST": { request, context in try register(request, context) }]),
@@ -12,11 +13,12 @@ public enum RegistrationEndpoint {
 
     static func register(_ request: Request, _ context: Context) throws -> Response {
         let configuration = context.configuration
+        var administrator: Administrator?
         switch configuration.registration {
         case .off:
             throw OAuthError(.accessDenied, "dynamic client registration is disabled on this server", status: 403)
         case .admin:
-            _ = try AdminAuthentication.require(request, context)
+            administrator = try AdminAuthentication.require(request, context)
         case .open:
             break
         }
@@ -32,10 +34,16 @@ public enum RegistrationEndpoint {
             let client = try ClientStore(database: database).insert(metadata.client(id: ClientStore.newClientID()))
             let secret = metadata.isPublic ? nil : try ClientStore(database: database).createSecret(for: client.clientID)
             let token = try RegistrationTokenStore(database: database).issue(for: client.clientID)
+            // An anonymous registrant is the new client itself; an admin is named.
+            let actor = administrator?.actor ?? AuditActor.client(client.clientID)
+            try AuditLog(database: database).record(.clientRegistered, by: AuditSource(actor: actor, request: request),
+                                                    clientID: client.clientID, detail: client.auditDetail(via: "registration"))
             return (client, secret, token)
         }
-        // audit: client.registered
-        return .noStoreJSON(information(client, secret: secret, registrationToken: token, configuration: configuration), status: 201)
+        var response = Response.noStoreJSON(information(client, secret: secret, registrationToken: token, configuration: configuration),
+                                            status: 201)
+        response.logClientID = client.clientID
+        return response
     }
 
     /// The client information response (RFC 7591 §3.2.1, RFC 7592 §3): identifiers, the secret

@@ -13,7 +13,8 @@
 /// token of another client is treated as invalid: `200`, nothing happens. `token_type_hint`
 /// is accepted and not needed: the prefix of a latch token says what it is (§2.1 lets the
 /// server search every type). Revoking a refresh token revokes its grant — see
-/// `TokenStore.revoke(_:byClient:)`.
+/// `TokenStore.revoke(_:byClient:audit:)`. A revocation that revoked something is recorded
+/// (`token.revoked`).
 public enum RevocationEndpoint {
     public static let routes: [Route] = [
         Route("/oauth2/revoke", ["POST": { request, context in try revoke(request, context) }]),
@@ -27,10 +28,12 @@ public enum RevocationEndpoint {
             }
             let client = try ClientAuthenticator(database: context.database).authenticate(request, parameters: parameters)
             guard let token = try parameters.single("token") else { throw OAuthError.invalidRequest("token is required") }
-            if try TokenStore(database: context.database).revoke(token, byClient: client.client.clientID) {
-                // audit: token.revoked
-            }
-            return Response(status: 200, headers: [("Cache-Control", "no-store"), ("Pragma", "no-cache")])
+            try TokenStore(database: context.database).revoke(
+                token, byClient: client.client.clientID,
+                audit: AuditSource(actor: AuditActor.client(client.client.clientID), request: request))
+            var response = Response(status: 200, headers: [("Cache-Control", "no-store"), ("Pragma", "no-cache")])
+            response.logClientID = client.client.clientID
+            return response
         } catch let error as HTTPError {
             throw OAuthError(error)
         }

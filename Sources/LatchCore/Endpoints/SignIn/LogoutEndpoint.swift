@@ -14,7 +14,7 @@ enum LogoutEndpoint {
                                       message: "The sign-out form did not come from this site.", signedIn: signedIn)
         }
         try sessions.delete(sessionID: signedIn.sessionID)
-        // audit: signout
+        try LoginEndpoint.audit(.signedOut, signedIn.user, request, context)
         return .redirect(BrowserSession.signInURL(next: next), status: 303,
                          headers: [("Set-Cookie", SessionStore.clearingCookie(configuration: context.configuration))])
     }

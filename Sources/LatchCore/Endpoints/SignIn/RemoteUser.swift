@@ -25,8 +25,9 @@ public enum RemoteUser {
         return name
     }
 
-    /// The account of that name, created without a password the first time it signs in.
-    static func account(named name: String, database: Database) throws -> User {
+    /// The account of that name, created without a password the first time it signs in
+    /// (recorded as `user.created`, in the transaction that creates it).
+    static func account(named name: String, database: Database, request: Request) throws -> User {
         guard UserStore.isValidUsername(name) else {
             throw OAuthError(.invalidRequest, "the name the front authenticator passed is not a valid username")
         }
@@ -34,8 +35,12 @@ public enum RemoteUser {
         var user = try users.find(username: name)
         if user == nil {
             do {
-                user = try users.create(username: name, password: nil, isAdmin: false)
-                // audit: user.created
+                user = try database.withTransaction {
+                    let created = try users.create(username: name, password: nil, isAdmin: false)
+                    try AuditLog(database: database).record(.userCreated, by: AuditSource(actor: AuditActor.user(name), request: request),
+                                                            userID: created.id, detail: ["via": "remote_user"])
+                    return created
+                }
             } catch let error as DatabaseError where error.isUniqueViolation {
                 user = try users.find(username: name)    // created meanwhile by another request
             }

@@ -12,6 +12,11 @@
 /// - already redeemed: a replay; the grant it produced is revoked, with every token of it;
 /// - held by someone who gets anything else wrong (client, verifier, redirect_uri, resource):
 ///   refused *and burnt*, so a verifier cannot be guessed over several tries.
+///
+/// Audit (each row in the statement of the act itself): `code.redeemed`; `code.replayed` (and
+/// `grant.revoked` when that revoked the grant); `code.rejected` with the reason, also for an
+/// expired code or one of a disabled account. A wrong secret leaves no row: the presenter
+/// never held the code.
 enum AuthorizationCodeGrant {
     static func exchange(_ request: TokenRequest, _ context: Context) throws -> IssuedTokens {
         let codes = AuthorizationCodeStore(database: context.database)
@@ -21,30 +26,32 @@ enum AuthorizationCodeGrant {
               credential.matches(storedHash: code.secretHash) else {
             throw OAuthError.invalidGrant("the authorization code is invalid")
         }
+        let audit = request.auditSource
         if code.isRedeemed {
-            try codes.revokeGrantOfReplayedCode(id: code.id)
-            // audit: code.replayed
+            try codes.revokeGrantOfReplayedCode(id: code.id, audit: audit)
             throw OAuthError.invalidGrant("the authorization code was already used; the tokens issued from it are revoked")
         }
-        guard !code.isExpired else { throw OAuthError.invalidGrant("the authorization code has expired") }
-        guard !code.isUserDisabled else { throw OAuthError.invalidGrant("the account that authorized this code is disabled") }
+        if let refusal = code.isExpired ? OAuthError.invalidGrant("the authorization code has expired")
+                       : code.isUserDisabled ? OAuthError.invalidGrant("the account that authorized this code is disabled") : nil {
+            try AuditLog(database: context.database).record(.codeRejected, by: audit, userID: code.userID, clientID: code.clientID,
+                                                            detail: ["code_id": .string(code.id), "error": .string(refusal.code.rawValue),
+                                                                     "reason": .string(refusal.description)])
+            throw refusal
+        }
         do {
             try check(code, against: request)
         } catch {
-            try codes.burn(id: code.id)
-            // audit: code.rejected
+            try codes.burn(code, refusal: error as? OAuthError ?? OAuthError.invalidRequest("the request is malformed"), audit: audit)
             throw error
         }
         let configuration = context.configuration
         guard let tokens = try codes.redeem(code, withRefresh: request.client.client.grantTypes.contains("refresh_token"),
                                             accessLifetime: configuration.accessTokenLifetime,
-                                            refreshLifetime: configuration.refreshTokenLifetime) else {
+                                            refreshLifetime: configuration.refreshTokenLifetime, audit: audit) else {
             // Another redemption of the same code won the race: this one is a replay too.
-            try codes.revokeGrantOfReplayedCode(id: code.id)
-            // audit: code.replayed
+            try codes.revokeGrantOfReplayedCode(id: code.id, audit: audit)
             throw OAuthError.invalidGrant("the authorization code was already used; the tokens issued from it are revoked")
         }
-        // audit: code.redeemed
         return tokens
     }
 

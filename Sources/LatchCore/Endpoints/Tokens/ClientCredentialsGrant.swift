@@ -22,9 +22,8 @@ enum ClientCredentialsGrant {
         if let resource, !RedirectURI.isAbsoluteWithoutFragment(resource) {
             throw OAuthError(.invalidTarget, "resource must be an absolute URI without a fragment")
         }
-        // audit: token.client_credentials
         return try TokenStore(database: context.database).issueForClient(
             client.clientID, scope: ScopeSet.format(scopes), audience: resource,
-            accessLifetime: context.configuration.accessTokenLifetime)
+            accessLifetime: context.configuration.accessTokenLifetime, audit: request.auditSource)
     }
 }

@@ -36,10 +36,9 @@ enum RefreshTokenGrant {
         let outcome = try TokenStore(database: context.database).rotate(
             RefreshRequest(presented: credential, clientID: clientID, scope: scope, resource: resource),
             accessLifetime: context.configuration.accessTokenLifetime,
-            refreshLifetime: context.configuration.refreshTokenLifetime)
+            refreshLifetime: context.configuration.refreshTokenLifetime, audit: request.auditSource)
         switch outcome {
         case .rotated(let issued):
-            // audit: refresh.rotated
             return issued
         case .refused(.reused):
             throw OAuthError.invalidGrant("the refresh token was already used; every token of this grant is now revoked")

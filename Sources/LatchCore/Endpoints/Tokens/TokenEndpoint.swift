@@ -28,20 +28,36 @@ public enum TokenEndpoint {
                 throw OAuthError.invalidRequest("access tokens are never accepted as parameters")
             }
             let client = try ClientAuthenticator(database: context.database).authenticate(request, parameters: parameters)
-            guard let grantType = try parameters.single("grant_type") else {
-                throw OAuthError.invalidRequest("grant_type is required")
+            // From here on the client is known: the request log names it, answered or refused.
+            do {
+                var response = try grant(parameters, client: client, request, context).response
+                response.logClientID = client.client.clientID
+                return response
+            } catch {
+                guard let refusal = error as? OAuthError ?? (error as? HTTPError).map(OAuthError.init) else { throw error }
+                var response = refusal.response
+                response.logClientID = client.client.clientID
+                return response
             }
-            guard let handler = handler(for: grantType) else {
-                throw OAuthError(.unsupportedGrantType, "grant_type '\(grantType)' is not supported")
-            }
-            guard client.client.grantTypes.contains(grantType) else {
-                throw OAuthError(.unauthorizedClient, "this client may not use grant_type '\(grantType)'")
-            }
-            let tokenRequest = TokenRequest(parameters: parameters, client: client, remoteAddress: request.remoteAddress)
-            return try handler(tokenRequest, context).response
         } catch let error as HTTPError {
             throw OAuthError(error)
         }
+    }
+
+    /// Hands an authenticated request to the handler of its grant type.
+    static func grant(_ parameters: Parameters, client: AuthenticatedClient, _ request: Request,
+                      _ context: Context) throws -> IssuedTokens {
+        guard let grantType = try parameters.single("grant_type") else {
+            throw OAuthError.invalidRequest("grant_type is required")
+        }
+        guard let handler = handler(for: grantType) else {
+            throw OAuthError(.unsupportedGrantType, "grant_type '\(grantType)' is not supported")
+        }
+        guard client.client.grantTypes.contains(grantType) else {
+            throw OAuthError(.unauthorizedClient, "this client may not use grant_type '\(grantType)'")
+        }
+        let tokenRequest = TokenRequest(parameters: parameters, client: client, remoteAddress: request.remoteAddress)
+        return try handler(tokenRequest, context)
     }
 }
 
@@ -50,6 +66,11 @@ public struct TokenRequest {
     public let parameters: Parameters
     public let client: AuthenticatedClient
     public let remoteAddress: String
+
+    /// The client acting, from the request's address: who the audit rows of this request name.
+    public var auditSource: AuditSource {
+        AuditSource(actor: AuditActor.client(client.client.clientID), address: remoteAddress)
+    }
 
     /// A required parameter, or `invalid_request` naming it.
     public func required(_ name: String) throws -> String {

@@ -30,9 +30,11 @@ public enum UserRevocation {
                 }
             }
             guard let clientID = try query.single("client_id") else { throw OAuthError.invalidRequest("client_id is required") }
-            let userID = try requester(request, query: query, form: form, clientID: clientID, context: context)
-            try revokeApp(clientID, userID: userID, database: context.database)
-            return .empty(204, headers: [("Cache-Control", "no-store")])
+            let (userID, actor) = try requester(request, query: query, form: form, clientID: clientID, context: context)
+            try revokeApp(clientID, userID: userID, audit: AuditSource(actor: actor, request: request), database: context.database)
+            var response = Response.empty(204, headers: [("Cache-Control", "no-store")])
+            response.logClientID = clientID
+            return response
         } catch let error as HTTPError {
             throw OAuthError(error)
         }
@@ -40,27 +42,27 @@ public enum UserRevocation {
 
     /// What revoking an app means, here and on the "Your apps" page (`AccountAppsPage`) alike:
     /// every grant `userID` gave `clientID` and every code not yet redeemed stop working.
-    public static func revokeApp(_ clientID: String, userID: Int, database: Database) throws {
-        try TokenStore(database: database).revokeGrants(userID: userID, clientID: clientID, reason: "user")
-        // audit: grant.revoked_by_user
+    public static func revokeApp(_ clientID: String, userID: Int, audit: AuditSource, database: Database) throws {
+        try TokenStore(database: database).revokeGrants(userID: userID, clientID: clientID, reason: "user", audit: audit)
     }
 
-    /// The id of the user asking, by bearer token or by session with CSRF.
+    /// The id of the user asking, by bearer token or by session with CSRF, and who acts for the
+    /// audit trail: the app holding the user's token (`client:ID`), or the signed-in person.
     static func requester(_ request: Request, query: Parameters, form: Parameters, clientID: String,
-                          context: Context) throws -> Int {
+                          context: Context) throws -> (userID: Int, actor: String) {
         if request.header("authorization") != nil {
             let token = try BearerAuthentication.require(request, context: context)
             guard let userID = token.userID else { throw OAuthError.forbidden("this token does not act for a user") }
             guard token.clientID == clientID else {
                 throw OAuthError.forbidden("a bearer token may revoke only the app it was issued to")
             }
-            return userID
+            return (userID, AuditActor.client(token.clientID))
         }
         guard let signedIn = try SessionStore(database: context.database).current(request) else {
             throw BearerAuthentication.challenge(context, tokenWasSent: false)
         }
         let submitted = try query.single("csrf_token") ?? form.single("csrf_token") ?? request.header("x-csrf-token")
         guard signedIn.isValidCSRF(submitted) else { throw OAuthError.forbidden("a valid csrf_token is required") }
-        return signedIn.user.id
+        return (signedIn.user.id, AuditActor.user(signedIn.user.username))
     }
 }
