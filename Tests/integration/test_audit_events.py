@@ -422,7 +422,7 @@ def test_apps_and_secrets_through_the_management_api(stack):
         assert_row(row, f"admin-token:{token_name}", None, app_id, address)
     assert rows[1]["detail"]["via"] == "management_api" and rows[1]["detail"]["name"] == "Managed"
     assert rows[2]["detail"]["name"] == "Managed 2"
-    assert rows[3]["detail"] == rows[4]["detail"] == {"secret_id": secret_id}
+    assert rows[3]["detail"] == rows[4]["detail"] == {"secret_id": secret_id, "via": "management_api"}
     assert rows[5]["detail"] == {"via": "management_api"}
     assert_row(rows[6], "latchctl", None, None, None)
     assert rows[6]["detail"] == {"admin_token_id": created["id"]}
