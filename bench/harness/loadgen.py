@@ -47,13 +47,15 @@ def run_wrk(url, duration, connections, threads, script, args=(), timeout_slack=
     }
 
 
-def run_pgbench(stack, script, duration, clients, threads, defines=None, timeout_slack=120):
+def run_pgbench(stack, script, duration, clients, threads, defines=None, transactions=None, timeout_slack=120):
     """One pgbench run of a custom script (-M prepared: each statement prepared once per
-    connection, as latch does); latency percentiles from its per-transaction log."""
+    connection, as latch does) for `duration` seconds, or `transactions` per client;
+    latency percentiles from its per-transaction log."""
     duration = max(1, int(round(duration)))
     logdir = tempfile.mkdtemp(prefix="pgbench-", dir=stack.dir)
+    limit = ["-t", str(transactions)] if transactions else ["-T", str(duration)]
     command = [os.path.join(stack.pg_bin, "pgbench")] + stack.pg_args + [
-        "-n", "-M", "prepared", "-c", str(clients), "-j", str(threads), "-T", str(duration),
+        "-n", "-M", "prepared", "-c", str(clients), "-j", str(threads)] + limit + [
         "-l", "--log-prefix", os.path.join(logdir, "tx"), "-f", os.path.join(BENCH, "sql", script)]
     for name, value in (defines or {}).items():
         command += ["-D", f"{name}={value}"]

@@ -45,6 +45,17 @@ class BenchStack:
         self.pg_bin = pg_bindir()
         self.started = False
 
+    @classmethod
+    def attach(cls, directory, port, pg_port):
+        """A stack someone else started with deploy/stack (the integration tests' own)."""
+        stack = cls.__new__(cls)
+        stack.workers, stack.release, stack.build, stack.log = None, None, False, print
+        stack.dir, stack.port, stack.pg_port = directory, port, pg_port
+        stack.base_url = f"http://127.0.0.1:{port}"
+        stack.pg_bin = pg_bindir()
+        stack.started = False
+        return stack
+
     # -- lifecycle ---------------------------------------------------------------------
     def up(self):
         command = [STACK, "up", "--dir", self.dir, "--port", str(self.port), "--pg-port", str(self.pg_port),
