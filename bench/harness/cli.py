@@ -169,6 +169,7 @@ class Bench:
         if args.rows:
             self.results["scale"] = self.scale(availability)
         self.sample_memory("after")
+        self.results["machine"]["load_at_end"] = os.getloadavg()[0]
         self.results["elapsed_s"] = round(time.time() - started, 1)
 
     def reset_tables(self, rows):
@@ -345,6 +346,9 @@ class Bench:
             f"{r['config']['connections']} connections, {r['config']['duration_s']:g} s per run, "
             f"{r['config']['workers']} workers per executable, {r['config']['build']} build, "
             f"tokens table {r['config']['base_rows']:,} filler rows")
+        load = (r["machine"]["load_at_start"], r["machine"].get("load_at_end", 0))
+        say(f"load average {load[0]:.1f} before the run, {load[1]:.1f} at its end"
+            + ("  (other work was running: every figure is lower than on an idle machine)" if load[0] > 1.0 else ""))
         say()
         say(report.throughput_table(r))
         pg = report.pgbench_table(r)
