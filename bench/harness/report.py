@@ -57,9 +57,15 @@ def pgbench_table(results):
         if not pg:
             continue
         note = "aborted: " + (pg.get("error") or "").splitlines()[0][:60] if pg.get("aborted") else (pg.get("warning") or "")
-        rows.append([path["pgbench_script"], number(pg["tps"]), number(pg["p50_ms"], 2), number(pg["p99_ms"], 2),
+        rows.append([path["pgbench_script"], number(pg["tps"]), small(pg["p50_ms"]), small(pg["p99_ms"]),
                      number(pg["failed"]), note])
     return table(headers, rows) if rows else ""
+
+
+def small(milliseconds):
+    """pgbench's per-transaction clock is coarse (it reuses one reading across clients):
+    below 0.01 ms it says nothing precise."""
+    return "<0.01" if milliseconds < 0.01 else number(milliseconds, 2)
 
 
 def memory_table(memory):
