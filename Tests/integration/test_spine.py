@@ -52,8 +52,9 @@ def test_protected_resource_metadata(stack):
 
 def test_discovery_lists_defined_scopes(stack):
     stack.psql("INSERT INTO scopes (name, description) VALUES ('spine:read', 'read the spine') ON CONFLICT DO NOTHING")
-    assert "spine:read" in stack.get("/.well-known/oauth-authorization-server").json()["scopes_supported"]
-    assert "spine:read" in stack.get("/.well-known/oauth-protected-resource").json()["scopes_supported"]
+    # nginx keeps each discovery document for a second (deploy/nginx/latch-locations.conf).
+    for path in ("/.well-known/oauth-authorization-server", "/.well-known/oauth-protected-resource"):
+        assert stack.wait_until(lambda: "spine:read" in stack.get(path).json()["scopes_supported"], timeout=5), path
 
 
 def test_unknown_path_and_method(stack):
@@ -125,6 +126,8 @@ def test_database_outage_gives_503_then_recovers_without_restart(make_stack):
     assert s.get("/.well-known/oauth-authorization-server").status_code == 200
     s.stop_postgres()
     try:
+        # The 200 nginx cached within the last second may still be served; then only 503s.
+        assert s.wait_until(lambda: s.get("/.well-known/oauth-authorization-server").status_code == 503, timeout=5)
         for _ in range(4):
             r = s.get("/.well-known/oauth-authorization-server")
             assert r.status_code == 503

@@ -1,0 +1,18 @@
+-- Path 2: POST /oauth2/tokens, grant_type=authorization_code with PKCE, client_secret_basic.
+-- Each line of the data file is one form body with a pre-minted, unredeemed code and its
+-- code_verifier (bench/paths/exchange.py).
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+local common = dofile(here .. "common.lua")
+setup = common.setup
+done = common.done
+
+local next_body, headers
+function init(args)
+    local bodies, authorization = common.load(args)
+    next_body = common.cycle(bodies)
+    headers = { ["Content-Type"] = "application/x-www-form-urlencoded", ["Authorization"] = authorization }
+end
+
+function request()
+    return wrk.format("POST", "/oauth2/tokens", headers, next_body())
+end

@@ -1,0 +1,4 @@
+-- Empties the tables the token paths write to (between paths, so that each starts from
+-- the same state: fixtures + fill.sql's filler rows, refilled by the caller).
+\set ON_ERROR_STOP on
+TRUNCATE authorization_codes, tokens, grants;
