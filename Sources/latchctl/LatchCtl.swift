@@ -30,7 +30,7 @@ struct GlobalOptions: ParsableArguments {
     var databaseURL: String?
 
     func database() throws -> Database {
-        let environment = ProcessEnvironment.current()
+        let environment = Environment.current()
         guard let url = databaseURL ?? environment["LATCH_DATABASE_URL"], !url.isEmpty else {
             throw ValidationError("LATCH_DATABASE_URL is not set and --database-url was not given")
         }
@@ -38,20 +38,6 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-enum ProcessEnvironment {
-    static func current() -> [String: String] {
-        var result: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            pointer += 1
-        }
-        return result
-    }
-}
 
 struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Apply the numbered SQL migrations that are not applied yet.")
@@ -62,7 +48,7 @@ struct Migrate: ParsableCommand {
     var dir: String?
 
     func run() throws {
-        let environment = ProcessEnvironment.current()
+        let environment = Environment.current()
         guard let directory = dir ?? Migrator.locateDirectory(environment: environment, executablePath: CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : ExecutablePath.current()) else {
             throw ValidationError("cannot find the sql/ directory: pass --dir or set LATCH_SQL_DIR")
         }

@@ -24,7 +24,26 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Stack:
+class Endpoint:
+    """HTTP to `base_url` the way the tests want it: no redirects followed, bounded waits."""
+    base_url = ""
+
+    def url(self, path):
+        return self.base_url + path
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def request(self, method, path, **kw):
+        kw.setdefault("allow_redirects", False)
+        kw.setdefault("timeout", 30)
+        return requests.request(method, self.url(path), **kw)
+
+
+class Stack(Endpoint):
     def __init__(self, extra_env=None, workers=2):
         self.dir = tempfile.mkdtemp(prefix="latch-test-")
         os.chmod(self.dir, 0o755)
@@ -124,25 +143,6 @@ class Stack:
 
     def latchctl_json(self, *args, input=None):
         return json.loads(self.latchctl(*args, "--json", input=input).stdout)
-
-    # -- HTTP ----------------------------------------------------------------------
-    def url(self, path):
-        return self.base_url + path
-
-    def get(self, path, **kw):
-        kw.setdefault("allow_redirects", False)
-        kw.setdefault("timeout", 30)
-        return requests.get(self.url(path), **kw)
-
-    def post(self, path, **kw):
-        kw.setdefault("allow_redirects", False)
-        kw.setdefault("timeout", 30)
-        return requests.post(self.url(path), **kw)
-
-    def request(self, method, path, **kw):
-        kw.setdefault("allow_redirects", False)
-        kw.setdefault("timeout", 30)
-        return requests.request(method, self.url(path), **kw)
 
     def wait_until(self, predicate, timeout=10.0, interval=0.1):
         deadline = time.time() + timeout

@@ -11,9 +11,7 @@ import signal
 import subprocess
 import time
 
-import requests
-
-from latchstack import BIN, EXECUTABLES, free_port
+from latchstack import BIN, EXECUTABLES, Endpoint, free_port
 
 
 def sh(*cmd, check=True):
@@ -144,6 +142,7 @@ http {{
     access_log {self.dir}/logs/access.log;
     client_body_temp_path {tmp}/body; fastcgi_temp_path {tmp}/fastcgi;
     proxy_temp_path {tmp}/proxy; uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+    fastcgi_cache_path {self.dir}/cache levels=1 keys_zone=latch_discovery_cache:1m max_size=10m inactive=10m use_temp_path=off;
     fastcgi_connect_timeout 2s;
     fastcgi_next_upstream error timeout;
     include latch-upstreams.conf;
@@ -158,26 +157,13 @@ http {{
             h.destroy()
 
 
-class FrontDoor:
+class FrontDoor(Endpoint):
     """The two-host deployment as the flow helpers see a stack: HTTP goes to its nginx,
     latchctl and psql go to the shared database."""
 
     def __init__(self, hosts):
         self.hosts = hosts
         self.base_url = hosts.base_url
-
-    def url(self, path):
-        return self.base_url + path
-
-    def get(self, path, **kw):
-        kw.setdefault("allow_redirects", False)
-        kw.setdefault("timeout", 30)
-        return requests.get(self.url(path), **kw)
-
-    def post(self, path, **kw):
-        kw.setdefault("allow_redirects", False)
-        kw.setdefault("timeout", 30)
-        return requests.post(self.url(path), **kw)
 
     def __getattr__(self, name):
         return getattr(self.hosts.stack, name)

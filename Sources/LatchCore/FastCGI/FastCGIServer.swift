@@ -50,8 +50,9 @@ public enum FastCGIServer {
     }
 }
 
-enum Environment {
-    static func current() -> [String: String] {
+/// The process environment as a dictionary (configuration is read from it once at start).
+public enum Environment {
+    public static func current() -> [String: String] {
         var result: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {
