@@ -54,3 +54,19 @@ def test_other_methods_are_not_cached(stack):
         r = stack.post(path, data="x")
         assert r.status_code == 405
         assert r.json()["error"] == "method_not_allowed"
+
+
+def test_requests_with_a_query_or_a_body_reach_latch_and_are_not_stored(stack):
+    """The copy answers the plain request only: anything else is latch's to judge."""
+    path = DOCUMENTS[0]
+    stack.get(path)
+    assert stack.get(path).headers["X-Latch-Cache"] in ("HIT", "UPDATING")
+    before = backend_hits(stack, path)
+    with_query = stack.get(path + "?x=1")
+    assert with_query.status_code == 200 and with_query.headers["X-Latch-Cache"] == "BYPASS"
+    malformed = stack.get(path + "?x=%ZZ")
+    assert malformed.status_code == 400 and malformed.json()["error"] == "invalid_request"
+    assert stack.get(path).status_code == 200          # the refusal was not stored
+    with_body = stack.request("GET", path, data="x" * 10, headers={"Content-Type": "text/plain"})
+    assert with_body.headers["X-Latch-Cache"] == "BYPASS"
+    assert backend_hits(stack, path) - before == 3

@@ -26,10 +26,31 @@ func requireSafeSerialisation(_ text: String) {
     }
 }
 
-/// parse(serialize(x)) == x, and serialising again gives the same bytes.
+/// Whether any string or key in `value` holds NUL (which the parser refuses: PostgreSQL text
+/// cannot hold it).
+func containsNUL(_ value: JSON) -> Bool {
+    switch value {
+    case let .string(text): return text.utf8.contains(0)
+    case let .array(items): return items.contains(where: containsNUL)
+    case let .object(members): return members.contains { $0.0.utf8.contains(0) || containsNUL($0.1) }
+    default: return false
+    }
+}
+
+/// parse(serialize(x)) == x, and serialising again gives the same bytes; a value holding NUL
+/// serialises safely and its serialisation is refused by the parser.
 func requireRoundTrip(_ value: JSON) {
     let text = value.serialized
     requireSafeSerialisation(text)
+    if containsNUL(value) {
+        do {
+            _ = try JSON.parse(Array(text.utf8))
+            require(false, "the parser accepted a string holding NUL: \(text)")
+        } catch {
+            require(error.message == "NUL characters are not allowed in strings", "NUL refused with another error: \(error.message)")
+        }
+        return
+    }
     let parsed: JSON
     do { parsed = try JSON.parse(Array(text.utf8)) } catch {
         fatalError("fuzz invariant violated: serialised JSON does not parse (\(error.message)): \(text)")

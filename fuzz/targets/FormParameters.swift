@@ -1,12 +1,14 @@
 // Form and query decoding: `Parameters(formEncoded:)`, `Parameters.decode`, `Parameters.encode`.
 //
 // Invariants: no crash; the parser accepts exactly the inputs whose percent-escapes are
-// well formed and whose decoded components are UTF-8 (checked against a small reference
-// decoder); what it accepts survives re-encoding; encode then decode is the identity;
-// `single` and `firstDuplicateName` agree with the pairs.
+// well formed and whose decoded components are UTF-8 without NUL (checked against a small
+// reference decoder); what it accepts survives re-encoding; encode then decode is the
+// identity for text without NUL and a refusal for text with one; `single` and
+// `firstDuplicateName` agree with the pairs.
 import LatchCore
 
 /// Reference decoder: the bytes a component stands for, or nil when an escape is malformed.
+/// (Which decoded bytes are acceptable is `acceptable`'s business.)
 private func referenceDecode(_ component: ArraySlice<UInt8>) -> [UInt8]? {
     func hex(_ c: UInt8) -> UInt8? {
         switch c {
@@ -32,6 +34,12 @@ private func referenceDecode(_ component: ArraySlice<UInt8>) -> [UInt8]? {
     return out
 }
 
+/// What the parser accepts once decoded: UTF-8 with no NUL (PostgreSQL text cannot hold NUL).
+private func acceptable(_ decoded: [UInt8]?) -> String? {
+    guard let decoded, !decoded.contains(0) else { return nil }
+    return String(validating: decoded, as: UTF8.self)
+}
+
 private func isUnreservedOrEscape(_ c: UInt8) -> Bool {
     switch c {
     case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
@@ -50,11 +58,10 @@ public func fuzzFormParameters(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     var expected: [(name: [UInt8], value: [UInt8])]? = []
     for piece in pieces {
         let equals = piece.firstIndex(of: UInt8(ascii: "="))
-        let name = referenceDecode(equals.map { piece[..<$0] } ?? piece)
-        let value = referenceDecode(equals.map { piece[($0 + 1)...] } ?? [])
-        guard let name, let value, String(validating: name, as: UTF8.self) != nil,
-              String(validating: value, as: UTF8.self) != nil else { expected = nil; break }
-        expected?.append((name, value))
+        let name = acceptable(referenceDecode(equals.map { piece[..<$0] } ?? piece))
+        let value = acceptable(referenceDecode(equals.map { piece[($0 + 1)...] } ?? []))
+        guard let name, let value else { expected = nil; break }
+        expected?.append((Array(name.utf8), Array(value.utf8)))
     }
     let parsed = try? Parameters(formEncoded: bytes)
     require((parsed == nil) == (expected == nil), "form parser and reference disagree on acceptance")
@@ -93,15 +100,17 @@ public func fuzzFormParameters(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     }
 
     // The whole input as one component.
-    let reference = referenceDecode(bytes[...]).flatMap { String(validating: $0, as: UTF8.self) }
+    let reference = acceptable(referenceDecode(bytes[...]))
     let decoded = try? Parameters.decode(bytes)
     require(identical(decoded, reference), "decode disagrees with the reference decoder")
 
-    // Any text survives encode then decode, and its encoding is plain ASCII.
+    // Any text survives encode then decode (text with NUL is refused), and its encoding is
+    // plain ASCII.
     let text = fuzzText(bytes)
     let encoded = Parameters.encode(text)
     require(encoded.utf8.allSatisfy(isUnreservedOrEscape), "encode emitted a reserved character")
-    require(identical(try? Parameters.decode(Array(encoded.utf8)), text), "decode(encode(x)) != x")
+    require(identical(try? Parameters.decode(Array(encoded.utf8)), text.utf8.contains(0) ? nil : text),
+            "decode(encode(x)) != x")
 
     // Pairs built from the fields survive encode then parse.
     let fields = fuzzFields(bytes).map(fuzzText)
@@ -110,6 +119,10 @@ public func fuzzFormParameters(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     while index < fields.count { pairs.append((fields[index], index + 1 < fields.count ? fields[index + 1] : "")); index += 2 }
     let body = Parameters.encode(pairs)
     let roundTrip = try? Parameters(formEncoded: Array(body.utf8))
+    if fields.contains(where: { $0.utf8.contains(0) }) {
+        require(roundTrip == nil, "a form with NUL was accepted")
+        return 0
+    }
     require(roundTrip != nil, "an encoded form was refused")
     let expectedPairs = body.isEmpty ? [] : pairs
     require(roundTrip!.pairs.count == expectedPairs.count && zip(roundTrip!.pairs, expectedPairs).allSatisfy {
