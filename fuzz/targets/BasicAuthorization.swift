@@ -3,7 +3,7 @@
 // Invariants: no crash; a header that parses names the Basic scheme and decodes, by the
 // reference reading (base64, split at the first ':', form-decode both halves), to the same
 // username and password; `headerValue` parses back to the same pair; any username and
-// password survive `headerValue` then `parse`.
+// password without NUL survive `headerValue` then `parse`, and a NUL in either is refused.
 import LatchCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -35,6 +35,10 @@ public func fuzzBasicAuthorization(_ data: UnsafePointer<UInt8>?, _ size: Int) -
     let password = fields.count > 1 ? fields[1] : ""
     let value = "Basic " + Base64.encode(Array((Parameters.encode(username) + ":" + Parameters.encode(password)).utf8))
     let roundTrip = try? BasicAuthorization.parse(value)
+    if username.utf8.contains(0) || password.utf8.contains(0) {
+        require(roundTrip == nil, "credentials holding NUL were accepted")
+        return 0
+    }
     require(roundTrip != nil && identical(roundTrip!.username, username) && identical(roundTrip!.password, password),
             "credentials do not survive encoding then parsing")
     require(identical(roundTrip!.headerValue, value), "headerValue is not the canonical encoding")
