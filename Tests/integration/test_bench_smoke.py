@@ -166,12 +166,26 @@ def test_pgbench_scripts_run_against_the_schema_and_do_their_work(own_stack):
             # issued a token: none found nothing to do.
             assert done == 30, (name, done)
         if name in ("introspect", "check"):
-            # The script's lookup finds a live token of the pool.
-            sql = open(os.path.join(BENCH, "sql", path.pgbench)).read()
-            sql = "\n".join(l for l in sql.splitlines() if not l.startswith("\\set"))
-            for var, value in {"n::bigint": "7::bigint", "secret_id": f"'{ctx.secret.id}'",
-                               "secret_hash": f"'\\x{ctx.secret.secret_hash.hex()}'::bytea",
-                               "client": "'bench-app'"}.items():
+            # The script's token lookup (its last statement) finds a live token of the pool.
+            sql = sql_commands(open(os.path.join(BENCH, "sql", path.pgbench)).read())[-1]
+            for var, value in {"n::bigint": "7::bigint", "token_kind": "'access'"}.items():
                 sql = sql.replace(":" + var, value)
             rows = bench.psql(sql)
             assert len(rows) == 1 and "bench-user" in rows[0], (name, rows)
+
+
+def sql_commands(script):
+    """The SQL commands of a pgbench script, in order: comment and meta-command lines left out;
+    a command ends at its semicolon or at a trailing \\gset."""
+    commands, current = [], []
+    for line in script.splitlines():
+        if line.lstrip().startswith(("--", "\\")) or not line.strip():
+            continue
+        text, ended = line, line.rstrip().endswith(";")
+        if " \\gset" in line:
+            text, ended = line[:line.index(" \\gset")], True
+        current.append(text)
+        if ended:
+            commands.append("\n".join(current))
+            current = []
+    return commands

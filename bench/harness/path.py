@@ -45,10 +45,14 @@ class Context:
         self.user_id = int(self.stack.scalar("SELECT id FROM users WHERE username = 'bench-user'"))
 
     def pgbench_defines(self):
-        return {"client": self.client_id, "secret_id": self.secret.id,
-                "secret_hash": "\\x" + self.secret.secret_hash.hex(), "scope": "bench:read",
-                "redirect_uri": self.redirect_uri, "challenge": PGBENCH_CHALLENGE,
-                "access_lifetime": ACCESS_LIFETIME, "refresh_lifetime": REFRESH_LIFETIME,
+        """The -D values every pgbench script may bind, as latch binds them: the client_id and
+        the secret's lookup id from Basic (latch matches the secret's hash in Swift, so no
+        hash is bound), client_credentials' resolved scope, lifetimes, whether the exchange
+        issues a refresh token (bench-app may use refresh_token), and who the audit rows
+        name: the acting client and nginx's REMOTE_ADDR."""
+        return {"client": self.client_id, "secret_id": self.secret.id, "scope": "bench:read",
+                "access_lifetime": ACCESS_LIFETIME, "refresh_lifetime": REFRESH_LIFETIME, "with_refresh": "true",
+                "actor": f"client:{self.client_id}", "address": "127.0.0.1",
                 "stride": PGBENCH_STRIDE, "seq": 0}
 
     @staticmethod

@@ -3,7 +3,7 @@ client, client_secret_basic. Every request redeems its own pre-minted code."""
 from urllib.parse import quote
 
 from harness.credentials import AUTHORIZATION_CODE, copy_bytea, mint_many, pkce_pair
-from harness.path import BenchPath, sql_file
+from harness.path import PGBENCH_CHALLENGE, PGBENCH_STRIDE, BenchPath, sql_file
 
 COLUMNS = ["id", "secret_hash", "client_id", "user_id", "redirect_uri", "redirect_uri_given",
            "code_challenge", "scope", "expires_at"]
@@ -39,9 +39,16 @@ class Exchange(BenchPath):
 
     def prepare_pgbench(self, ctx, clients, per_client):
         ctx.stack.psql(file=sql_file("exchange.data.sql"), variables={
-            "clients": clients, "per_client": per_client, "stride": ctx.pgbench_defines()["stride"],
-            "challenge": ctx.pgbench_defines()["challenge"], "redirect_uri": ctx.redirect_uri})
+            "clients": clients, "per_client": per_client, "stride": PGBENCH_STRIDE,
+            "challenge": PGBENCH_CHALLENGE, "redirect_uri": ctx.redirect_uri})
         return {}
 
     def pgbench_work_done(self, ctx):
-        return int(ctx.stack.scalar("SELECT count(*) FROM authorization_codes WHERE redeemed_at IS NOT NULL"))
+        """Redemptions that did all their statement does: code taken, grant, both tokens and
+        the code.redeemed audit row (the smallest of those counts)."""
+        return int(ctx.stack.scalar("""
+            SELECT least((SELECT count(*) FROM authorization_codes WHERE redeemed_at IS NOT NULL AND grant_id IS NOT NULL),
+                         (SELECT count(*) FROM grants WHERE client_id = 'bench-app'),
+                         (SELECT count(*) FROM tokens WHERE client_id = 'bench-app' AND kind = 'refresh'),
+                         (SELECT count(*) FROM tokens WHERE client_id = 'bench-app' AND kind = 'access'),
+                         (SELECT count(*) FROM audit_events WHERE event = 'code.redeemed'))"""))

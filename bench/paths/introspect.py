@@ -46,4 +46,4 @@ class Introspect(BenchPath):
 
     def prepare_pgbench(self, ctx, clients, per_client):
         ctx.stack.psql(file=sql_file("check.data.sql"), variables={"pool": PGBENCH_POOL})
-        return {"pool": PGBENCH_POOL}
+        return {"pool": PGBENCH_POOL, "token_kind": "access"}

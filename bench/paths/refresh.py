@@ -48,5 +48,17 @@ class Refresh(BenchPath):
         return {}
 
     def pgbench_work_done(self, ctx):
-        return int(ctx.stack.scalar(
-            "SELECT count(*) FROM tokens WHERE kind = 'refresh' AND used_at IS NOT NULL AND client_id = 'bench-app'"))
+        """Rotations that did all their statement does: the presented refresh token used, its
+        access token revoked, a new pair issued, the refresh.rotated audit row (the smallest
+        of those counts)."""
+        return int(ctx.stack.scalar("""
+            WITH rotated AS (SELECT grant_id FROM tokens WHERE client_id = 'bench-app' AND kind = 'refresh'
+                                                           AND used_at IS NOT NULL)
+            SELECT least((SELECT count(*) FROM rotated),
+                         (SELECT count(*) FROM tokens WHERE client_id = 'bench-app' AND kind = 'access'
+                                                       AND revoked_at IS NOT NULL),
+                         (SELECT count(*) FROM tokens WHERE grant_id IN (SELECT grant_id FROM rotated)
+                                                       AND kind = 'refresh' AND used_at IS NULL),
+                         (SELECT count(*) FROM tokens WHERE grant_id IN (SELECT grant_id FROM rotated)
+                                                       AND kind = 'access' AND revoked_at IS NULL),
+                         (SELECT count(*) FROM audit_events WHERE event = 'refresh.rotated'))"""))

@@ -1,30 +1,43 @@
--- pgbench: client_credentials as the one statement latch is expected to send:
--- authenticate the confidential client (allowed this grant, requested scope within its
--- registered scopes), create the grant (a token family of its own), issue one access
--- token; no refresh token.
+-- pgbench: POST /oauth2/tokens, grant_type=client_credentials (client_secret_basic), as latch
+-- sends it: four statements, each its own round trip, each autocommitted (no transaction
+-- around them), in this order:
+--   1. ClientStore.find (ClientAuthenticator.verify): the client's row by client_id (its
+--      grant types and scopes are checked in Swift);
+--   2. ClientStore.verifySecret: the secret's stored hash (compared in Swift, constant time)
+--      and whether its last_used_at is stale; only when stale (at most once a minute per
+--      secret) one more round trip, UPDATE client_secrets SET last_used_at = now();
+--   3. ScopeStore.names (ClientCredentialsGrant.issue): every defined scope, to resolve the
+--      requested scope against;
+--   4. TokenStore.issueForClient: ONE statement creates the grant (no user), the audit row
+--      (token.issued) and one access token; no refresh token.
 --
--- Binds as latch sends them: secret_id, secret_hash, client, the requested scope, the new
--- grant id, the access token's id + hash, its lifetime. Here pgbench derives the new ids
--- from a counter :n.
+-- Binds as latch sends them: client_id (from Basic) and the secret's lookup id; the new grant
+-- id ('g_' + 24 hex), the client, the resolved scope, the resource (NULL: the request names
+-- none, so a NULL literal here: pgbench cannot bind a NULL), the access token's id + hash,
+-- its lifetime, the audit actor and source address. Here pgbench derives the new ids from a
+-- counter :n. The audit event name, a bind in latch, is a literal here.
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
-WITH client AS (
-    SELECT c.client_id
-      FROM client_secrets AS s
-      JOIN clients AS c ON c.client_id = s.client_id
-     WHERE s.id = :secret_id AND s.secret_hash = :secret_hash AND s.client_id = :client
-       AND c.token_endpoint_auth_method <> 'none'
-       AND 'client_credentials' = ANY (c.grant_types)
-       AND (cardinality(c.scope) = 0 OR string_to_array(:scope, ' ') <@ c.scope)
-), new_grant AS (
-    INSERT INTO grants (id, client_id, user_id, scope, last_used_at)
-    SELECT substr(md5('cg' || :n::bigint), 1, 16), client_id, NULL, :scope, now() FROM client
+SELECT client_id, name, icon, callback_url, redirect_uris, scope, token_endpoint_auth_method, grant_types,
+       response_types, origin, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created_epoch
+  FROM clients WHERE client_id = :client;
+SELECT secret_hash, (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AS stale
+  FROM client_secrets WHERE id = :secret_id AND client_id = :client \gset auth_
+\if :auth_stale
+UPDATE client_secrets SET last_used_at = now() WHERE id = :secret_id;
+\endif
+SELECT name, description FROM scopes ORDER BY name;
+WITH new_grant AS (
+    INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
+    VALUES ('g_' || substr(md5('cg' || :n::bigint), 1, 24), :client, NULL, :scope, NULL, now())
     RETURNING id, client_id, scope
-), access AS (
-    INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, expires_at)
-    SELECT substr(md5('ca' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint)),
-           id, client_id, NULL, scope, now() + make_interval(secs => :access_lifetime)
-      FROM new_grant
-    RETURNING scope, expires_at
+), audited AS (
+    INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
+    SELECT 'token.issued'::text, :actor::text, NULL, client_id, :address::text,
+           jsonb_build_object('grant_type', 'client_credentials', 'grant_id', id, 'scope', scope)
+    FROM new_grant
 )
-SELECT scope, expires_at FROM access;
+INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
+SELECT substr(md5('ca' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint)), new_grant.id, :client, NULL,
+       :scope, NULL, now() + make_interval(secs => :access_lifetime)
+FROM new_grant;

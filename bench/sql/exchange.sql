@@ -1,49 +1,58 @@
--- pgbench: the authorization_code exchange (PKCE S256, client_secret_basic) as the one
--- statement latch is expected to send: authenticate the client, take the code atomically
--- (single use: the UPDATE only matches an unredeemed, unexpired code of this client whose
--- challenge and redirect_uri match), create the grant, issue refresh + access token.
+-- pgbench: POST /oauth2/tokens, grant_type=authorization_code (PKCE S256, client_secret_basic),
+-- as latch sends it: four statements, each its own round trip, each autocommitted (no
+-- transaction around them), in this order:
+--   1. ClientStore.find (ClientAuthenticator.verify): the client's row by client_id;
+--   2. ClientStore.verifySecret: the secret's stored hash (compared in Swift, constant time)
+--      and whether its last_used_at is stale; only when stale (at most once a minute per
+--      secret) one more round trip, UPDATE client_secrets SET last_used_at = now();
+--   3. AuthorizationCodeStore.find: the code's row by lookup id, with its user's state (the
+--      code's secret hash, client, PKCE challenge and redirect_uri are checked in Swift);
+--   4. AuthorizationCodeStore.redeem: ONE statement takes the code (only while unredeemed and
+--      unexpired), creates the grant, the refresh token, the audit row (code.redeemed) and
+--      the access token.
 --
--- Binds as latch sends them: secret_id, secret_hash (client secret), client (client_id
--- from Basic), code id + SHA-256 of its secret, S256(code_verifier), redirect_uri, the new
--- grant id, token ids + hashes, lifetimes. Here pgbench computes the per-request values
--- from a counter :n (ids lpad(to_hex(n)), hashes sha256(int8send(n))) over the pool that
--- exchange.data.sql created; those few expressions cost microseconds.
+-- Binds as latch sends them: client_id (from Basic) and the secret's lookup id; the code's
+-- lookup id; the new grant id ('g_' + 24 hex), token ids (16 hex) + SHA-256 of their secrets,
+-- whether a refresh token is issued, lifetimes, the audit actor (client:ID) and source address.
+-- Here pgbench derives the per-request values from a counter :n over the pool that
+-- exchange.data.sql created (ids lpad(to_hex(n)) / md5, hashes sha256(int8send(n))); those
+-- few expressions cost microseconds. The audit event name, a bind in latch, is a literal here.
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
-WITH client AS (
-    SELECT c.client_id
-      FROM client_secrets AS s
-      JOIN clients AS c ON c.client_id = s.client_id
-     WHERE s.id = :secret_id AND s.secret_hash = :secret_hash AND s.client_id = :client
-       AND 'authorization_code' = ANY (c.grant_types)
-), code AS (
-    UPDATE authorization_codes AS ac
-       SET redeemed_at = now(), grant_id = substr(md5('xg' || :n::bigint), 1, 16)
-     WHERE ac.id = lpad(to_hex(:n::bigint), 16, '0')
-       AND ac.secret_hash = sha256(int8send(:n::bigint))
-       AND ac.client_id = (SELECT client_id FROM client)
-       AND ac.redeemed_at IS NULL
-       AND ac.expires_at > now()
-       AND ac.code_challenge = :challenge
-       AND (NOT ac.redirect_uri_given OR ac.redirect_uri = :redirect_uri)
-    RETURNING ac.client_id, ac.user_id, ac.scope, ac.resource, ac.grant_id
-), new_grant AS (
+SELECT client_id, name, icon, callback_url, redirect_uris, scope, token_endpoint_auth_method, grant_types,
+       response_types, origin, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created_epoch
+  FROM clients WHERE client_id = :client;
+SELECT secret_hash, (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AS stale
+  FROM client_secrets WHERE id = :secret_id AND client_id = :client \gset auth_
+\if :auth_stale
+UPDATE client_secrets SET last_used_at = now() WHERE id = :secret_id;
+\endif
+SELECT c.id, c.secret_hash, c.client_id, c.user_id, c.redirect_uri, c.redirect_uri_given, c.code_challenge,
+       c.scope, c.resource, c.redeemed_at IS NOT NULL AS redeemed, c.expires_at <= now() AS expired,
+       u.disabled_at IS NOT NULL AS user_disabled
+  FROM authorization_codes c JOIN users u ON u.id = c.user_id
+ WHERE c.id = lpad(to_hex(:n::bigint), 16, '0');
+WITH taken AS (
+    UPDATE authorization_codes SET redeemed_at = now(), grant_id = 'g_' || substr(md5('xg' || :n::bigint), 1, 24)
+    WHERE id = lpad(to_hex(:n::bigint), 16, '0') AND redeemed_at IS NULL AND expires_at > now()
+    RETURNING id AS code_id, client_id, user_id, scope, resource
+), made AS (
     INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
-    SELECT grant_id, client_id, user_id, scope, resource, now() FROM code
+    SELECT 'g_' || substr(md5('xg' || :n::bigint), 1, 24), client_id, user_id, scope, resource, now() FROM taken
     RETURNING id, client_id, user_id, scope, resource
 ), refresh AS (
     INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-    SELECT substr(md5('xr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)),
-           id, client_id, user_id, scope, resource, now() + make_interval(secs => :refresh_lifetime)
-      FROM new_grant
-    RETURNING id
-), access AS (
-    INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience,
-                        refresh_token_id, expires_at)
-    SELECT substr(md5('xa' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)),
-           g.id, g.client_id, g.user_id, g.scope, g.resource, r.id,
-           now() + make_interval(secs => :access_lifetime)
-      FROM new_grant AS g, refresh AS r
-    RETURNING scope, expires_at
+    SELECT substr(md5('xr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), id, client_id, user_id,
+           scope, resource, now() + make_interval(secs => :refresh_lifetime)
+    FROM made WHERE :with_refresh
+), audited AS (
+    INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
+    SELECT 'code.redeemed'::text, :actor::text, m.user_id, m.client_id,
+           :address::text, jsonb_build_object('code_id', t.code_id, 'grant_id', m.id, 'scope', m.scope)
+    FROM made m, taken t
 )
-SELECT scope, expires_at FROM access;
+INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
+SELECT substr(md5('xa' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), id, client_id, user_id,
+       scope, resource, substr(md5('xr' || :n::bigint), 1, 16), now() + make_interval(secs => :access_lifetime)
+FROM made
+RETURNING scope;

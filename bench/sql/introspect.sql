@@ -1,21 +1,30 @@
--- pgbench: POST /oauth2/introspect as the one statement latch is expected to send:
--- authenticate the calling client (a resource server) and look the token up by its
--- primary key, with what an active response reports; latch then compares the stored
--- hash in constant time and checks kind and expiry.
+-- pgbench: POST /oauth2/introspect (client_secret_basic, an active access token), as latch
+-- sends it: three statements, each its own round trip, each autocommitted, in this order:
+--   1. ClientStore.find (ClientAuthenticator.verify): the calling client's row by client_id;
+--   2. ClientStore.verifySecret: the secret's stored hash (compared in Swift, constant time)
+--      and whether its last_used_at is stale; only when stale (at most once a minute per
+--      secret) one more round trip, UPDATE client_secrets SET last_used_at = now();
+--   3. TokenStore.live (IntrospectionEndpoint.introspect): the token's row by lookup id and
+--      kind, live only if unrevoked, unused, unexpired, its grant unrevoked and its user not
+--      disabled; latch compares the stored hash in constant time.
 --
--- Binds as latch sends them: secret_id, secret_hash, client, the token's lookup id.
--- Here pgbench picks a token of the pool check.data.sql created at random.
+-- Binds as latch sends them: client_id (from Basic) and the secret's lookup id; the token's
+-- lookup id and kind ('access', from the lat_ prefix). Here pgbench picks a token of the pool
+-- check.data.sql created at random.
 \set n random(1, :pool)
-WITH caller AS (
-    SELECT s.client_id
-      FROM client_secrets AS s
-     WHERE s.id = :secret_id AND s.secret_hash = :secret_hash AND s.client_id = :client
-)
-SELECT caller.client_id AS caller, t.kind, t.secret_hash, t.client_id, t.user_id, u.username,
-       t.scope, t.audience, t.created_at, t.expires_at
-  FROM caller
-  LEFT JOIN tokens AS t
-         ON t.id = 'c' || lpad(to_hex(:n::bigint), 15, '0')
-        AND t.revoked_at IS NULL AND t.expires_at > now()
-        AND EXISTS (SELECT 1 FROM grants AS g WHERE g.id = t.grant_id AND g.revoked_at IS NULL)
-  LEFT JOIN users AS u ON u.id = t.user_id AND u.disabled_at IS NULL;
+SELECT client_id, name, icon, callback_url, redirect_uris, scope, token_endpoint_auth_method, grant_types,
+       response_types, origin, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created_epoch
+  FROM clients WHERE client_id = :client;
+SELECT secret_hash, (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AS stale
+  FROM client_secrets WHERE id = :secret_id AND client_id = :client \gset auth_
+\if :auth_stale
+UPDATE client_secrets SET last_used_at = now() WHERE id = :secret_id;
+\endif
+SELECT t.secret_hash, t.grant_id, t.client_id, t.user_id, u.username, t.scope, t.audience,
+       extract(epoch FROM t.created_at)::bigint AS iat, extract(epoch FROM t.expires_at)::bigint AS exp
+  FROM tokens t
+  JOIN grants g ON g.id = t.grant_id
+  LEFT JOIN users u ON u.id = t.user_id
+ WHERE t.id = 'c' || lpad(to_hex(:n::bigint), 15, '0') AND t.kind = :token_kind
+   AND t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now()
+   AND g.revoked_at IS NULL AND (t.user_id IS NULL OR u.disabled_at IS NULL);

@@ -1,48 +1,67 @@
--- pgbench: refresh_token rotation (client_secret_basic) as the one statement latch is
--- expected to send: authenticate the client, mark the presented refresh token used (only
--- if unused, unrevoked, unexpired, this client's, and its grant is not revoked), revoke
--- the access token issued with it, touch the grant, issue a new refresh + access token.
+-- pgbench: POST /oauth2/tokens, grant_type=refresh_token (rotation, client_secret_basic), as
+-- latch sends it when the rotation succeeds: three statements, each its own round trip, each
+-- autocommitted (no transaction around them), in this order:
+--   1. ClientStore.find (ClientAuthenticator.verify): the client's row by client_id;
+--   2. ClientStore.verifySecret: the secret's stored hash (compared in Swift, constant time)
+--      and whether its last_used_at is stale; only when stale (at most once a minute per
+--      secret) one more round trip, UPDATE client_secrets SET last_used_at = now();
+--   3. TokenStore.rotateOnce (TokenStore.rotate): ONE statement marks the presented refresh
+--      token used (only if this client's, unused, unrevoked, unexpired, of a live grant and
+--      user, and the requested scope and resource fit), revokes the access token issued with
+--      it, touches the grant, inserts the new refresh token, the audit row (refresh.rotated)
+--      and the new access token. (Only when it rotates nothing does latch send a fourth
+--      statement, TokenStore.refusal; never here.)
 --
--- Binds as latch sends them: secret_id, secret_hash, client, the refresh token's id +
--- SHA-256 of its secret, new token ids + hashes, lifetimes. Here pgbench derives the
--- per-request values from a counter :n over the pool refresh.data.sql created.
+-- Binds as latch sends them: client_id (from Basic) and the secret's lookup id; the refresh
+-- token's lookup id + SHA-256 of its secret, the client, the requested scope and resource
+-- (NULL and NULL: the request names neither, so they are NULL literals here: pgbench cannot
+-- bind a NULL), new token ids + hashes, lifetimes, the audit actor and source address. Here
+-- pgbench derives the per-request values from a counter :n over the pool refresh.data.sql
+-- created. The audit event name, a bind in latch, is a literal here.
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
-WITH client AS (
-    SELECT c.client_id
-      FROM client_secrets AS s
-      JOIN clients AS c ON c.client_id = s.client_id
-     WHERE s.id = :secret_id AND s.secret_hash = :secret_hash AND s.client_id = :client
-       AND 'refresh_token' = ANY (c.grant_types)
-), old AS (
-    UPDATE tokens AS t
-       SET used_at = now()
-     WHERE t.id = 'b' || lpad(to_hex(:n::bigint), 15, '0')
-       AND t.kind = 'refresh'
-       AND t.secret_hash = sha256(int8send(:n::bigint))
-       AND t.client_id = (SELECT client_id FROM client)
-       AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
-       AND EXISTS (SELECT 1 FROM grants AS g WHERE g.id = t.grant_id AND g.revoked_at IS NULL)
-    RETURNING t.id, t.grant_id, t.client_id, t.user_id, t.scope, t.audience
-), old_access AS (
-    UPDATE tokens
-       SET revoked_at = now()
-     WHERE refresh_token_id = (SELECT id FROM old) AND kind = 'access' AND revoked_at IS NULL
+SELECT client_id, name, icon, callback_url, redirect_uris, scope, token_endpoint_auth_method, grant_types,
+       response_types, origin, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created_epoch
+  FROM clients WHERE client_id = :client;
+SELECT secret_hash, (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AS stale
+  FROM client_secrets WHERE id = :secret_id AND client_id = :client \gset auth_
+\if :auth_stale
+UPDATE client_secrets SET last_used_at = now() WHERE id = :secret_id;
+\endif
+WITH presented AS (
+    UPDATE tokens t SET used_at = now()
+    FROM grants g LEFT JOIN users u ON u.id = g.user_id
+    WHERE t.id = 'b' || lpad(to_hex(:n::bigint), 15, '0') AND t.kind = 'refresh'
+      AND t.secret_hash = sha256(int8send(:n::bigint))
+      AND t.client_id = :client
+      AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
+      AND g.id = t.grant_id AND g.revoked_at IS NULL AND u.disabled_at IS NULL
+      AND (NULL::text IS NULL OR string_to_array(NULL::text, ' ') <@ string_to_array(t.scope, ' '))
+      AND (NULL::text IS NULL OR t.audience = NULL::text)
+    RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience
+), sibling AS (
+    UPDATE tokens a SET revoked_at = now()
+    FROM presented p
+    WHERE a.refresh_token_id = p.id AND a.kind = 'access' AND a.revoked_at IS NULL
 ), touched AS (
-    UPDATE grants SET last_used_at = now() WHERE id = (SELECT grant_id FROM old)
-), refresh AS (
+    UPDATE grants g SET last_used_at = now()
+    FROM presented p
+    WHERE g.id = p.grant_id
+), new_refresh AS (
     INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-    SELECT substr(md5('rr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)),
-           grant_id, client_id, user_id, scope, audience, now() + make_interval(secs => :refresh_lifetime)
-      FROM old
-    RETURNING id
-), access AS (
-    INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience,
-                        refresh_token_id, expires_at)
-    SELECT substr(md5('ra' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)),
-           o.grant_id, o.client_id, o.user_id, o.scope, o.audience, r.id,
-           now() + make_interval(secs => :access_lifetime)
-      FROM old AS o, refresh AS r
-    RETURNING scope, expires_at
+    SELECT substr(md5('rr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), p.grant_id, :client,
+           p.user_id, p.scope, p.audience, now() + make_interval(secs => :refresh_lifetime)
+    FROM presented p
+), audited AS (
+    INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
+    SELECT 'refresh.rotated'::text, :actor::text, p.user_id, :client::text,
+           :address::text,
+           jsonb_build_object('grant_id', p.grant_id, 'scope', coalesce(NULL::text, p.scope))
+    FROM presented p
 )
-SELECT scope, expires_at FROM access;
+INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
+SELECT substr(md5('ra' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), p.grant_id, :client,
+       p.user_id, coalesce(NULL::text, p.scope), p.audience, substr(md5('rr' || :n::bigint), 1, 16),
+       now() + make_interval(secs => :access_lifetime)
+FROM presented p
+RETURNING scope;
