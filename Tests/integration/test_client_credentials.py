@@ -62,6 +62,52 @@ def test_scope_is_limited_to_the_clients_registered_scopes(stack, service, scope
     assert r.json()["error"] == "invalid_scope"
 
 
+
+def test_a_client_without_a_scope_list_may_ask_for_any_defined_scope_only(stack, factory):
+    defined = factory.scope()
+    app = factory.app(client_credentials=True)
+    tokens_before = stack.scalar(f"SELECT count(*) FROM tokens WHERE client_id = '{app.client_id}'")
+    r = token_request(stack, app, grant_type="client_credentials", scope=f"{defined} nope_not_defined")
+    assert r.status_code == 400 and r.json()["error"] == "invalid_scope"
+    assert "nope_not_defined" in r.json()["error_description"]
+    assert stack.scalar(f"SELECT count(*) FROM tokens WHERE client_id = '{app.client_id}'") == tokens_before
+    assert stack.scalar(f"SELECT count(*) FROM grants WHERE client_id = '{app.client_id}'") == "0"
+    r = token_request(stack, app, grant_type="client_credentials", scope=defined)
+    assert r.status_code == 200 and r.json()["scope"] == defined
+
+
+def test_a_registered_scope_the_deployment_no_longer_defines_is_left_out(stack, factory):
+    first, gone, last = factory.scope(), factory.scope(), factory.scope()
+    app = factory.app(scope=f"{first} {gone} {last}", client_credentials=True)
+    stack.psql(f"DELETE FROM scopes WHERE name = '{gone}'")
+    r = token_request(stack, app, grant_type="client_credentials")
+    assert r.status_code == 200 and r.json()["scope"] == f"{first} {last}"
+    token_id = r.json()["access_token"].split("_")[1]
+    assert stack.scalar(f"SELECT scope FROM tokens WHERE id = '{token_id}'") == f"{first} {last}"
+    r = token_request(stack, app, grant_type="client_credentials", scope=f"{first} {gone}")
+    assert r.status_code == 400 and r.json()["error"] == "invalid_scope"
+
+
+def test_a_secrets_use_is_recorded_at_most_once_a_minute(stack, service):
+    app, read, _, _ = service
+    secret_id = app.secret.split("_")[1]
+
+    def last_used():
+        return stack.scalar(f"SELECT extract(epoch FROM last_used_at)::numeric(20,6) FROM client_secrets WHERE id = '{secret_id}'")
+
+    assert token_request(stack, app, grant_type="client_credentials").status_code == 200
+    first = last_used()
+    assert first not in (None, "")
+    stack.psql(f"UPDATE client_secrets SET last_used_at = now() - interval '30 seconds' WHERE id = '{secret_id}'")
+    recent = last_used()
+    assert token_request(stack, app, grant_type="client_credentials").status_code == 200
+    assert last_used() == recent                          # used 30 s ago: not written again
+    stack.psql(f"UPDATE client_secrets SET last_used_at = now() - interval '2 minutes' WHERE id = '{secret_id}'")
+    stale = last_used()
+    assert token_request(stack, app, grant_type="client_credentials").status_code == 200
+    assert float(last_used()) > float(stale) + 100        # over a minute ago: recorded now
+
+
 def test_refusals(stack, factory, service):
     app, _, _, _ = service
     # A public client has no credentials to authenticate with: not for this grant.

@@ -100,14 +100,22 @@ extension TokenStore {
 
     /// A client_credentials token (RFC 6749 §4.4): a new grant acting for the client itself
     /// (user_id NULL) and one access token, no refresh token, and its audit row (`token.issued`),
-    /// in one statement.
-    public func issueForClient(_ clientID: String, scope: String, audience: String?, accessLifetime: Int,
-                               audit: AuditSource) throws -> IssuedTokens {
+    /// in one statement. The token's scope is `candidates` less those the deployment does not
+    /// define (in their order), read in the same statement; with `allDefined` (the client
+    /// asked for these scopes) nothing is issued, and nil returned, unless every one is defined.
+    public func issueForClient(_ clientID: String, candidates: [String], allDefined: Bool, audience: String?,
+                               accessLifetime: Int, audit: AuditSource) throws -> IssuedTokens? {
         let access = Credential.mint(.accessToken)
-        try database.query("""
-            WITH new_grant AS (
+        guard let row = try database.query("""
+            WITH resolved AS (
+                SELECT coalesce(string_agg(candidate.name, ' ' ORDER BY candidate.position), '') AS scope,
+                       count(*) AS defined
+                FROM unnest(\(TextArray(candidates))::text[]) WITH ORDINALITY AS candidate(name, position)
+                WHERE EXISTS (SELECT 1 FROM scopes WHERE scopes.name = candidate.name)
+            ), new_grant AS (
                 INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
-                VALUES (\(TokenStore.newGrantID()), \(clientID), NULL, \(scope), \(audience), now())
+                SELECT \(TokenStore.newGrantID()), \(clientID), NULL, scope, \(audience), now() FROM resolved
+                WHERE NOT \(allDefined)::boolean OR defined = \(candidates.count)::bigint
                 RETURNING id, client_id, scope
             ), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
@@ -116,10 +124,11 @@ extension TokenStore {
                 FROM new_grant
             )
             INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-            SELECT \(access.id), 'access', \(access.secretHash), new_grant.id, \(clientID), NULL, \(scope), \(audience),
+            SELECT \(access.id), 'access', \(access.secretHash), new_grant.id, \(clientID), NULL, new_grant.scope, \(audience),
                    now() + make_interval(secs => \(accessLifetime))
             FROM new_grant
-            """)
-        return IssuedTokens(accessToken: access, refreshToken: nil, expiresIn: accessLifetime, scope: scope)
+            RETURNING scope
+            """).first else { return nil }
+        return IssuedTokens(accessToken: access, refreshToken: nil, expiresIn: accessLifetime, scope: try row.string("scope"))
     }
 }

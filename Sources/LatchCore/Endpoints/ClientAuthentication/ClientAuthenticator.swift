@@ -46,8 +46,7 @@ public struct ClientAuthenticator {
     }
 
     private func verify(clientID: String, secret: String, method: String) throws -> AuthenticatedClient {
-        guard let client = try clients.find(clientID), client.allows(authenticationMethod: method),
-              try clients.verifySecret(secret, of: client.clientID) else {
+        guard let client = try clients.find(clientID, authenticatedBy: secret), client.allows(authenticationMethod: method) else {
             throw OAuthError.invalidClient()
         }
         return AuthenticatedClient(client: client, method: method)

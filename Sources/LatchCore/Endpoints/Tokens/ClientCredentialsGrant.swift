@@ -16,14 +16,20 @@ enum ClientCredentialsGrant {
         guard !client.isPublic, request.client.method != "none" else {
             throw OAuthError(.unauthorizedClient, "client_credentials is only for confidential clients")
         }
-        let defined = try ScopeStore(database: context.database).names()
-        let scopes = try ScopeSet.resolve(requested: try request.parameters.single("scope"), clientScopes: client.scope, defined: defined)
+        let requested = try request.parameters.single("scope")
+        let candidates = try ScopeSet.candidates(requested: requested, clientScopes: client.scope)
         let resource = try request.parameters.single("resource")
         if let resource, !RedirectURI.isAbsoluteWithoutFragment(resource) {
             throw OAuthError(.invalidTarget, "resource must be an absolute URI without a fragment")
         }
-        return try TokenStore(database: context.database).issueForClient(
-            client.clientID, scope: ScopeSet.format(scopes), audience: resource,
-            accessLifetime: context.configuration.accessTokenLifetime, audit: request.auditSource)
+        // Which candidates the deployment defines is read by the issuing statement itself.
+        if let issued = try TokenStore(database: context.database).issueForClient(
+            client.clientID, candidates: candidates, allDefined: requested != nil, audience: resource,
+            accessLifetime: context.configuration.accessTokenLifetime, audit: request.auditSource) {
+            return issued
+        }
+        // A requested scope is not defined: name it.
+        _ = try ScopeSet.resolve(requested: requested, clientScopes: client.scope, defined: try ScopeStore(database: context.database).names())
+        throw OAuthError.invalidScope("a requested scope is not defined")
     }
 }
