@@ -1,35 +1,43 @@
 -- pgbench: POST /oauth2/tokens, grant_type=client_credentials (client_secret_basic), as latch
--- sends it: four statements, each its own round trip, each autocommitted (no transaction
+-- sends it: two statements, each its own round trip, each autocommitted (no transaction
 -- around them), in this order:
---   1. ClientStore.find (ClientAuthenticator.verify): the client's row by client_id (its
---      grant types and scopes are checked in Swift);
---   2. ClientStore.verifySecret: the secret's stored hash (compared in Swift, constant time)
---      and whether its last_used_at is stale; only when stale (at most once a minute per
---      secret) one more round trip, UPDATE client_secrets SET last_used_at = now();
---   3. ScopeStore.names (ClientCredentialsGrant.issue): every defined scope, to resolve the
---      requested scope against;
---   4. TokenStore.issueForClient: ONE statement creates the grant (no user), the audit row
---      (token.issued) and one access token; no refresh token.
+--   1. ClientStore.find(_:authenticatedBy:) (ClientAuthenticator.verify): the client's row
+--      and its secret's stored hash (compared in Swift, constant time) in one statement, and
+--      whether the secret's last_used_at is stale; only when stale (at most once a minute per
+--      secret) one more round trip, an UPDATE of last_used_at that repeats the staleness
+--      condition (so of several workers that saw it stale, one writes);
+--   2. TokenStore.issueForClient (ClientCredentialsGrant.issue): ONE statement reads which of
+--      the requested scopes the deployment defines (all must be), creates the grant (no
+--      user), the audit row (token.issued) and one access token; no refresh token.
 --
 -- Binds as latch sends them: client_id (from Basic) and the secret's lookup id; the new grant
--- id ('g_' + 24 hex), the client, the resolved scope, the resource (NULL: the request names
+-- id ('g_' + 24 hex), the client, the requested scopes as a text[] and their number, the
+-- resource (NULL: the request names
 -- none, so a NULL literal here: pgbench cannot bind a NULL), the access token's id + hash,
 -- its lifetime, the audit actor and source address. Here pgbench derives the new ids from a
 -- counter :n. The audit event name, a bind in latch, is a literal here.
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
 SELECT client_id, name, icon, callback_url, redirect_uris, scope, token_endpoint_auth_method, grant_types,
-       response_types, origin, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created_epoch
-  FROM clients WHERE client_id = :client;
-SELECT secret_hash, (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AS stale
-  FROM client_secrets WHERE id = :secret_id AND client_id = :client \gset auth_
+       response_types, origin, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created_epoch,
+       secret.secret_hash, secret.stale
+  FROM clients LEFT JOIN LATERAL (
+      SELECT secret_hash, (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AS stale
+        FROM client_secrets WHERE id = :secret_id AND client_secrets.client_id = clients.client_id) AS secret ON true
+ WHERE client_id = :client \gset auth_
 \if :auth_stale
-UPDATE client_secrets SET last_used_at = now() WHERE id = :secret_id;
+UPDATE client_secrets SET last_used_at = now()
+ WHERE id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds');
 \endif
-SELECT name, description FROM scopes ORDER BY name;
-WITH new_grant AS (
+WITH resolved AS (
+    SELECT coalesce(string_agg(candidate.name, ' ' ORDER BY candidate.position), '') AS scope,
+           count(*) AS defined
+    FROM unnest(ARRAY[:scope]::text[]) WITH ORDINALITY AS candidate(name, position)
+    WHERE EXISTS (SELECT 1 FROM scopes WHERE scopes.name = candidate.name)
+), new_grant AS (
     INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
-    VALUES ('g_' || substr(md5('cg' || :n::bigint), 1, 24), :client, NULL, :scope, NULL, now())
+    SELECT 'g_' || substr(md5('cg' || :n::bigint), 1, 24), :client, NULL, scope, NULL, now() FROM resolved
+    WHERE NOT true::boolean OR defined = 1::bigint     -- allDefined (a scope was requested), its count
     RETURNING id, client_id, scope
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
@@ -39,5 +47,6 @@ WITH new_grant AS (
 )
 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
 SELECT substr(md5('ca' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint)), new_grant.id, :client, NULL,
-       :scope, NULL, now() + make_interval(secs => :access_lifetime)
-FROM new_grant;
+       new_grant.scope, NULL, now() + make_interval(secs => :access_lifetime)
+FROM new_grant
+RETURNING scope;

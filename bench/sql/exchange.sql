@@ -1,13 +1,14 @@
 -- pgbench: POST /oauth2/tokens, grant_type=authorization_code (PKCE S256, client_secret_basic),
--- as latch sends it: four statements, each its own round trip, each autocommitted (no
+-- as latch sends it: three statements, each its own round trip, each autocommitted (no
 -- transaction around them), in this order:
---   1. ClientStore.find (ClientAuthenticator.verify): the client's row by client_id;
---   2. ClientStore.verifySecret: the secret's stored hash (compared in Swift, constant time)
---      and whether its last_used_at is stale; only when stale (at most once a minute per
---      secret) one more round trip, UPDATE client_secrets SET last_used_at = now();
---   3. AuthorizationCodeStore.find: the code's row by lookup id, with its user's state (the
+--   1. ClientStore.find(_:authenticatedBy:) (ClientAuthenticator.verify): the client's row
+--      and its secret's stored hash (compared in Swift, constant time) in one statement, and
+--      whether the secret's last_used_at is stale; only when stale (at most once a minute per
+--      secret) one more round trip, an UPDATE of last_used_at that repeats the staleness
+--      condition (so of several workers that saw it stale, one writes);
+--   2. AuthorizationCodeStore.find: the code's row by lookup id, with its user's state (the
 --      code's secret hash, client, PKCE challenge and redirect_uri are checked in Swift);
---   4. AuthorizationCodeStore.redeem: ONE statement takes the code (only while unredeemed and
+--   3. AuthorizationCodeStore.redeem: ONE statement takes the code (only while unredeemed and
 --      unexpired), creates the grant, the refresh token, the audit row (code.redeemed) and
 --      the access token.
 --
@@ -20,12 +21,15 @@
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
 SELECT client_id, name, icon, callback_url, redirect_uris, scope, token_endpoint_auth_method, grant_types,
-       response_types, origin, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created_epoch
-  FROM clients WHERE client_id = :client;
-SELECT secret_hash, (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AS stale
-  FROM client_secrets WHERE id = :secret_id AND client_id = :client \gset auth_
+       response_types, origin, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created_epoch,
+       secret.secret_hash, secret.stale
+  FROM clients LEFT JOIN LATERAL (
+      SELECT secret_hash, (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AS stale
+        FROM client_secrets WHERE id = :secret_id AND client_secrets.client_id = clients.client_id) AS secret ON true
+ WHERE client_id = :client \gset auth_
 \if :auth_stale
-UPDATE client_secrets SET last_used_at = now() WHERE id = :secret_id;
+UPDATE client_secrets SET last_used_at = now()
+ WHERE id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds');
 \endif
 SELECT c.id, c.secret_hash, c.client_id, c.user_id, c.redirect_uri, c.redirect_uri_given, c.code_challenge,
        c.scope, c.resource, c.redeemed_at IS NOT NULL AS redeemed, c.expires_at <= now() AS expired,
