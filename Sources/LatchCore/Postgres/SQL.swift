@@ -62,8 +62,20 @@ extension Array: SQLBindable where Element == UInt8 { public var sqlValue: SQLVa
 public struct TextArray: SQLBindable, Sendable {
     public let values: [String]
     public init(_ values: [String]) { self.values = values }
+    /// `{"a","b \"c\""}`: every element quoted, `\` and `"` escaped with a backslash.
     public var sqlValue: SQLValue {
-        .text("{" + values.map { "\"" + $0.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}")
+        var literal: [UInt8] = [UInt8(ascii: "{")]
+        for (index, value) in values.enumerated() {
+            if index > 0 { literal.append(UInt8(ascii: ",")) }
+            literal.append(UInt8(ascii: "\""))
+            for byte in value.utf8 {
+                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { literal.append(UInt8(ascii: "\\")) }
+                literal.append(byte)
+            }
+            literal.append(UInt8(ascii: "\""))
+        }
+        literal.append(UInt8(ascii: "}"))
+        return .text(String(decoding: literal, as: UTF8.self))
     }
 }
 
