@@ -48,6 +48,9 @@ def parse(argv):
     p.add_argument("--soak-paths", default="discovery-uncached,exchange", help="paths of the soak run")
     p.add_argument("--rows", type=int, default=0,
                    help="also pre-fill the tokens table to this many rows (e.g. 5000000) and re-run exchange and check")
+    p.add_argument("--shared-buffers", default="1GB",
+                   help="PostgreSQL shared_buffers of the bench stack (default 1GB: the 5M-row tokens table's "
+                        "index and hot rows fit, as on a tuned server; PostgreSQL's own default is 128MB)")
     p.add_argument("--base-rows", type=int, default=10_000, help="filler rows in the tokens table for the normal runs")
     p.add_argument("--out", default=os.path.join(BENCH, "results", "latest.json"), help="JSON results file")
     p.add_argument("--chart", default=None, help="PNG chart (default: next to --out, .png)")
@@ -96,13 +99,14 @@ def version(command):
 class Bench:
     def __init__(self, args):
         self.args = args
-        self.stack = BenchStack(args.workers, release=not args.debug, build=not args.no_build, log=say)
+        self.stack = BenchStack(args.workers, release=not args.debug, build=not args.no_build, log=say,
+                                pg_settings=[f"shared_buffers={args.shared_buffers}"])
         self.memory = {}
         self.results = {
             "started_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "config": {"duration_s": args.duration, "warmup_s": args.warmup, "connections": args.connections,
                        "threads": args.threads, "workers": args.workers, "build": "debug" if args.debug else "release",
-                       "base_rows": args.base_rows, "synchronous_commit": None},
+                       "base_rows": args.base_rows, "synchronous_commit": None, "shared_buffers": None},
             "machine": {"cpus": os.cpu_count(), "kernel": platform.release(), "load_at_start": os.getloadavg()[0],
                         "nginx": version(["nginx", "-v"]), "wrk": version(["wrk", "-v"]),
                         "commit": version(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])},
@@ -120,6 +124,7 @@ class Bench:
         self.ctx.install_fixtures()
         self.results["machine"]["postgresql"] = self.stack.scalar("SHOW server_version")
         self.results["config"]["synchronous_commit"] = self.stack.scalar("SHOW synchronous_commit")
+        self.results["config"]["shared_buffers"] = self.stack.scalar("SHOW shared_buffers")
         self.reset_tables(args.base_rows)
         selected = [BY_NAME[n] for n in args.paths]
 
@@ -342,7 +347,7 @@ class Bench:
         r = self.results
         say()
         say(f"latch benchmark: {r['machine']['cpus']} cores, nginx + PostgreSQL {r['machine'].get('postgresql')} "
-            f"(synchronous_commit={r['config']['synchronous_commit']}) + wrk on one machine; "
+            f"(synchronous_commit={r['config']['synchronous_commit']}, shared_buffers={r['config'].get('shared_buffers')}) + wrk on one machine; "
             f"{r['config']['connections']} connections, {r['config']['duration_s']:g} s per run, "
             f"{r['config']['workers']} workers per executable, {r['config']['build']} build, "
             f"tokens table {r['config']['base_rows']:,} filler rows")

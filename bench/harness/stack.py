@@ -32,8 +32,9 @@ def pg_bindir():
 
 
 class BenchStack:
-    def __init__(self, workers, release=True, build=True, log=print):
+    def __init__(self, workers, release=True, build=True, log=print, pg_settings=()):
         self.workers = workers
+        self.pg_settings = list(pg_settings)   # NAME=VALUE, given to PostgreSQL when it starts
         self.release = release
         self.build = build
         self.log = log
@@ -60,6 +61,8 @@ class BenchStack:
     def up(self):
         command = [STACK, "up", "--dir", self.dir, "--port", str(self.port), "--pg-port", str(self.pg_port),
                    "--workers", str(self.workers), "--no-demo"]
+        for setting in self.pg_settings:
+            command += ["--pg-setting", setting]
         if self.release:
             command.append("--release")
         if not self.build:
