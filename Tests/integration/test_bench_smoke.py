@@ -20,7 +20,7 @@ BENCH = os.path.join(ROOT, "bench")
 sys.path.insert(0, BENCH)
 
 from harness.chart import write_chart  # noqa: E402
-from harness.loadgen import run_pgbench  # noqa: E402
+from harness.loadgen import pgbench_script, run_pgbench  # noqa: E402
 from harness.path import Context  # noqa: E402
 from harness.stack import BenchStack  # noqa: E402
 from paths import ALL, BY_NAME  # noqa: E402
@@ -167,7 +167,7 @@ def test_pgbench_scripts_run_against_the_schema_and_do_their_work(own_stack):
             assert done == 30, (name, done)
         if name in ("introspect", "check"):
             # The script's token lookup (its last statement) finds a live token of the pool.
-            sql = sql_commands(open(os.path.join(BENCH, "sql", path.pgbench)).read())[-1]
+            sql = sql_commands(pgbench_script(path.pgbench))[-1]
             for var, value in {"n::bigint": "7::bigint", "token_kind": "'access'"}.items():
                 sql = sql.replace(":" + var, value)
             rows = bench.psql(sql)

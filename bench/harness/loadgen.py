@@ -47,6 +47,25 @@ def run_wrk(url, duration, connections, threads, script, args=(), timeout_slack=
     }
 
 
+INCLUDE = re.compile(r"^-- include: ([a-z_]+\.sql)$", re.MULTILINE)
+
+
+def pgbench_script(name):
+    """The text of bench/sql/NAME with each `-- include: OTHER.sql` line replaced by that file
+    (pgbench has no include of its own; the paths share their client authentication and
+    token lookup statements this way)."""
+    with open(os.path.join(BENCH, "sql", name)) as f:
+        text = f.read()
+    return INCLUDE.sub(lambda m: pgbench_script(m.group(1)).rstrip("\n"), text)
+
+
+def expanded_script(name, directory):
+    path = os.path.join(directory, name)
+    with open(path, "w") as f:
+        f.write(pgbench_script(name))
+    return path
+
+
 def run_pgbench(stack, script, duration, clients, threads, defines=None, transactions=None, timeout_slack=120):
     """One pgbench run of a custom script (-M prepared: each statement prepared once per
     connection, as latch does) for `duration` seconds, or `transactions` per client;
@@ -56,7 +75,7 @@ def run_pgbench(stack, script, duration, clients, threads, defines=None, transac
     limit = ["-t", str(transactions)] if transactions else ["-T", str(duration)]
     command = [os.path.join(stack.pg_bin, "pgbench")] + stack.pg_args + [
         "-n", "-M", "prepared", "-c", str(clients), "-j", str(threads)] + limit + [
-        "-l", "--log-prefix", os.path.join(logdir, "tx"), "-f", os.path.join(BENCH, "sql", script)]
+        "-l", "--log-prefix", os.path.join(logdir, "tx"), "-f", expanded_script(script, logdir)]
     for name, value in (defines or {}).items():
         command += ["-D", f"{name}={value}"]
     command.append("latch")

@@ -18,17 +18,7 @@
 -- counter :n. The audit event name, a bind in latch, is a literal here.
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
-SELECT client_id, name, icon, callback_url, redirect_uris, scope, token_endpoint_auth_method, grant_types,
-       response_types, origin, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created_epoch,
-       secret.secret_hash, secret.stale
-  FROM clients LEFT JOIN LATERAL (
-      SELECT secret_hash, (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AS stale
-        FROM client_secrets WHERE id = :secret_id AND client_secrets.client_id = clients.client_id) AS secret ON true
- WHERE client_id = :client \gset auth_
-\if :auth_stale
-UPDATE client_secrets SET last_used_at = now()
- WHERE id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds');
-\endif
+-- include: client_authentication.sql
 WITH resolved AS (
     SELECT coalesce(string_agg(candidate.name, ' ' ORDER BY candidate.position), '') AS scope,
            count(*) AS defined
