@@ -246,11 +246,14 @@ let sampleRefreshToken = "lrt_fedcba9876543210_" + String(repeating: "b-_", coun
         metrics.setWorkers(alive: 3, configured: 4)
         metrics.countWorkerRestart()
         metrics.addDatabaseReconnects(2)
+        metrics.addDatabaseStatements(5)
+        metrics.addDatabaseStatements(1)
         let text = metrics.exposition()
         #expect(text.contains(#"latch_workers_alive{executable="latch-test"} 3"#))
         #expect(text.contains(#"latch_workers_configured{executable="latch-test"} 4"#))
         #expect(text.contains(#"latch_worker_restarts_total{executable="latch-test"} 1"#))
         #expect(text.contains(#"latch_database_reconnects_total{executable="latch-test"} 2"#))
+        #expect(text.contains(#"latch_database_statements_total{executable="latch-test"} 6"#))
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let parts = line.split(separator: " ")
             #expect(parts.count == 2, "\(line)")
@@ -258,7 +261,7 @@ let sampleRefreshToken = "lrt_fedcba9876543210_" + String(repeating: "b-_", coun
             #expect(Double(parts[1]) != nil, "\(line)")
         }
         let types = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE") }
-        #expect(types.count == 6)
+        #expect(types.count == 7)
     }
 
     @Test func labelValuesAreEscaped() {

@@ -16,6 +16,15 @@ import Testing
         #expect(sql.binds == [.null, .bytes([1, 2]), .text("t")])
     }
 
+    @Test func fragmentsAreRenumberedAfterTheBindsBeforeThem() {
+        let fragment: SQL = "SELECT \(7) AS a, \("x") AS b"
+        let sql: SQL = "WITH f AS (\(fragment: fragment)) SELECT \(1), \("y") FROM f WHERE f.a > \(2)"
+        #expect(sql.text == "WITH f AS (SELECT $1 AS a, $2 AS b) SELECT $3, $4 FROM f WHERE f.a > $5")
+        let later: SQL = "SELECT \(1), \(2), \(3), \(4), \(5), \(6), \(7), \(8), \(9) \(fragment: fragment)"
+        #expect(later.text == "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 SELECT $10 AS a, $11 AS b")
+        #expect(later.binds.suffix(2) == [.text("7"), .text("x")])
+    }
+
     @Test func textArrayLiteralQuotes() {
         #expect(TextArray(["a", "b\"c", "d\\e"]).sqlValue == .text("{\"a\",\"b\\\"c\",\"d\\\\e\"}"))
     }

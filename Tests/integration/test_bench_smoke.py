@@ -168,8 +168,9 @@ def test_pgbench_scripts_run_against_the_schema_and_do_their_work(own_stack):
         if name in ("introspect", "check"):
             # The script's token lookup (its last statement) finds a live token of the pool.
             sql = sql_commands(pgbench_script(path.pgbench))[-1]
-            for var, value in {"n::bigint": "7::bigint", "token_kind": "'access'"}.items():
-                sql = sql.replace(":" + var, value)
+            values = {"n::bigint": "7::bigint", **{k: f"'{v}'" for k, v in defines.items() if isinstance(v, str)}}
+            for var in sorted(values, key=len, reverse=True):
+                sql = sql.replace(":" + var, values[var])
             rows = bench.psql(sql)
             assert len(rows) == 1 and "bench-user" in rows[0], (name, rows)
 

@@ -45,13 +45,14 @@ class Context:
         self.user_id = int(self.stack.scalar("SELECT id FROM users WHERE username = 'bench-user'"))
 
     def pgbench_defines(self):
-        """The -D values every pgbench script may bind, as latch binds them: the client_id and
-        the secret's lookup id from Basic (latch matches the secret's hash in Swift, so no
-        hash is bound), client_credentials' resolved scope, lifetimes, whether the exchange
-        issues a refresh token (bench-app may use refresh_token), and who the audit rows
-        name: the acting client and nginx's REMOTE_ADDR."""
-        return {"client": self.client_id, "secret_id": self.secret.id, "scope": "bench:read",
-                "access_lifetime": ACCESS_LIFETIME, "refresh_lifetime": REFRESH_LIFETIME, "with_refresh": "true",
+        """The -D values every pgbench script may bind, as latch binds them: the client_id, the
+        secret's lookup id and the SHA-256 of the secret from Basic (hex; the statement
+        decodes it), client_credentials' requested scope, lifetimes, the PKCE challenge and
+        redirect_uri an exchange repeats, and who the audit rows name: the acting client and
+        nginx's REMOTE_ADDR. Each path adds its grant type."""
+        return {"client": self.client_id, "secret_id": self.secret.id, "secret_hash": self.secret.secret_hash.hex(),
+                "scope": "bench:read", "access_lifetime": ACCESS_LIFETIME, "refresh_lifetime": REFRESH_LIFETIME,
+                "challenge": PGBENCH_CHALLENGE, "redirect_uri": self.redirect_uri,
                 "actor": f"client:{self.client_id}", "address": "127.0.0.1",
                 "stride": PGBENCH_STRIDE, "seq": 0}
 

@@ -23,6 +23,9 @@ class ClientCredentials(BenchPath):
         return "POST", self.url_path, {"Authorization": ctx.authorization,
                                        "Content-Type": "application/x-www-form-urlencoded"}, line
 
+    def prepare_pgbench(self, ctx, clients, per_client):
+        return {"grant_type": "client_credentials"}
+
     def pgbench_work_done(self, ctx):
         """Requests that did all their statement does: a grant, an access token and the
         token.issued audit row (the smallest of those counts)."""

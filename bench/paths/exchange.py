@@ -41,7 +41,7 @@ class Exchange(BenchPath):
         ctx.stack.psql(file=sql_file("exchange.data.sql"), variables={
             "clients": clients, "per_client": per_client, "stride": PGBENCH_STRIDE,
             "challenge": PGBENCH_CHALLENGE, "redirect_uri": ctx.redirect_uri})
-        return {}
+        return {"grant_type": "authorization_code"}
 
     def pgbench_work_done(self, ctx):
         """Redemptions that did all their statement does: code taken, grant, both tokens and

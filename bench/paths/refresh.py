@@ -45,7 +45,7 @@ class Refresh(BenchPath):
     def prepare_pgbench(self, ctx, clients, per_client):
         ctx.stack.psql(file=sql_file("refresh.data.sql"), variables={
             "clients": clients, "per_client": per_client, "stride": ctx.pgbench_defines()["stride"]})
-        return {}
+        return {"grant_type": "refresh_token"}
 
     def pgbench_work_done(self, ctx):
         """Rotations that did all their statement does: the presented refresh token used, its

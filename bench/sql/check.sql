@@ -8,3 +8,4 @@
 -- prefix). Here pgbench picks a token of the pool check.data.sql created at random.
 \set n random(1, :pool)
 -- include: token_live.sql
+;

@@ -1,44 +1,44 @@
 -- pgbench: POST /oauth2/tokens, grant_type=authorization_code (PKCE S256, client_secret_basic),
--- as latch sends it: three statements, each its own round trip, each autocommitted (no
--- transaction around them), in this order:
---   1. ClientStore.find(_:authenticatedBy:) (ClientAuthenticator.verify): the client's row
---      and its secret's stored hash (compared in Swift, constant time) in one statement, and
---      whether the secret's last_used_at is stale; only when stale (at most once a minute per
---      secret) one more round trip, an UPDATE of last_used_at that repeats the staleness
---      condition (so of several workers that saw it stale, one writes);
---   2. AuthorizationCodeStore.find: the code's row by lookup id, with its user's state (the
---      code's secret hash, client, PKCE challenge and redirect_uri are checked in Swift);
---   3. AuthorizationCodeStore.redeem: ONE statement takes the code (only while unredeemed and
---      unexpired), creates the grant, the refresh token, the audit row (code.redeemed) and
---      the access token.
+-- as latch sends it when the code is good: ONE statement (AuthorizationCodeStore.redeem, from
+-- AuthorizationCodeGrant.exchangeAtOnce), autocommitted: it authenticates the client
+-- (client_authentication.sql) and takes the code — only while unredeemed and unexpired, of an
+-- enabled user, when the presented secret's SHA-256, the client, the PKCE challenge of the
+-- verifier, redirect_uri and resource all match — then creates the grant, the refresh token
+-- (the client may use refresh_token), the audit row (code.redeemed) and the access token.
 --
--- Binds as latch sends them: client_id (from Basic) and the secret's lookup id; the code's
--- lookup id; the new grant id ('g_' + 24 hex), token ids (16 hex) + SHA-256 of their secrets,
--- whether a refresh token is issued, lifetimes, the audit actor (client:ID) and source address.
--- Here pgbench derives the per-request values from a counter :n over the pool that
--- exchange.data.sql created (ids lpad(to_hex(n)) / md5, hashes sha256(int8send(n))); those
--- few expressions cost microseconds. The audit event name, a bind in latch, is a literal here.
+-- Binds as latch sends them: client_id (from Basic), the secret's lookup id and SHA-256; the
+-- code's lookup id and SHA-256 of its secret; BASE64URL(SHA-256(code_verifier)); the request's
+-- redirect_uri, its resource (NULL: the request names none, a NULL literal here: pgbench
+-- cannot bind a NULL); the new grant id ('g_' + 24 hex), token ids (16 hex) + SHA-256 of
+-- their secrets, lifetimes, the audit actor (client:ID) and source address. Here pgbench
+-- derives the per-request values from a counter :n over the pool that exchange.data.sql
+-- created (ids lpad(to_hex(n)) / md5, hashes sha256(int8send(n))); those few expressions cost
+-- microseconds. The audit event name, a bind in latch, is a literal here.
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
+WITH
 -- include: client_authentication.sql
-SELECT c.id, c.secret_hash, c.client_id, c.user_id, c.redirect_uri, c.redirect_uri_given, c.code_challenge,
-       c.scope, c.resource, c.redeemed_at IS NOT NULL AS redeemed, c.expires_at <= now() AS expired,
-       u.disabled_at IS NOT NULL AS user_disabled
-  FROM authorization_codes c JOIN users u ON u.id = c.user_id
- WHERE c.id = lpad(to_hex(:n::bigint), 16, '0');
-WITH taken AS (
-    UPDATE authorization_codes SET redeemed_at = now(), grant_id = 'g_' || substr(md5('xg' || :n::bigint), 1, 24)
-    WHERE id = lpad(to_hex(:n::bigint), 16, '0') AND redeemed_at IS NULL AND expires_at > now()
-    RETURNING id AS code_id, client_id, user_id, scope, resource
+, taken AS (
+    UPDATE authorization_codes code SET redeemed_at = now(), grant_id = 'g_' || substr(md5('xg' || :n::bigint), 1, 24)
+    FROM client c, users u
+    WHERE code.id = lpad(to_hex(:n::bigint), 16, '0') AND code.secret_hash = sha256(int8send(:n::bigint))
+      AND code.client_id = c.client_id AND code.redeemed_at IS NULL AND code.expires_at > now()
+      AND u.id = code.user_id AND u.disabled_at IS NULL
+      AND code.code_challenge = :challenge
+      AND CASE WHEN code.redirect_uri_given OR :redirect_uri::text IS NOT NULL
+               THEN code.redirect_uri = :redirect_uri::text ELSE true END
+      AND code.resource IS NOT DISTINCT FROM NULL::text
+    RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope, code.resource,
+              'refresh_token' = ANY (c.grant_types) AS with_refresh
 ), made AS (
     INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
     SELECT 'g_' || substr(md5('xg' || :n::bigint), 1, 24), client_id, user_id, scope, resource, now() FROM taken
     RETURNING id, client_id, user_id, scope, resource
 ), refresh AS (
     INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-    SELECT substr(md5('xr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), id, client_id, user_id,
-           scope, resource, now() + make_interval(secs => :refresh_lifetime)
-    FROM made WHERE :with_refresh
+    SELECT substr(md5('xr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), m.id, m.client_id, m.user_id,
+           m.scope, m.resource, now() + make_interval(secs => :refresh_lifetime)
+    FROM made m, taken t WHERE t.with_refresh
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
     SELECT 'code.redeemed'::text, :actor::text, m.user_id, m.client_id,
@@ -46,7 +46,8 @@ WITH taken AS (
     FROM made m, taken t
 )
 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-SELECT substr(md5('xa' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), id, client_id, user_id,
-       scope, resource, substr(md5('xr' || :n::bigint), 1, 16), now() + make_interval(secs => :access_lifetime)
-FROM made
-RETURNING scope;
+SELECT substr(md5('xa' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), m.id, m.client_id, m.user_id,
+       m.scope, m.resource, CASE WHEN t.with_refresh THEN substr(md5('xr' || :n::bigint), 1, 16) END,
+       now() + make_interval(secs => :access_lifetime)
+FROM made m, taken t
+RETURNING scope, refresh_token_id IS NOT NULL AS with_refresh;

@@ -1,17 +1,27 @@
 -- pgbench: POST /oauth2/introspect (client_secret_basic, an active access token), as latch
--- sends it: two statements, each its own round trip, each autocommitted, in this order:
---   1. ClientStore.find(_:authenticatedBy:) (ClientAuthenticator.verify): the client's row
---      and its secret's stored hash (compared in Swift, constant time) in one statement, and
---      whether the secret's last_used_at is stale; only when stale (at most once a minute per
---      secret) one more round trip, an UPDATE of last_used_at that repeats the staleness
---      condition (so of several workers that saw it stale, one writes);
---   2. TokenStore.live (IntrospectionEndpoint.introspect): the token's row by lookup id and
---      kind, live only if unrevoked, unused, unexpired, its grant unrevoked and its user not
---      disabled; latch compares the stored hash in constant time.
+-- sends it: ONE statement (TokenStore.live(_:askedBy:), from IntrospectionEndpoint), in which
+-- the CTEs of ClientStore.authenticatingCTEs authenticate the client — here with no grant
+-- type condition, as for introspection — and TokenStore.live's lookup (token_live.sql) reads
+-- the token's row by lookup id and kind, live only if unrevoked, unused, unexpired, its grant
+-- unrevoked and its user not disabled; latch compares the token's stored hash in constant time.
 --
--- Binds as latch sends them: client_id (from Basic) and the secret's lookup id; the token's
--- lookup id and kind ('access', from the lat_ prefix). Here pgbench picks a token of the pool
--- check.data.sql created at random.
+-- Binds as latch sends them: client_id (from Basic), the secret's lookup id and SHA-256; the
+-- token's lookup id and kind ('access', from the lat_ prefix). Here pgbench picks a token of
+-- the pool check.data.sql created at random.
 \set n random(1, :pool)
--- include: client_authentication.sql
+WITH client AS (
+    SELECT c.client_id, c.scope, c.grant_types FROM clients c
+    WHERE c.client_id = :client
+      AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
+               WHEN c.origin = 'admin' THEN 'client_secret_basic'::text IN ('client_secret_basic', 'client_secret_post')
+               ELSE 'client_secret_basic'::text = c.token_endpoint_auth_method END
+      AND EXISTS (SELECT 1 FROM client_secrets s
+                  WHERE s.id = :secret_id AND s.client_id = c.client_id AND s.secret_hash = decode(:secret_hash, 'hex'))
+), secret_used AS (
+    UPDATE client_secrets SET last_used_at = now()
+    WHERE id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')
+      AND EXISTS (SELECT 1 FROM client)
+)
+SELECT live.* FROM client LEFT JOIN LATERAL (
 -- include: token_live.sql
+) AS live ON true;

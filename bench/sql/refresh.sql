@@ -1,33 +1,28 @@
 -- pgbench: POST /oauth2/tokens, grant_type=refresh_token (rotation, client_secret_basic), as
--- latch sends it when the rotation succeeds: two statements, each its own round trip, each
--- autocommitted (no transaction around them), in this order:
---   1. ClientStore.find(_:authenticatedBy:) (ClientAuthenticator.verify): the client's row
---      and its secret's stored hash (compared in Swift, constant time) in one statement, and
---      whether the secret's last_used_at is stale; only when stale (at most once a minute per
---      secret) one more round trip, an UPDATE of last_used_at that repeats the staleness
---      condition (so of several workers that saw it stale, one writes);
---   2. TokenStore.rotateOnce (TokenStore.rotate): ONE statement marks the presented refresh
---      token used (only if this client's, unused, unrevoked, unexpired, of a live grant and
---      user, and the requested scope and resource fit), revokes the access token issued with
---      it, touches the grant, inserts the new refresh token, the audit row (refresh.rotated)
---      and the new access token. (Only when it rotates nothing does latch send a fourth
---      statement, TokenStore.refusal; never here.)
+-- latch sends it when the rotation succeeds: ONE statement (TokenStore.rotateOnce, from
+-- RefreshTokenGrant.rotateAtOnce), autocommitted: it authenticates the client
+-- (client_authentication.sql), marks the presented refresh token used (only if this client's,
+-- unused, unrevoked, unexpired, of a live grant and user, and the requested scope and
+-- resource fit), revokes the access token issued with it, touches the grant, inserts the new
+-- refresh token, the audit row (refresh.rotated) and the new access token. (Only when it
+-- rotates nothing does latch send more: the full path, which finds out why; never here.)
 --
--- Binds as latch sends them: client_id (from Basic) and the secret's lookup id; the refresh
--- token's lookup id + SHA-256 of its secret, the client, the requested scope and resource
--- (NULL and NULL: the request names neither, so they are NULL literals here: pgbench cannot
--- bind a NULL), new token ids + hashes, lifetimes, the audit actor and source address. Here
--- pgbench derives the per-request values from a counter :n over the pool refresh.data.sql
--- created. The audit event name, a bind in latch, is a literal here.
+-- Binds as latch sends them: client_id (from Basic), the secret's lookup id and SHA-256; the
+-- refresh token's lookup id + SHA-256 of its secret, the client, the requested scope and
+-- resource (NULL and NULL: the request names neither, so they are NULL literals here:
+-- pgbench cannot bind a NULL), new token ids + hashes, lifetimes, the audit actor and source
+-- address. Here pgbench derives the per-request values from a counter :n over the pool
+-- refresh.data.sql created. The audit event name, a bind in latch, is a literal here.
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
+WITH
 -- include: client_authentication.sql
-WITH presented AS (
+, presented AS (
     UPDATE tokens t SET used_at = now()
-    FROM grants g LEFT JOIN users u ON u.id = g.user_id
+    FROM client c, grants g LEFT JOIN users u ON u.id = g.user_id
     WHERE t.id = 'b' || lpad(to_hex(:n::bigint), 15, '0') AND t.kind = 'refresh'
       AND t.secret_hash = sha256(int8send(:n::bigint))
-      AND t.client_id = :client
+      AND t.client_id = c.client_id
       AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
       AND g.id = t.grant_id AND g.revoked_at IS NULL AND u.disabled_at IS NULL
       AND (NULL::text IS NULL OR string_to_array(NULL::text, ' ') <@ string_to_array(t.scope, ' '))

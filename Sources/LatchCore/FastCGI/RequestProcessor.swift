@@ -6,8 +6,10 @@ public final class RequestProcessor {
     public let context: Context
     public let log: RequestLog
     public let metrics: Metrics?
-    /// Connections this worker's `Database` had opened when last looked at.
+    /// Connections this worker's `Database` had opened, and statements it had sent, when last
+    /// looked at.
     private var connectionsSeen = 0
+    private var statementsSeen = 0
 
     public init(router: Router, context: Context, log: RequestLog, metrics: Metrics? = nil) {
         self.router = router
@@ -63,5 +65,8 @@ public final class RequestProcessor {
             metrics.addDatabaseReconnects(connections - connectionsSeen - (connectionsSeen == 0 ? 1 : 0))
             connectionsSeen = connections
         }
+        let statements = context.database.statementsSent
+        metrics.addDatabaseStatements(statements - statementsSeen)
+        statementsSeen = statements
     }
 }

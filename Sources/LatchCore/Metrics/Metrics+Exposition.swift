@@ -50,6 +50,9 @@ extension Metrics {
         out += "# HELP latch_database_reconnects_total Times a worker connected to PostgreSQL again after losing its connection.\n"
         out += "# TYPE latch_database_reconnects_total counter\n"
         out += "latch_database_reconnects_total{\(executableLabel)} \(databaseReconnects)\n"
+        out += "# HELP latch_database_statements_total Statements the workers sent to PostgreSQL (each one round trip).\n"
+        out += "# TYPE latch_database_statements_total counter\n"
+        out += "latch_database_statements_total{\(executableLabel)} \(databaseStatements)\n"
         return out
     }
 

@@ -52,6 +52,7 @@ public final class Metrics: @unchecked Sendable {
     static let workersConfiguredWord = 1
     static let workerRestartsWord = 2
     static let databaseReconnectsWord = 3
+    static let databaseStatementsWord = 4
     static let headerWords = 8
     var requestsBase: Int { Metrics.headerWords }
     var histogramBase: Int { requestsBase + routeLabels.count * Metrics.statusClasses.count * Metrics.errorSlots }
@@ -103,6 +104,10 @@ public final class Metrics: @unchecked Sendable {
         if count > 0 { latch_counter_add(words + Metrics.databaseReconnectsWord, UInt64(count)) }
     }
 
+    public func addDatabaseStatements(_ count: Int) {
+        if count > 0 { latch_counter_add(words + Metrics.databaseStatementsWord, UInt64(count)) }
+    }
+
     // MARK: Writing (supervisor)
 
     public func setWorkers(alive: Int, configured: Int) {
@@ -119,6 +124,7 @@ public final class Metrics: @unchecked Sendable {
     public var workersAlive: UInt64 { load(Metrics.workersAliveWord) }
     public var workerRestarts: UInt64 { load(Metrics.workerRestartsWord) }
     public var databaseReconnects: UInt64 { load(Metrics.databaseReconnectsWord) }
+    public var databaseStatements: UInt64 { load(Metrics.databaseStatementsWord) }
 
     /// Requests counted for a route label, status class (`"2xx"`) and error (nil = none).
     public func requests(route: String, status: String, error: String? = nil) -> UInt64 {

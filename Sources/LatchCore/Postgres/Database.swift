@@ -17,6 +17,8 @@ public final class Database {
     private var preparedNames: [String: String] = [:]
     private var transactionDepth = 0
     public private(set) var reconnects = 0
+    /// Statements sent (round trips; preparing a statement, once per connection, not counted).
+    public private(set) var statementsSent = 0
 
     public init(connectionString: String) {
         self.connectionString = connectionString
@@ -119,6 +121,7 @@ public final class Database {
                 storage.append(bytes.isEmpty ? [0] : bytes.map { CChar(bitPattern: $0) }); lengths.append(Int32(bytes.count)); formats.append(1)
             }
         }
+        statementsSent += 1
         let result = withPointers(storage) { pointers in
             PQexecPrepared(connection, name, Int32(pointers.count), pointers, lengths, formats, 0)
         }

@@ -40,6 +40,32 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
             binds.append(value?.sqlValue ?? .null)
             text += "$\(binds.count)"
         }
+
+        /// Splices another statement (e.g. a shared CTE): its text with its `$n` renumbered
+        /// after the binds so far, and its binds. Fragments are latch's own SQL, which never
+        /// has a `$` other than a bind marker.
+        public mutating func appendInterpolation(fragment: SQL) {
+            let offset = binds.count
+            binds += fragment.binds
+            let source = Array(fragment.text.utf8)
+            var spliced: [UInt8] = []
+            spliced.reserveCapacity(source.count + 8)
+            var index = 0
+            while index < source.count {
+                let byte = source[index]
+                index += 1
+                spliced.append(byte)
+                guard byte == UInt8(ascii: "$") else { continue }
+                var number = 0
+                let start = index
+                while index < source.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(source[index]) {
+                    number = number * 10 + Int(source[index] - UInt8(ascii: "0"))
+                    index += 1
+                }
+                if index > start { spliced += String(number + offset).utf8 }
+            }
+            text += String(decoding: spliced, as: UTF8.self)
+        }
     }
 }
 

@@ -14,6 +14,18 @@ public struct AuthorizationCode: Sendable {
     public let isUserDisabled: Bool
 }
 
+/// What a token request repeats and proves about its code (RFC 6749 §4.1.3, RFC 7636 §4.6,
+/// RFC 8707 §2.2).
+public struct CodeRedemption: Sendable {
+    /// `BASE64URL(SHA256(code_verifier))`: what the stored challenge must be.
+    public let codeChallenge: String
+    /// The request's redirect_uri: required and identical when the authorize request carried
+    /// one; when it did not, one sent anyway must still be the one the code went to.
+    public let redirectURI: String?
+    /// The request's resource: the one the authorize request named, or none as it did.
+    public let resource: String?
+}
+
 /// The `authorization_codes` table: issuing codes at consent and redeeming them, once,
 /// at the token endpoint.
 public struct AuthorizationCodeStore {
@@ -65,29 +77,41 @@ public struct AuthorizationCodeStore {
     }
 
     /// Redeems the code and issues its tokens in ONE statement: the code is taken only while
-    /// unredeemed and unexpired (a row lock makes concurrent redemptions queue, and each later
-    /// one re-reads `redeemed_at` and takes nothing), and the grant, the tokens and the audit row
-    /// (`code.redeemed`) are inserted only from the taken row. nil when another redemption took
-    /// it first.
-    public func redeem(_ code: AuthorizationCode, withRefresh: Bool, accessLifetime: Int, refreshLifetime: Int,
-                       audit: AuditSource) throws -> IssuedTokens? {
+    /// unredeemed, unexpired and of an enabled user, when `presented` is its secret (matched as
+    /// `secret_hash = SHA-256(secret)`, a digest the caller cannot steer, as refresh tokens
+    /// are), it was issued to the row of the `client` CTE (`ClientStore.authenticatingCTEs` or
+    /// `authenticatedCTE`), and the request repeats it as `CodeRedemption` says. A row lock
+    /// makes concurrent redemptions queue, and each later one re-reads `redeemed_at` and takes
+    /// nothing. The grant, the tokens (a refresh token when the client may use that grant) and
+    /// the audit row (`code.redeemed`) are inserted only from the taken row. nil, and nothing
+    /// changed, when the code was not taken.
+    public func redeem(_ presented: Credential, _ redemption: CodeRedemption, client: SQL, accessLifetime: Int,
+                       refreshLifetime: Int, audit: AuditSource) throws -> IssuedTokens? {
         let grantID = TokenStore.newGrantID()
         let access = Credential.mint(.accessToken)
-        let refresh = withRefresh ? Credential.mint(.refreshToken) : nil
+        let refresh = Credential.mint(.refreshToken)
         guard let row = try database.query("""
-            WITH taken AS (
-                UPDATE authorization_codes SET redeemed_at = now(), grant_id = \(grantID)
-                WHERE id = \(code.id) AND redeemed_at IS NULL AND expires_at > now()
-                RETURNING id AS code_id, client_id, user_id, scope, resource
+            WITH \(fragment: client), taken AS (
+                UPDATE authorization_codes code SET redeemed_at = now(), grant_id = \(grantID)
+                FROM client c, users u
+                WHERE code.id = \(presented.id) AND code.secret_hash = \(presented.secretHash)
+                  AND code.client_id = c.client_id AND code.redeemed_at IS NULL AND code.expires_at > now()
+                  AND u.id = code.user_id AND u.disabled_at IS NULL
+                  AND code.code_challenge = \(redemption.codeChallenge)
+                  AND CASE WHEN code.redirect_uri_given OR \(redemption.redirectURI)::text IS NOT NULL
+                           THEN code.redirect_uri = \(redemption.redirectURI)::text ELSE true END
+                  AND code.resource IS NOT DISTINCT FROM \(redemption.resource)::text
+                RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope, code.resource,
+                          'refresh_token' = ANY (c.grant_types) AS with_refresh
             ), made AS (
                 INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
                 SELECT \(grantID), client_id, user_id, scope, resource, now() FROM taken
                 RETURNING id, client_id, user_id, scope, resource
             ), refresh AS (
                 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-                SELECT \(refresh?.id), 'refresh', \(refresh?.secretHash ?? []), id, client_id, user_id, scope, resource,
+                SELECT \(refresh.id), 'refresh', \(refresh.secretHash), m.id, m.client_id, m.user_id, m.scope, m.resource,
                        now() + make_interval(secs => \(refreshLifetime))
-                FROM made WHERE \(withRefresh)
+                FROM made m, taken t WHERE t.with_refresh
             ), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.codeRedeemed.rawValue)::text, \(audit.actor)::text, m.user_id, m.client_id,
@@ -95,12 +119,13 @@ public struct AuthorizationCodeStore {
                 FROM made m, taken t
             )
             INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-            SELECT \(access.id), 'access', \(access.secretHash), id, client_id, user_id, scope, resource, \(refresh?.id),
-                   now() + make_interval(secs => \(accessLifetime))
-            FROM made
-            RETURNING scope
+            SELECT \(access.id), 'access', \(access.secretHash), m.id, m.client_id, m.user_id, m.scope, m.resource,
+                   CASE WHEN t.with_refresh THEN \(refresh.id) END, now() + make_interval(secs => \(accessLifetime))
+            FROM made m, taken t
+            RETURNING scope, refresh_token_id IS NOT NULL AS with_refresh
             """).first else { return nil }
-        return IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: accessLifetime, scope: try row.string("scope"))
+        return IssuedTokens(accessToken: access, refreshToken: try row.bool("with_refresh") ? refresh : nil,
+                            expiresIn: accessLifetime, scope: try row.string("scope"))
     }
 
     /// Marks a live code used without issuing anything (a failed redemption burns the code,

@@ -170,7 +170,7 @@ public struct ClientStore {
     }
 
     /// Whether a secret's last recorded use is over a minute old.
-    private static let staleUse: StaticString = "(last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')"
+    static let staleUse: StaticString = "(last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')"
 
     /// Compares `secret` with the row's `secret_hash`; on a match whose row says `stale`,
     /// records the use. Of several workers that saw the same stale row, the first writes and

@@ -100,22 +100,31 @@ extension TokenStore {
 
     /// A client_credentials token (RFC 6749 §4.4): a new grant acting for the client itself
     /// (user_id NULL) and one access token, no refresh token, and its audit row (`token.issued`),
-    /// in one statement. The token's scope is `candidates` less those the deployment does not
-    /// define (in their order), read in the same statement; with `allDefined` (the client
-    /// asked for these scopes) nothing is issued, and nil returned, unless every one is defined.
-    public func issueForClient(_ clientID: String, candidates: [String], allDefined: Bool, audience: String?,
+    /// in one statement, for the row of the `client` CTE (`ClientStore.authenticatingCTEs` or
+    /// `authenticatedCTE`). The scope: `requested` (parsed, duplicates removed) when the
+    /// client asked — then every one must be defined by the deployment and, when the client
+    /// registered a scope list, be in it; otherwise the client's registered scopes that are
+    /// defined, in their order. nil, and nothing issued, when the client CTE is empty or a rule
+    /// is broken (the caller finds out which).
+    public func issueForClient(client: SQL, requested: [String]?, audience: String?,
                                accessLifetime: Int, audit: AuditSource) throws -> IssuedTokens? {
         let access = Credential.mint(.accessToken)
+        let asked = requested.map(TextArray.init)
         guard let row = try database.query("""
-            WITH resolved AS (
-                SELECT coalesce(string_agg(candidate.name, ' ' ORDER BY candidate.position), '') AS scope,
-                       count(*) AS defined
-                FROM unnest(\(TextArray(candidates))::text[]) WITH ORDINALITY AS candidate(name, position)
-                WHERE EXISTS (SELECT 1 FROM scopes WHERE scopes.name = candidate.name)
+            WITH \(fragment: client), resolved AS (
+                SELECT c.client_id, c.scope AS allowed, d.scope, d.defined
+                FROM client c CROSS JOIN LATERAL (
+                    SELECT coalesce(string_agg(candidate.name, ' ' ORDER BY candidate.position), '') AS scope,
+                           count(*) AS defined
+                    FROM unnest(coalesce(\(asked)::text[], c.scope)) WITH ORDINALITY AS candidate(name, position)
+                    WHERE EXISTS (SELECT 1 FROM scopes WHERE scopes.name = candidate.name)
+                ) AS d
             ), new_grant AS (
                 INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
-                SELECT \(TokenStore.newGrantID()), \(clientID), NULL, scope, \(audience), now() FROM resolved
-                WHERE NOT \(allDefined)::boolean OR defined = \(candidates.count)::bigint
+                SELECT \(TokenStore.newGrantID()), client_id, NULL, scope, \(audience), now() FROM resolved
+                WHERE \(asked)::text[] IS NULL
+                   OR (defined = cardinality(\(asked)::text[])
+                       AND (cardinality(allowed) = 0 OR \(asked)::text[] <@ allowed))
                 RETURNING id, client_id, scope
             ), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
@@ -124,8 +133,8 @@ extension TokenStore {
                 FROM new_grant
             )
             INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-            SELECT \(access.id), 'access', \(access.secretHash), new_grant.id, \(clientID), NULL, new_grant.scope, \(audience),
-                   now() + make_interval(secs => \(accessLifetime))
+            SELECT \(access.id), 'access', \(access.secretHash), new_grant.id, new_grant.client_id, NULL, new_grant.scope,
+                   \(audience), now() + make_interval(secs => \(accessLifetime))
             FROM new_grant
             RETURNING scope
             """).first else { return nil }

@@ -57,24 +57,28 @@ extension TokenStore {
     public func rotate(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int,
                        audit: AuditSource) throws -> RotationOutcome {
         try database.retryingConflicts {
-            if let issued = try rotateOnce(request, accessLifetime: accessLifetime, refreshLifetime: refreshLifetime, audit: audit) {
+            if let issued = try rotateOnce(request, client: ClientStore.authenticatedCTE(request.clientID),
+                                           accessLifetime: accessLifetime, refreshLifetime: refreshLifetime, audit: audit) {
                 return .rotated(issued)
             }
             return .refused(try refusal(of: request, audit: audit))
         }
     }
 
-    private func rotateOnce(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int,
-                            audit: AuditSource) throws -> IssuedTokens? {
+    /// The rotation statement alone, for the row of the `client` CTE
+    /// (`ClientStore.authenticatingCTEs` or `authenticatedCTE`): the new pair, or nil when
+    /// nothing was rotated (and nothing changed).
+    public func rotateOnce(_ request: RefreshRequest, client: SQL, accessLifetime: Int, refreshLifetime: Int,
+                           audit: AuditSource) throws -> IssuedTokens? {
         let access = Credential.mint(.accessToken)
         let refresh = Credential.mint(.refreshToken)
         let presented = request.presented
         let rows = try database.query("""
-            WITH presented AS (
+            WITH \(fragment: client), presented AS (
                 UPDATE tokens t SET used_at = now()
-                FROM grants g LEFT JOIN users u ON u.id = g.user_id
+                FROM client c, grants g LEFT JOIN users u ON u.id = g.user_id
                 WHERE t.id = \(presented.id) AND t.kind = 'refresh' AND t.secret_hash = \(presented.secretHash)
-                  AND t.client_id = \(request.clientID)
+                  AND t.client_id = c.client_id
                   AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
                   AND g.id = t.grant_id AND g.revoked_at IS NULL AND u.disabled_at IS NULL
                   AND (\(request.scope)::text IS NULL OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' '))

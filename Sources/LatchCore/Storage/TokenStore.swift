@@ -44,26 +44,59 @@ public struct TokenStore {
     /// it is not expired, not revoked, not rotated away, its grant is not revoked and its user
     /// not disabled — even if the row still exists. The secret is compared in constant time.
     public func live(_ presented: String) throws -> TokenInfo? {
-        let kind: TokenInfo.Kind
+        guard let credential = TokenStore.credential(presented),
+              let row = try database.query(TokenStore.liveLookup(credential)).first else { return nil }
+        return try TokenStore.liveToken(credential, row)
+    }
+
+    /// The live token `presented` stands for, looked up in the statement that authenticates
+    /// the client asking (the `client` CTE of `ClientStore.authenticatingCTEs`): one round
+    /// trip. `.unanswered` when the client is not authenticated, or the token is not even
+    /// shaped like one (then the caller finds out on its own).
+    public func live(_ presented: String, askedBy client: SQL) throws -> ClientLookup {
+        guard let credential = TokenStore.credential(presented) else { return .unanswered }
+        let rows = try database.query("""
+            WITH \(fragment: client)
+            SELECT live.* FROM client LEFT JOIN LATERAL (\(fragment: TokenStore.liveLookup(credential))) AS live ON true
+            """)
+        guard let row = rows.first else { return .unanswered }
+        return .answered(row.isNull("secret_hash") ? nil : try TokenStore.liveToken(credential, row))
+    }
+
+    /// A token lookup on behalf of a client the same statement authenticates.
+    public enum ClientLookup {
+        /// The client is authenticated; the live token, or nil.
+        case answered(TokenInfo?)
+        case unanswered
+    }
+
+    /// A presented access or refresh token, parsed; nil when it is neither.
+    static func credential(_ presented: String) -> Credential? {
         switch Credential.kind(of: presented) {
-        case .accessToken?: kind = .access
-        case .refreshToken?: kind = .refresh
+        case .accessToken?: return Credential.parse(presented, as: .accessToken)
+        case .refreshToken?: return Credential.parse(presented, as: .refreshToken)
         default: return nil
         }
-        guard let credential = Credential.parse(presented, as: kind == .access ? .accessToken : .refreshToken),
-              let row = try database.query("""
-                SELECT t.secret_hash, t.grant_id, t.client_id, t.user_id, u.username, t.scope, t.audience,
-                       extract(epoch FROM t.created_at)::bigint AS iat, extract(epoch FROM t.expires_at)::bigint AS exp
-                FROM tokens t
-                JOIN grants g ON g.id = t.grant_id
-                LEFT JOIN users u ON u.id = t.user_id
-                WHERE t.id = \(credential.id) AND t.kind = \(kind.rawValue)
-                  AND t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now()
-                  AND g.revoked_at IS NULL AND (t.user_id IS NULL OR u.disabled_at IS NULL)
-                """).first,
-              credential.matches(storedHash: try row.bytes("secret_hash"))
-        else { return nil }
-        return TokenInfo(id: credential.id, kind: kind, grantID: try row.string("grant_id"), clientID: try row.string("client_id"),
+    }
+
+    static func liveLookup(_ credential: Credential) -> SQL {
+        """
+        SELECT t.secret_hash, t.grant_id, t.client_id, t.user_id, u.username, t.scope, t.audience,
+               extract(epoch FROM t.created_at)::bigint AS iat, extract(epoch FROM t.expires_at)::bigint AS exp
+        FROM tokens t
+        JOIN grants g ON g.id = t.grant_id
+        LEFT JOIN users u ON u.id = t.user_id
+        WHERE t.id = \(credential.id) AND t.kind = \(credential.kind == .accessToken ? "access" : "refresh")
+          AND t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now()
+          AND g.revoked_at IS NULL AND (t.user_id IS NULL OR u.disabled_at IS NULL)
+        """
+    }
+
+    /// The token of a `liveLookup` row, when `credential`'s secret matches it.
+    static func liveToken(_ credential: Credential, _ row: Row) throws -> TokenInfo? {
+        guard credential.matches(storedHash: try row.bytes("secret_hash")) else { return nil }
+        return TokenInfo(id: credential.id, kind: credential.kind == .accessToken ? .access : .refresh,
+                         grantID: try row.string("grant_id"), clientID: try row.string("client_id"),
                          userID: row.optionalInt("user_id"), username: row.optionalString("username"),
                          scope: try row.string("scope"), audience: row.optionalString("audience"),
                          issuedAt: try row.int("iat"), expiresAt: try row.int("exp"))

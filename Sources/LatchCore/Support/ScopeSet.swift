@@ -32,18 +32,8 @@ public enum ScopeSet {
         return scopes
     }
 
-    /// `resolve` without the deployment's scopes at hand: the scopes a request asks for
-    /// (none requested → the client's registered scopes), with every rule checked except that
-    /// each must be defined — the caller checks that where the scopes are (e.g. in the
-    /// statement that issues the token).
-    public static func candidates(requested: String?, clientScopes: [String]) throws(OAuthError) -> [String] {
-        guard let requested else { return clientScopes }
-        guard let scopes = parse(requested) else { throw OAuthError.invalidScope("the scope parameter is malformed") }
-        for scope in scopes { try permit(scope, clientScopes: clientScopes) }
-        return scopes
-    }
-
-    private static func permit(_ scope: String, clientScopes: [String]) throws(OAuthError) {
+    /// `invalid_scope` unless the client may ask for `scope` (an empty list allows every scope).
+    static func permit(_ scope: String, clientScopes: [String]) throws(OAuthError) {
         guard clientScopes.isEmpty || clientScopes.contains(scope) else {
             throw OAuthError.invalidScope("this client may not request scope '\(scope)'")
         }

@@ -18,6 +18,12 @@ public struct ClientAuthenticator {
     public init(database: Database) { clients = ClientStore(database: database) }
 
     public func authenticate(_ request: Request, parameters: Parameters) throws -> AuthenticatedClient {
+        try verify(try ClientAuthenticator.presented(request, parameters: parameters))
+    }
+
+    /// Who the request says it is and how it proves it, with every rule about the request's
+    /// shape applied; nothing is looked up yet.
+    public static func presented(_ request: Request, parameters: Parameters) throws -> PresentedClient {
         let basic: BasicAuthorization?
         do {
             basic = try BasicAuthorization.parse(request.header("authorization"))
@@ -35,20 +41,28 @@ public struct ClientAuthenticator {
             if let bodyClientID, bodyClientID != basic.username {
                 throw OAuthError.invalidRequest("client_id in the body differs from the authenticated client")
             }
-            return try verify(clientID: basic.username, secret: basic.password, method: "client_secret_basic")
+            return PresentedClient(clientID: basic.username, secret: basic.password, method: "client_secret_basic")
         }
         guard let clientID = bodyClientID else { throw OAuthError.invalidClient("client authentication is required") }
-        if let bodySecret { return try verify(clientID: clientID, secret: bodySecret, method: "client_secret_post") }
-        guard let client = try clients.find(clientID), client.allows(authenticationMethod: "none") else {
-            throw OAuthError.invalidClient()
-        }
-        return AuthenticatedClient(client: client, method: "none")
+        if let bodySecret { return PresentedClient(clientID: clientID, secret: bodySecret, method: "client_secret_post") }
+        return PresentedClient(clientID: clientID, secret: nil, method: "none")
     }
 
-    private func verify(clientID: String, secret: String, method: String) throws -> AuthenticatedClient {
-        guard let client = try clients.find(clientID, authenticatedBy: secret), client.allows(authenticationMethod: method) else {
+    /// The client, when the presented credentials prove it; `invalid_client` otherwise.
+    public func verify(_ presented: PresentedClient) throws -> AuthenticatedClient {
+        let found = try presented.secret.map { try clients.find(presented.clientID, authenticatedBy: $0) } ?? clients.find(presented.clientID)
+        guard let client = found, client.allows(authenticationMethod: presented.method) else {
             throw OAuthError.invalidClient()
         }
-        return AuthenticatedClient(client: client, method: method)
+        return AuthenticatedClient(client: client, method: presented.method)
     }
+}
+
+/// Client credentials as a request presents them, before anything is looked up.
+public struct PresentedClient: Sendable {
+    public let clientID: String
+    /// The secret as sent; nil for `none`.
+    public let secret: String?
+    /// `client_secret_basic`, `client_secret_post` or `none`.
+    public let method: String
 }

@@ -27,23 +27,37 @@ public enum IntrospectionEndpoint {
             if let duplicate = parameters.firstDuplicateName {
                 throw OAuthError.invalidRequest("parameter '\(duplicate)' was given more than once")
             }
-            let caller = try ClientAuthenticator(database: context.database).authenticate(request, parameters: parameters)
+            let presentedClient = try ClientAuthenticator.presented(request, parameters: parameters)
+            let tokens = TokenStore(database: context.database)
+            // One round trip: the statement that authenticates the caller also looks the token up.
+            if presentedClient.secret != nil, let presented = try parameters.single("token"),
+               let client = ClientStore.authenticatingCTEs(presentedClient, grantType: nil),
+               case .answered(let token) = try tokens.live(presented, askedBy: client) {
+                return answer(token, caller: presentedClient.clientID, context)
+            }
+            // Otherwise the full path finds out what is wrong, and says so.
+            let caller = try ClientAuthenticator(database: context.database).verify(presentedClient)
             guard caller.method != "none", !caller.client.isPublic else {
                 throw OAuthError.invalidClient("introspection requires a confidential client authenticating with its secret")
             }
             guard let presented = try parameters.single("token") else { throw OAuthError.invalidRequest("token is required") }
-            var response: Response
-            if let token = try TokenStore(database: context.database).live(presented),
-               token.kind == .access || token.clientID == caller.client.clientID {
-                response = .noStoreJSON(description(of: token, issuer: context.configuration.issuer))
-            } else {
-                response = .noStoreJSON(inactive)
-            }
-            response.logClientID = caller.client.clientID
-            return response
+            return answer(try tokens.live(presented), caller: caller.client.clientID, context)
         } catch let error as HTTPError {
             throw OAuthError(error)
         }
+    }
+
+    /// The token's description for an authenticated caller: `{"active": false}` unless it is
+    /// live and an access token or the caller's own refresh token.
+    static func answer(_ token: TokenInfo?, caller: String, _ context: Context) -> Response {
+        var response: Response
+        if let token, token.kind == .access || token.clientID == caller {
+            response = .noStoreJSON(description(of: token, issuer: context.configuration.issuer))
+        } else {
+            response = .noStoreJSON(inactive)
+        }
+        response.logClientID = caller
+        return response
     }
 
     /// The RFC 7662 §2.2 members of an active token.

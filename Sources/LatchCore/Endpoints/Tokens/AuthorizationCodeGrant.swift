@@ -2,10 +2,13 @@
 /// "Token endpoint").
 ///
 /// What happens where:
-/// - Swift: the code's secret against its stored hash, and the PKCE verifier against the
-///   stored challenge, both in constant time (a database `=` is not).
-/// - SQL: taking the code, in the one statement that also creates the grant and its tokens
-///   (`AuthorizationCodeStore.redeem`), so of N concurrent redemptions exactly one succeeds.
+/// - First, one round trip (`exchangeAtOnce`): the statement that takes the code and creates
+///   the grant and its tokens (`AuthorizationCodeStore.redeem`) also authenticates the client
+///   and checks the code's secret (as a SHA-256 digest), the PKCE challenge of the verifier,
+///   redirect_uri and resource; of N concurrent redemptions exactly one takes the code.
+/// - When it took nothing, the full path (`exchange`) finds out why, from the code read on its
+///   own: the code's secret and the verifier are compared in constant time in Swift, and the
+///   refusal acts as below. A redemption that passes every check there uses the same statement.
 ///
 /// A code is a one-shot thing:
 /// - presented with a wrong secret: refused, nothing changes (the presenter never held it);
@@ -18,6 +21,27 @@
 /// expired code or one of a disabled account. A wrong secret leaves no row: the presenter
 /// never held the code.
 enum AuthorizationCodeGrant {
+    /// One round trip: the client is authenticated, and the code checked and taken, by the
+    /// statement that issues the tokens.
+    static func exchangeAtOnce(_ request: OneTripTokenRequest, _ context: Context) throws -> IssuedTokens? {
+        let parameters = request.parameters
+        guard let presented = try parameters.single("code"),
+              let credential = Credential.parse(presented, as: .authorizationCode),
+              let verifier = try parameters.single("code_verifier"), PKCE.isWellFormed(verifier),
+              let client = ClientStore.authenticatingCTEs(request.client, grantType: "authorization_code") else { return nil }
+        let configuration = context.configuration
+        return try AuthorizationCodeStore(database: context.database).redeem(
+            credential, try redemption(parameters, verifier: verifier), client: client,
+            accessLifetime: configuration.accessTokenLifetime, refreshLifetime: configuration.refreshTokenLifetime,
+            audit: request.auditSource)
+    }
+
+    /// What the request repeats about its code.
+    static func redemption(_ parameters: Parameters, verifier: String) throws -> CodeRedemption {
+        CodeRedemption(codeChallenge: PKCE.challenge(forVerifier: verifier), redirectURI: try parameters.single("redirect_uri"),
+                       resource: try parameters.single("resource"))
+    }
+
     static func exchange(_ request: TokenRequest, _ context: Context) throws -> IssuedTokens {
         let codes = AuthorizationCodeStore(database: context.database)
         let presented = try request.required("code")
@@ -38,14 +62,16 @@ enum AuthorizationCodeGrant {
                                                                      "reason": .string(refusal.description)])
             throw refusal
         }
+        let verifier: String
         do {
-            try check(code, against: request)
+            verifier = try check(code, against: request)
         } catch {
             try codes.burn(code, refusal: error as? OAuthError ?? OAuthError.invalidRequest("the request is malformed"), audit: audit)
             throw error
         }
         let configuration = context.configuration
-        guard let tokens = try codes.redeem(code, withRefresh: request.client.client.grantTypes.contains("refresh_token"),
+        guard let tokens = try codes.redeem(credential, try redemption(request.parameters, verifier: verifier),
+                                            client: ClientStore.authenticatedCTE(request.client.client.clientID),
                                             accessLifetime: configuration.accessTokenLifetime,
                                             refreshLifetime: configuration.refreshTokenLifetime, audit: audit) else {
             // Another redemption of the same code won the race: this one is a replay too.
@@ -55,8 +81,9 @@ enum AuthorizationCodeGrant {
         return tokens
     }
 
-    /// Everything the token request must repeat or prove about the code.
-    static func check(_ code: AuthorizationCode, against request: TokenRequest) throws {
+    /// Everything the token request must repeat or prove about the code; the verifier that
+    /// proved it.
+    static func check(_ code: AuthorizationCode, against request: TokenRequest) throws -> String {
         guard code.clientID == request.client.client.clientID else {
             throw OAuthError.invalidGrant("the authorization code was issued to another client")
         }
@@ -77,5 +104,6 @@ enum AuthorizationCodeGrant {
         guard try request.parameters.single("resource") == code.resource else {
             throw OAuthError(.invalidTarget, "resource must be the one given in the authorization request")
         }
+        return verifier
     }
 }

@@ -18,24 +18,19 @@
 /// Presenting a used refresh token revokes the whole grant — this includes a refresh token
 /// sent twice at once: one request rotates it, the other is a reuse.
 enum RefreshTokenGrant {
+    /// One round trip: the client is authenticated by the rotation statement itself.
+    static func rotateAtOnce(_ request: OneTripTokenRequest, _ context: Context) throws -> IssuedTokens? {
+        guard let refresh = try? refreshRequest(request.parameters, clientID: request.client.clientID),
+              let client = ClientStore.authenticatingCTEs(request.client, grantType: "refresh_token") else { return nil }
+        return try TokenStore(database: context.database).rotateOnce(
+            refresh, client: client, accessLifetime: context.configuration.accessTokenLifetime,
+            refreshLifetime: context.configuration.refreshTokenLifetime, audit: request.auditSource)
+    }
+
     static func rotate(_ request: TokenRequest, _ context: Context) throws -> IssuedTokens {
-        let presented = try request.required("refresh_token")
-        guard let credential = Credential.parse(presented, as: .refreshToken) else {
-            throw OAuthError.invalidGrant("the refresh token is invalid, expired or revoked")
-        }
-        var scope: String?
-        if let requested = try request.parameters.single("scope") {
-            guard let scopes = ScopeSet.parse(requested) else { throw OAuthError.invalidScope("the scope parameter is malformed") }
-            scope = ScopeSet.format(scopes)
-        }
-        let resource = try request.parameters.single("resource")
-        if let resource, !RedirectURI.isAbsoluteWithoutFragment(resource) {
-            throw OAuthError(.invalidTarget, "resource must be an absolute URI without a fragment")
-        }
-        let clientID = request.client.client.clientID
+        let refresh = try refreshRequest(request.parameters, clientID: request.client.client.clientID)
         let outcome = try TokenStore(database: context.database).rotate(
-            RefreshRequest(presented: credential, clientID: clientID, scope: scope, resource: resource),
-            accessLifetime: context.configuration.accessTokenLifetime,
+            refresh, accessLifetime: context.configuration.accessTokenLifetime,
             refreshLifetime: context.configuration.refreshTokenLifetime, audit: request.auditSource)
         switch outcome {
         case .rotated(let issued):
@@ -49,5 +44,23 @@ enum RefreshTokenGrant {
         case .refused(.invalid):
             throw OAuthError.invalidGrant("the refresh token is invalid, expired or revoked")
         }
+    }
+
+    /// The request's refresh token, narrowed scope and resource, checked without the database.
+    static func refreshRequest(_ parameters: Parameters, clientID: String) throws -> RefreshRequest {
+        let presented = try TokenRequest.required("refresh_token", in: parameters)
+        guard let credential = Credential.parse(presented, as: .refreshToken) else {
+            throw OAuthError.invalidGrant("the refresh token is invalid, expired or revoked")
+        }
+        var scope: String?
+        if let requested = try parameters.single("scope") {
+            guard let scopes = ScopeSet.parse(requested) else { throw OAuthError.invalidScope("the scope parameter is malformed") }
+            scope = ScopeSet.format(scopes)
+        }
+        let resource = try parameters.single("resource")
+        if let resource, !RedirectURI.isAbsoluteWithoutFragment(resource) {
+            throw OAuthError(.invalidTarget, "resource must be an absolute URI without a fragment")
+        }
+        return RefreshRequest(presented: credential, clientID: clientID, scope: scope, resource: resource)
     }
 }

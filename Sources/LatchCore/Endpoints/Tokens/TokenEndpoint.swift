@@ -1,5 +1,13 @@
 /// `POST /oauth2/tokens` (and `/oauth2/token`): parses the form, refuses duplicates,
 /// authenticates the client, then hands the request to the handler of its grant type.
+///
+/// Each grant is tried first in ONE round trip to PostgreSQL: the statement that issues the
+/// tokens also authenticates the client and checks every rule, and acts only when all hold
+/// (`issueAtOnce`, `rotateAtOnce`, `exchangeAtOnce`). Such an attempt never answers a refusal:
+/// when it issued nothing (or the request is not in order), the full path below runs from the
+/// start — authenticate, then the grant's own checks — and it alone decides which error the
+/// client gets and what a refusal does (burn a code, revoke a grant, audit rows). So the
+/// one-trip statements need only be at least as strict as the full path, never the judge.
 public enum TokenEndpoint {
     public static let routes: [Route] = [
         Route("/oauth2/tokens", ["POST": { request, context in try token(request, context) }]),
@@ -8,6 +16,18 @@ public enum TokenEndpoint {
 
     /// One handler per grant type; each lives in its own file.
     typealias GrantHandler = (TokenRequest, Context) throws -> IssuedTokens
+
+    /// A grant's one-round-trip attempt: tokens, or nil when the full path must decide.
+    typealias OneTripHandler = (OneTripTokenRequest, Context) throws -> IssuedTokens?
+
+    static func oneTripHandler(for grantType: String) -> OneTripHandler? {
+        switch grantType {
+        case "authorization_code": return AuthorizationCodeGrant.exchangeAtOnce
+        case "refresh_token": return RefreshTokenGrant.rotateAtOnce
+        case "client_credentials": return ClientCredentialsGrant.issueAtOnce
+        default: return nil
+        }
+    }
 
     static func handler(for grantType: String) -> GrantHandler? {
         switch grantType {
@@ -27,7 +47,13 @@ public enum TokenEndpoint {
             if request.query.contains("access_token=") || parameters.contains("access_token") {
                 throw OAuthError.invalidRequest("access tokens are never accepted as parameters")
             }
-            let client = try ClientAuthenticator(database: context.database).authenticate(request, parameters: parameters)
+            let presented = try ClientAuthenticator.presented(request, parameters: parameters)
+            if let issued = try issueAtOnce(parameters, presented, request, context) {
+                var response = issued.response
+                response.logClientID = presented.clientID
+                return response
+            }
+            let client = try ClientAuthenticator(database: context.database).verify(presented)
             // From here on the client is known: the request log names it, answered or refused.
             do {
                 var response = try grant(parameters, client: client, request, context).response
@@ -41,6 +67,21 @@ public enum TokenEndpoint {
             }
         } catch let error as HTTPError {
             throw OAuthError(error)
+        }
+    }
+
+    /// The grant's one-round-trip attempt; nil when it issued nothing. A conflict PostgreSQL
+    /// asks to retry is left to the full path, which retries.
+    static func issueAtOnce(_ parameters: Parameters, _ presented: PresentedClient, _ request: Request,
+                            _ context: Context) throws -> IssuedTokens? {
+        guard let grantType = try parameters.single("grant_type"), let attempt = oneTripHandler(for: grantType) else { return nil }
+        let oneTrip = OneTripTokenRequest(parameters: parameters, client: presented,
+                                          auditSource: AuditSource(actor: AuditActor.client(presented.clientID),
+                                                                   address: request.remoteAddress))
+        do {
+            return try attempt(oneTrip, context)
+        } catch let error as DatabaseError where error.isSerializationFailure {
+            return nil
         }
     }
 
@@ -73,8 +114,20 @@ public struct TokenRequest {
     }
 
     /// A required parameter, or `invalid_request` naming it.
-    public func required(_ name: String) throws -> String {
+    public func required(_ name: String) throws -> String { try TokenRequest.required(name, in: parameters) }
+
+    static func required(_ name: String, in parameters: Parameters) throws -> String {
         guard let value = try parameters.single(name) else { throw OAuthError.invalidRequest("\(name) is required") }
         return value
     }
+}
+
+/// A token request whose client is not yet authenticated: what a one-round-trip attempt
+/// works from (the statement authenticates the client).
+public struct OneTripTokenRequest {
+    public let parameters: Parameters
+    public let client: PresentedClient
+    /// The audit rows name the client the request presents; they are written only when the
+    /// statement authenticated it.
+    public let auditSource: AuditSource
 }
