@@ -3,8 +3,14 @@ import Glibc
 
 /// One forked worker: its own database connection and the `FCGX_Accept_r` loop.
 ///
-/// SIGTERM is blocked while a request is handled and unblocked only while waiting in
-/// accept, where its handler ends the process at once: a request in flight always finishes.
+/// SIGTERM while waiting in accept ends the process at once; while a request is handled it
+/// only marks the worker to end once the answer is sent: a request in flight always finishes.
+///
+/// On a unix socket the connection is closed as soon as the answer is written (the request
+/// was read whole): libfcgi's default close first shuts down the sending side and waits for
+/// nginx to hang up (shutdown, poll, read, close), which guards a TCP peer against a reset
+/// that could destroy the answer in flight. A unix socket delivers everything written before
+/// close whatever is left unread, so there the worker skips that wait and its syscalls.
 struct Worker {
     let socket: Int32
     let executable: String
@@ -13,11 +19,8 @@ struct Worker {
     let metrics: Metrics?
 
     func run() -> Never {
-        signal(SIGTERM) { _ in _exit(0) }
-        var terminate = sigset_t()
-        sigemptyset(&terminate)
-        sigaddset(&terminate, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &terminate, nil)
+        guard latch_worker_handle_terminate() == 0 else { _exit(70) }
+        let closesAtOnce = Worker.isUnixSocket(socket)
 
         let database = Database(connectionString: configuration.databaseURL)
         let context = Context(configuration: configuration, database: database, executable: executable)
@@ -27,14 +30,18 @@ struct Worker {
         var request = FCGX_Request()
         guard FCGX_InitRequest(&request, socket, 0) == 0 else { _exit(70) }
         while true {
-            pthread_sigmask(SIG_UNBLOCK, &terminate, nil)
+            if latch_worker_begin_waiting() != 0 { _exit(0) }
             let accepted = FCGX_Accept_r(&request)
-            pthread_sigmask(SIG_BLOCK, &terminate, nil)
+            latch_worker_end_waiting()
             guard accepted >= 0 else { _exit(0) }
             let response: Response
+            var readWhole = false
             switch Worker.readRequest(&request, maxBodyBytes: configuration.maxBodyBytes) {
-            case .read(let incoming): response = processor.process(incoming)
-            case .refused(let incoming, let error): response = processor.refuse(incoming, because: error)
+            case .read(let incoming):
+                response = processor.process(incoming)
+                readWhole = true
+            case .refused(let incoming, let error):
+                response = processor.refuse(incoming, because: error)
             }
             let bytes = response.serialized()
             bytes.withUnsafeBufferPointer { buffer in
@@ -42,8 +49,20 @@ struct Worker {
                     _ = FCGX_PutStr($0, Int32(buffer.count), request.out)
                 }
             }
+            // A detached request's connection is closed without libfcgi's lingering wait.
+            if closesAtOnce && readWhole { FCGX_Detach(&request) }
             FCGX_Finish_r(&request)
         }
+    }
+
+    /// Whether the listening socket is a unix socket.
+    static func isUnixSocket(_ socket: Int32) -> Bool {
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+        }
+        return named == 0 && address.ss_family == sa_family_t(AF_UNIX)
     }
 
     enum Incoming {

@@ -102,26 +102,6 @@ public struct TokenStore {
                          issuedAt: try row.int("iat"), expiresAt: try row.int("exp"))
     }
 
-    /// Inserts a new access token (and refresh token when `withRefresh`) for an existing grant,
-    /// in one statement.
-    public func issue(grantID: String, clientID: String, userID: Int?, scope: String, audience: String?,
-                      withRefresh: Bool, accessLifetime: Int, refreshLifetime: Int) throws -> IssuedTokens {
-        let access = Credential.mint(.accessToken)
-        let refresh = withRefresh ? Credential.mint(.refreshToken) : nil
-        try database.query("""
-            WITH refresh AS (
-                INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-                SELECT \(refresh?.id), 'refresh', \(refresh?.secretHash ?? []), \(grantID), \(clientID), \(userID), \(scope), \(audience),
-                       now() + make_interval(secs => \(refreshLifetime))
-                WHERE \(withRefresh)
-            )
-            INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-            VALUES (\(access.id), 'access', \(access.secretHash), \(grantID), \(clientID), \(userID), \(scope), \(audience),
-                    \(refresh?.id), now() + make_interval(secs => \(accessLifetime)))
-            """)
-        return IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: accessLifetime, scope: scope)
-    }
-
     /// A new grant id (not a secret).
     public static func newGrantID() -> String { "g_" + SecureRandom.hex(12) }
 }
