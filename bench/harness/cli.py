@@ -39,7 +39,8 @@ def parse(argv):
     p.add_argument("--warmup", type=float, default=3, help="seconds of the warm-up run before each measured run (default 3; 0: none)")
     p.add_argument("--connections", type=int, default=32, help="wrk connections and pgbench clients (default 32)")
     p.add_argument("--threads", type=int, default=2, help="wrk and pgbench threads (default 2)")
-    p.add_argument("--workers", type=int, default=4, help="FastCGI workers per executable (default 4)")
+    p.add_argument("--workers", type=int, default=6,
+                   help="FastCGI workers per executable (default 6: measured best for the token paths here)")
     p.add_argument("--paths", default=",".join(p.name for p in ALL),
                    help="comma-separated paths to measure (default: all): " + ", ".join(p.name for p in ALL))
     p.add_argument("--no-ceilings", action="store_true", help="skip the nginx return-200 and pgbench ceilings")
