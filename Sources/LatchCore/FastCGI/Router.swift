@@ -17,24 +17,34 @@ public typealias Handler = @Sendable (Request, Context) throws -> Response
 public struct Route: Sendable {
     public let pattern: String
     public let handlers: [String: Handler]
+    /// The pattern split at `/` once: a literal segment, or the name of a `{name}` capture.
+    let segments: [Segment]
+
+    enum Segment: Sendable {
+        case literal([UInt8])
+        case capture(String)
+    }
 
     public init(_ pattern: String, _ handlers: [String: Handler]) {
         self.pattern = pattern
         self.handlers = handlers
+        segments = pattern.split(separator: "/", omittingEmptySubsequences: false).map { part in
+            part.hasPrefix("{") && part.hasSuffix("}") ? .capture(String(part.dropFirst().dropLast())) : .literal(Array(part.utf8))
+        }
     }
 
-    /// The captured `{name}` values when `path` matches, else nil.
-    func match(_ path: String) -> [String: String]? {
-        let patternParts = pattern.split(separator: "/", omittingEmptySubsequences: false)
-        let pathParts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard patternParts.count == pathParts.count else { return nil }
+    /// The captured `{name}` values when the path (split at `/`) matches, else nil. Literal
+    /// segments match byte for byte.
+    func match(segments pathSegments: [Substring.UTF8View.SubSequence]) -> [String: String]? {
+        guard segments.count == pathSegments.count else { return nil }
         var captures: [String: String] = [:]
-        for (expected, actual) in zip(patternParts, pathParts) {
-            if expected.hasPrefix("{") && expected.hasSuffix("}") {
-                guard !actual.isEmpty, let decoded = try? Parameters.decode(actual.utf8) else { return nil }
-                captures[String(expected.dropFirst().dropLast())] = decoded
-            } else if expected != actual {
-                return nil
+        for (expected, actual) in zip(segments, pathSegments) {
+            switch expected {
+            case .literal(let bytes):
+                guard bytes.elementsEqual(actual) else { return nil }
+            case .capture(let name):
+                guard !actual.isEmpty, let decoded = try? Parameters.decode(actual) else { return nil }
+                captures[name] = decoded
             }
         }
         return captures
@@ -76,8 +86,9 @@ public struct Router: Sendable {
 
     /// The index of the first route whose pattern matches `path`, with its captures.
     public func route(for path: String) -> (Int, [String: String])? {
+        let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         for (index, route) in routes.enumerated() {
-            if let captures = route.match(path) { return (index, captures) }
+            if let captures = route.match(segments: segments) { return (index, captures) }
         }
         return nil
     }

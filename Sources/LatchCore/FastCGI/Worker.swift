@@ -78,17 +78,17 @@ struct Worker {
         var uriIsValidUTF8 = true
         if var pointer = request.envp {
             while let entry = pointer.pointee {
-                let text = String(cString: entry)
-                if let equals = text.firstIndex(of: "=") {
-                    let name = String(text[..<equals])
-                    // String(cString:) repairs invalid UTF-8 with U+FFFD; a URI (path and query)
-                    // carrying raw bytes that are not UTF-8 is refused rather than repaired.
-                    if name == "REQUEST_URI" || name == "QUERY_STRING", String(validatingCString: entry) == nil {
-                        uriIsValidUTF8 = false
-                    }
-                    parameters[name] = String(text[text.index(after: equals)...])
-                }
                 pointer += 1
+                // NAME=VALUE, split at the first '=' byte.
+                let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(entry).assumingMemoryBound(to: UInt8.self), count: strlen(entry))
+                guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { continue }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<equals]), as: UTF8.self)
+                // Decoding repairs invalid UTF-8 with U+FFFD; a URI (path and query) carrying raw
+                // bytes that are not UTF-8 is refused rather than repaired.
+                if name == "REQUEST_URI" || name == "QUERY_STRING", String(validatingCString: entry) == nil {
+                    uriIsValidUTF8 = false
+                }
+                parameters[name] = String(decoding: UnsafeBufferPointer(rebasing: bytes[(equals + 1)...]), as: UTF8.self)
             }
         }
         guard uriIsValidUTF8 else {

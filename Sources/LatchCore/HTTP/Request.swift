@@ -50,7 +50,15 @@ public struct Request: Sendable {
 
     /// `HTTP_X_FORWARDED_FOR` → `x-forwarded-for`.
     static func headerName(fromParameter name: String) -> String {
-        String(name.dropFirst(5).lowercased().map { $0 == "_" ? "-" : $0 })
+        var bytes = Array(name.utf8.dropFirst(5))
+        for index in bytes.indices {
+            switch bytes[index] {
+            case UInt8(ascii: "_"): bytes[index] = UInt8(ascii: "-")
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes[index] += 32
+            default: break
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
