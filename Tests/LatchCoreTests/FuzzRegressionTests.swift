@@ -10,6 +10,19 @@ import Testing
 @Suite struct FuzzRegressionTests {
     private func bytes(_ text: String?) -> [UInt8]? { text.map { Array($0.utf8) } }
 
+    // MARK: Request (fuzz/targets/FastCGIRequest.swift)
+
+    /// Found: a header name with a non-ASCII letter (`HTTP_X_CUSTOM_HEADEḰV`) was folded to
+    /// lower case byte by byte when stored but with Unicode rules when looked up, so it could
+    /// not be read back. Both now fold A–Z only.
+    @Test func aHeaderWithANonASCIINameIsReadBackByItsName() {
+        let request = Request(parameters: ["HTTP_X_CUSTOM_HEADE\u{1E30}V": "1", "HTTP_AUTHORIZATION": "Basic x"], body: [])
+        #expect(request.headers["x-custom-heade\u{1E30}v"] == "1")
+        for name in request.headers.keys { #expect(request.header(name) != nil) }
+        #expect(request.header("X-Custom-Heade\u{1E30}V") == "1")
+        #expect(request.header("AUTHORIZATION") == "Basic x")
+    }
+
     // MARK: RedirectURI (fuzz/targets/RedirectURI.swift)
 
     /// Found: `http://127.0.ost:3001/callback` passed as loopback (any host starting "127.").

@@ -50,10 +50,16 @@ public struct Request: Sendable {
 
     /// `HTTP_X_FORWARDED_FOR` → `x-forwarded-for`.
     static func headerName(fromParameter name: String) -> String {
-        var bytes = Array(name.utf8.dropFirst(5))
+        asciiLowercased(name.utf8.dropFirst(5), underscoreAsHyphen: true)
+    }
+
+    /// Header names are ASCII tokens (RFC 9110 §5.1): only A–Z are folded, stored and looked
+    /// up alike, byte by byte.
+    static func asciiLowercased(_ utf8: some Collection<UInt8>, underscoreAsHyphen: Bool = false) -> String {
+        var bytes = Array(utf8)
         for index in bytes.indices {
             switch bytes[index] {
-            case UInt8(ascii: "_"): bytes[index] = UInt8(ascii: "-")
+            case UInt8(ascii: "_") where underscoreAsHyphen: bytes[index] = UInt8(ascii: "-")
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes[index] += 32
             default: break
             }
@@ -61,7 +67,7 @@ public struct Request: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+    public func header(_ name: String) -> String? { headers[Request.asciiLowercased(name.utf8)] }
 
     /// The media type of the body without parameters, lower-cased (`application/json`):
     /// what precedes the first ';' scalar (not Character: U+037E compares equal to ';').
