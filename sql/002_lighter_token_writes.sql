@@ -28,3 +28,10 @@ COMMENT ON COLUMN authorization_codes.grant_id IS 'The grant created when the co
 ALTER TABLE authorization_codes SET (fillfactor = 70);
 ALTER TABLE tokens SET (fillfactor = 80);
 ALTER TABLE grants SET (fillfactor = 80);
+
+-- 4. Tokens are found by id (every check), by grant (rotation, revocation), by the refresh
+--    token they came with, and by expiry (purge); by client or user only through their grant
+--    (grants_client_idx, grants_user_client_idx, then tokens_grant_idx). So two indexes fewer
+--    to write for every token issued.
+DROP INDEX tokens_client_idx;
+DROP INDEX tokens_user_idx;

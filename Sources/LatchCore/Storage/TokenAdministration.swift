@@ -41,7 +41,7 @@ public struct TokenAdministration {
             LEFT JOIN users u ON u.id = t.user_id
             WHERE t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now() AND g.revoked_at IS NULL
               AND (t.user_id IS NULL OR u.disabled_at IS NULL)
-              AND (\(clientID)::text IS NULL OR t.client_id = \(clientID))
+              AND (\(clientID)::text IS NULL OR g.client_id = \(clientID))
               AND (\(username)::text IS NULL OR u.username = \(username))
             ORDER BY t.created_at DESC, t.id
             LIMIT \(limit)
