@@ -11,17 +11,9 @@
 \set n random(1, :pool)
 WITH client AS (
     SELECT c.client_id, c.scope, c.grant_types FROM clients c
-    WHERE c.client_id = :client
-      AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
-               WHEN c.origin = 'admin' THEN 'client_secret_basic'::text IN ('client_secret_basic', 'client_secret_post')
-               ELSE 'client_secret_basic'::text = c.token_endpoint_auth_method END
-      AND EXISTS (SELECT 1 FROM client_secrets s
-                  WHERE s.id = :secret_id AND s.client_id = c.client_id AND s.secret_hash = decode(:secret_hash, 'hex'))
-), secret_used AS (
-    UPDATE client_secrets SET last_used_at = now()
-    WHERE id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')
-      AND EXISTS (SELECT 1 FROM client)
-)
+-- include: client_secret_check.sql
+),
+-- include: client_secret_used.sql
 SELECT live.* FROM client LEFT JOIN LATERAL (
 -- include: token_live.sql
 ) AS live ON true;
