@@ -33,48 +33,47 @@ def world(factory):
     return app, user_id, read, write
 
 
+def one_statement_answer(stack, send):
+    """The JSON body of a 200 that cost latch-tokens exactly one statement."""
+    r, n = statements_for(stack, send)
+    assert r.status_code == 200, r.text
+    assert n == 1
+    return r.json()
+
+
 def test_client_credentials_is_one_statement(stack, world):
     app, _, read, _ = world
-    r, n = statements_for(stack, lambda: token_request(stack, app, grant_type="client_credentials", scope=read))
-    assert r.status_code == 200, r.text
-    assert r.json()["scope"] == read
-    assert n == 1
+    body = one_statement_answer(stack, lambda: token_request(stack, app, grant_type="client_credentials", scope=read))
+    assert body["scope"] == read
 
 
 def test_code_exchange_is_one_statement(stack, factory, world):
     app, user_id, read, _ = world
     code = factory.code(app, user_id, scope=read)
-    r, n = statements_for(stack, lambda: token_request(stack, app, grant_type="authorization_code", code=code.value,
-                                                        code_verifier=VERIFIER, redirect_uri="https://app.example/cb"))
-    assert r.status_code == 200, r.text
-    body = r.json()
+    body = one_statement_answer(stack, lambda: token_request(stack, app, grant_type="authorization_code", code=code.value,
+                                                              code_verifier=VERIFIER, redirect_uri="https://app.example/cb"))
     assert body["scope"] == read and body["refresh_token"].startswith("lrt_")
-    assert n == 1
 
 
 def test_refresh_is_one_statement(stack, factory, world):
     app, user_id, read, _ = world
     pair = factory.tokens(app, user_id, scope=read)
-    r, n = statements_for(stack, lambda: refresh(stack, app, pair.refresh))
-    assert r.status_code == 200, r.text
-    assert r.json()["scope"] == read
-    assert n == 1
+    body = one_statement_answer(stack, lambda: refresh(stack, app, pair.refresh))
+    assert body["scope"] == read
 
 
 def test_introspection_is_one_statement(stack, factory, world):
     app, user_id, read, _ = world
     pair = factory.tokens(app, user_id, scope=read)
-    r, n = statements_for(stack, lambda: introspect(stack, app, pair.access))
-    assert r.status_code == 200 and r.json()["active"] is True and r.json()["scope"] == read
-    assert n == 1
+    body = one_statement_answer(stack, lambda: introspect(stack, app, pair.access))
+    assert body["active"] is True and body["scope"] == read
 
 
 def test_the_one_statement_records_the_secrets_use(stack, world):
     app, _, read, _ = world
     secret_id = app.secret.split("_")[1]
     stack.psql(f"UPDATE client_secrets SET last_used_at = NULL WHERE id = '{secret_id}'")
-    r, n = statements_for(stack, lambda: token_request(stack, app, grant_type="client_credentials", scope=read))
-    assert r.status_code == 200 and n == 1
+    one_statement_answer(stack, lambda: token_request(stack, app, grant_type="client_credentials", scope=read))
     assert stack.scalar(f"SELECT last_used_at > now() - interval '1 minute' FROM client_secrets WHERE id = '{secret_id}'") == "t"
 
 

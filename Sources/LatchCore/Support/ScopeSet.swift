@@ -17,6 +17,12 @@ public enum ScopeSet {
         return result
     }
 
+    /// A request's `scope` parameter, parsed; `invalid_scope` when it is malformed.
+    public static func parseRequested(_ text: String) throws(OAuthError) -> [String] {
+        guard let scopes = parse(text) else { throw OAuthError.invalidScope("the scope parameter is malformed") }
+        return scopes
+    }
+
     public static func format(_ scopes: [String]) -> String { scopes.joined(separator: " ") }
 
     /// The scopes a request gets (RFC 6749 §3.3, CONTRACT "Scopes and resources"):
@@ -24,7 +30,7 @@ public enum ScopeSet {
     /// by the deployment and, when the client registered a set, be in it.
     public static func resolve(requested: String?, clientScopes: [String], defined: [String]) throws(OAuthError) -> [String] {
         guard let requested else { return clientScopes.filter { defined.contains($0) } }
-        guard let scopes = parse(requested) else { throw OAuthError.invalidScope("the scope parameter is malformed") }
+        let scopes = try parseRequested(requested)
         for scope in scopes {
             guard defined.contains(scope) else { throw OAuthError.invalidScope("unknown scope '\(scope)'") }
             try permit(scope, clientScopes: clientScopes)

@@ -11,29 +11,9 @@
 /// answer to any client whose registration lacks the grant; this check keeps the rule even if a
 /// public client's registration somehow lists it.
 enum ClientCredentialsGrant {
-    /// What the request asks for, checked without the client: the scopes (parsed, duplicates
-    /// removed; nil when none were asked for) and the resource.
-    struct Asked {
-        let scopes: [String]?
-        let resource: String?
-
-        init(_ parameters: Parameters) throws {
-            if let requested = try parameters.single("scope") {
-                guard let scopes = ScopeSet.parse(requested) else { throw OAuthError.invalidScope("the scope parameter is malformed") }
-                self.scopes = scopes
-            } else {
-                scopes = nil
-            }
-            resource = try parameters.single("resource")
-            if let resource, !RedirectURI.isAbsoluteWithoutFragment(resource) {
-                throw OAuthError(.invalidTarget, "resource must be an absolute URI without a fragment")
-            }
-        }
-    }
-
     /// One round trip: the client is authenticated by the statement that issues the token.
     static func issueAtOnce(_ request: OneTripTokenRequest, _ context: Context) throws -> IssuedTokens? {
-        guard request.client.secret != nil, let asked = try? Asked(request.parameters),
+        guard request.client.secret != nil, let asked = try? AskedScopeAndResource(request.parameters),
               let client = ClientStore.authenticatingCTEs(request.client, grantType: "client_credentials") else { return nil }
         return try issue(asked, client: client, request.auditSource, context)
     }
@@ -43,7 +23,7 @@ enum ClientCredentialsGrant {
         guard !client.isPublic, request.client.method != "none" else {
             throw OAuthError(.unauthorizedClient, "client_credentials is only for confidential clients")
         }
-        let asked = try Asked(request.parameters)
+        let asked = try AskedScopeAndResource(request.parameters)
         for scope in asked.scopes ?? [] { try ScopeSet.permit(scope, clientScopes: client.scope) }
         // Which scopes the deployment defines is read by the issuing statement itself.
         if let issued = try issue(asked, client: ClientStore.authenticatedCTE(client.clientID), request.auditSource, context) {
@@ -55,7 +35,7 @@ enum ClientCredentialsGrant {
         throw OAuthError.invalidScope("a requested scope is not defined")
     }
 
-    private static func issue(_ asked: Asked, client: SQL, _ audit: AuditSource, _ context: Context) throws -> IssuedTokens? {
+    private static func issue(_ asked: AskedScopeAndResource, client: SQL, _ audit: AuditSource, _ context: Context) throws -> IssuedTokens? {
         try TokenStore(database: context.database).issueForClient(
             client: client, requested: asked.scopes, audience: asked.resource,
             accessLifetime: context.configuration.accessTokenLifetime, audit: audit)

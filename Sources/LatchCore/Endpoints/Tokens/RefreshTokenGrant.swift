@@ -52,15 +52,8 @@ enum RefreshTokenGrant {
         guard let credential = Credential.parse(presented, as: .refreshToken) else {
             throw OAuthError.invalidGrant("the refresh token is invalid, expired or revoked")
         }
-        var scope: String?
-        if let requested = try parameters.single("scope") {
-            guard let scopes = ScopeSet.parse(requested) else { throw OAuthError.invalidScope("the scope parameter is malformed") }
-            scope = ScopeSet.format(scopes)
-        }
-        let resource = try parameters.single("resource")
-        if let resource, !RedirectURI.isAbsoluteWithoutFragment(resource) {
-            throw OAuthError(.invalidTarget, "resource must be an absolute URI without a fragment")
-        }
-        return RefreshRequest(presented: credential, clientID: clientID, scope: scope, resource: resource)
+        let asked = try AskedScopeAndResource(parameters)
+        return RefreshRequest(presented: credential, clientID: clientID, scope: asked.scopes.map(ScopeSet.format),
+                              resource: asked.resource)
     }
 }

@@ -131,3 +131,23 @@ public struct OneTripTokenRequest {
     /// statement authenticated it.
     public let auditSource: AuditSource
 }
+
+/// The `scope` and `resource` a token request asks for (RFC 6749 §3.3, RFC 8707 §2.2), checked
+/// without the database: the scopes parsed, duplicates removed (nil when none were asked for);
+/// the resource an absolute URI without a fragment (`invalid_target` otherwise).
+struct AskedScopeAndResource {
+    let scopes: [String]?
+    let resource: String?
+
+    init(_ parameters: Parameters) throws {
+        if let requested = try parameters.single("scope") {
+            scopes = try ScopeSet.parseRequested(requested)
+        } else {
+            scopes = nil
+        }
+        resource = try parameters.single("resource")
+        if let resource, !RedirectURI.isAbsoluteWithoutFragment(resource) {
+            throw OAuthError(.invalidTarget, "resource must be an absolute URI without a fragment")
+        }
+    }
+}
