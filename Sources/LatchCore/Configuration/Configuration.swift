@@ -8,10 +8,21 @@ public struct Configuration: Sendable {
     public var issuer: String
     /// The protected resource this deployment advertises (RFC 9728), default the issuer.
     public var resource: String
+    /// The audience of a token whose request named no `resource` (`LATCH_DEFAULT_RESOURCE`).
+    public var defaultResource: String
     public var codeLifetime: Int
     public var accessTokenLifetime: Int
     public var refreshTokenLifetime: Int
     public var sessionLifetime: Int
+    /// Absolute lifetime of a grant, seconds: rotation never extends a refresh token past it.
+    public var grantMaxLifetime: Int
+    /// A dynamic client that obtained no token for this many days is removed by the purge.
+    public var dynamicClientIdleDays: Int
+    /// Token requests a minute per unverified client (`429` past it).
+    public var unverifiedTokensPerMinute: Int
+    /// Seconds after a rotation in which a second use of the just-rotated refresh token by the
+    /// same client gets a fresh pair of its own instead of revoking the grant (0: never).
+    public var refreshReuseGrace: Int
     public var maxBodyBytes: Int
     public var registration: RegistrationMode
     public var registrationsPerMinute: Int
@@ -29,10 +40,15 @@ public struct Configuration: Sendable {
         ("LATCH_DATABASE_URL", "(required)", "libpq connection string or postgresql:// URL"),
         ("LATCH_ISSUER", "(required)", "issuer URL, e.g. https://auth.example.com; every absolute URL is built from it"),
         ("LATCH_RESOURCE", "LATCH_ISSUER", "protected-resource identifier advertised at /.well-known/oauth-protected-resource"),
+        ("LATCH_DEFAULT_RESOURCE", "LATCH_RESOURCE", "audience of tokens whose request names no resource (must be a registered resource)"),
         ("LATCH_CODE_LIFETIME", "600", "authorization code lifetime, seconds"),
         ("LATCH_ACCESS_TOKEN_LIFETIME", "3600", "access token lifetime, seconds"),
         ("LATCH_REFRESH_TOKEN_LIFETIME", "2592000", "refresh token lifetime, seconds (30 days)"),
         ("LATCH_SESSION_LIFETIME", "86400", "sign-in session lifetime, seconds"),
+        ("LATCH_GRANT_MAX_LIFETIME", "7776000", "absolute lifetime of a grant, seconds (90 days); refresh never extends past it"),
+        ("LATCH_DYNAMIC_CLIENT_IDLE_DAYS", "30", "days after which a dynamic client that obtained no token is purged"),
+        ("LATCH_UNVERIFIED_TOKEN_RATE_LIMIT", "120", "token requests a minute per unverified client (429 past it)"),
+        ("LATCH_REFRESH_REUSE_GRACE", "0", "seconds in which a concurrent reuse of a just-rotated refresh token gets its own pair (0: reuse always revokes)"),
         ("LATCH_MAX_BODY_BYTES", "65536", "largest request body accepted; larger is 413"),
         ("LATCH_REGISTRATION", "open", "dynamic client registration: open, admin or off"),
         ("LATCH_REGISTRATION_RATE_LIMIT", "20", "registrations a minute per source address"),
@@ -47,10 +63,15 @@ public struct Configuration: Sendable {
         self.databaseURL = databaseURL
         self.issuer = issuer
         resource = issuer
+        defaultResource = issuer
         codeLifetime = 600
         accessTokenLifetime = 3600
         refreshTokenLifetime = 2_592_000
         sessionLifetime = 86_400
+        grantMaxLifetime = 7_776_000
+        dynamicClientIdleDays = 30
+        unverifiedTokensPerMinute = 120
+        refreshReuseGrace = 0
         maxBodyBytes = 65_536
         registration = .open
         registrationsPerMinute = 20
@@ -79,6 +100,11 @@ public struct Configuration: Sendable {
             if RedirectURI.isAbsoluteWithoutFragment(resource) { configuration.resource = resource }
             else { problems.append("LATCH_RESOURCE='\(resource)' must be an absolute URI without fragment") }
         }
+        configuration.defaultResource = configuration.resource
+        if let resource = environment["LATCH_DEFAULT_RESOURCE"], !resource.isEmpty {
+            if RedirectURI.isAbsoluteWithoutFragment(resource) { configuration.defaultResource = resource }
+            else { problems.append("LATCH_DEFAULT_RESOURCE='\(resource)' must be an absolute URI without fragment") }
+        }
         func seconds(_ name: String, _ keyPath: WritableKeyPath<Configuration, Int>, range: ClosedRange<Int>) {
             guard let text = environment[name], !text.isEmpty else { return }
             guard let value = Int(text), range.contains(value) else {
@@ -91,6 +117,10 @@ public struct Configuration: Sendable {
         seconds("LATCH_ACCESS_TOKEN_LIFETIME", \.accessTokenLifetime, range: 10...86_400 * 7)
         seconds("LATCH_REFRESH_TOKEN_LIFETIME", \.refreshTokenLifetime, range: 60...86_400 * 365)
         seconds("LATCH_SESSION_LIFETIME", \.sessionLifetime, range: 60...86_400 * 90)
+        seconds("LATCH_GRANT_MAX_LIFETIME", \.grantMaxLifetime, range: 60...86_400 * 3650)
+        seconds("LATCH_DYNAMIC_CLIENT_IDLE_DAYS", \.dynamicClientIdleDays, range: 1...3650)
+        seconds("LATCH_UNVERIFIED_TOKEN_RATE_LIMIT", \.unverifiedTokensPerMinute, range: 1...1_000_000)
+        seconds("LATCH_REFRESH_REUSE_GRACE", \.refreshReuseGrace, range: 0...300)
         seconds("LATCH_MAX_BODY_BYTES", \.maxBodyBytes, range: 1024...16_777_216)
         seconds("LATCH_REGISTRATION_RATE_LIMIT", \.registrationsPerMinute, range: 1...1_000_000)
         seconds("LATCH_SIGNIN_FAILURE_LIMIT", \.failedSignInsPerMinute, range: 1...1_000_000)

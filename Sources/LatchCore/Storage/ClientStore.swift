@@ -1,6 +1,8 @@
 /// An OAuth client (an "app" in the management API).
 public struct Client: Sendable, Equatable {
-    public enum Origin: String, Sendable { case admin, dynamic }
+    /// Who made the client: an admin (management API, console, `latchctl`, or registration
+    /// with an admin token), anonymous dynamic registration, or a Client ID Metadata Document.
+    public enum Origin: String, Sendable { case admin, dynamic, metadata }
 
     public var clientID: String
     public var name: String
@@ -13,6 +15,9 @@ public struct Client: Sendable, Equatable {
     public var grantTypes: [String]
     public var responseTypes: [String]
     public var origin: Origin
+    /// Whether an admin vouches for the client (CONTRACT "Clients and trust"): `admin` clients
+    /// are; `dynamic` and `metadata` clients only once an admin verifies them.
+    public var verified: Bool
     /// Other registered metadata (RFC 7591 fields latch stores as sent).
     public var metadata: JSON
     /// Seconds since the epoch.
@@ -21,7 +26,7 @@ public struct Client: Sendable, Equatable {
     public init(clientID: String, name: String, icon: String? = nil, callbackURL: String? = nil, redirectURIs: [String],
                 scope: [String] = [], tokenEndpointAuthMethod: String = "client_secret_basic",
                 grantTypes: [String] = ["authorization_code", "refresh_token"], responseTypes: [String] = ["code"],
-                origin: Origin = .admin, metadata: JSON = [:], createdAt: Int = 0) {
+                origin: Origin = .admin, verified: Bool? = nil, metadata: JSON = [:], createdAt: Int = 0) {
         self.clientID = clientID
         self.name = name
         self.icon = icon
@@ -32,6 +37,7 @@ public struct Client: Sendable, Equatable {
         self.grantTypes = grantTypes
         self.responseTypes = responseTypes
         self.origin = origin
+        self.verified = verified ?? (origin == .admin)
         self.metadata = metadata
         self.createdAt = createdAt
     }
@@ -64,7 +70,7 @@ public struct ClientStore {
 
     static let columns: StaticString = """
         client_id, name, icon, callback_url, redirect_uris, scope, token_endpoint_auth_method, grant_types,
-        response_types, origin, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created_epoch
+        response_types, origin, verified, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created_epoch
         """
 
     /// A new public client identifier (not a secret): `app_` + 20 hex characters.
@@ -84,10 +90,10 @@ public struct ClientStore {
     public func insert(_ client: Client) throws -> Client {
         let rows = try database.query("""
             INSERT INTO clients (client_id, name, icon, callback_url, redirect_uris, scope, token_endpoint_auth_method,
-                                 grant_types, response_types, origin, metadata)
+                                 grant_types, response_types, origin, verified, metadata)
             VALUES (\(client.clientID), \(client.name), \(client.icon), \(client.callbackURL), \(TextArray(client.redirectURIs))::text[],
                     \(TextArray(client.scope))::text[], \(client.tokenEndpointAuthMethod), \(TextArray(client.grantTypes))::text[],
-                    \(TextArray(client.responseTypes))::text[], \(client.origin.rawValue), \(client.metadata.serialized)::jsonb)
+                    \(TextArray(client.responseTypes))::text[], \(client.origin.rawValue), \(client.verified), \(client.metadata.serialized)::jsonb)
             RETURNING \(raw: ClientStore.columns)
             """)
         return try ClientStore.client(from: rows[0])
@@ -190,7 +196,7 @@ public struct ClientStore {
             callbackURL: row.optionalString("callback_url"), redirectURIs: try row.stringArray("redirect_uris"),
             scope: try row.stringArray("scope"), tokenEndpointAuthMethod: try row.string("token_endpoint_auth_method"),
             grantTypes: try row.stringArray("grant_types"), responseTypes: try row.stringArray("response_types"),
-            origin: Client.Origin(rawValue: try row.string("origin")) ?? .admin,
+            origin: Client.Origin(rawValue: try row.string("origin")) ?? .admin, verified: try row.bool("verified"),
             metadata: (try? JSON.parse(Array(metadataText.utf8))) ?? [:], createdAt: try row.int("created_epoch"))
     }
 }

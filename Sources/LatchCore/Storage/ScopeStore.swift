@@ -3,15 +3,26 @@ public struct ScopeStore {
     public struct Scope: Equatable, Sendable {
         public let name: String
         public let description: String
+        /// Whether unverified clients may be granted it (`latchctl scope add NAME --open`).
+        public let open: Bool
+
+        public init(name: String, description: String, open: Bool = false) {
+            self.name = name
+            self.description = description
+            self.open = open
+        }
     }
+
+    /// Scopes every deployment defines, open to every client (CONTRACT "Scopes").
+    public static let alwaysDefined = ["openid", "offline_access"]
 
     let database: Database
 
     public init(database: Database) { self.database = database }
 
     public func all() throws -> [Scope] {
-        try database.query("SELECT name, description FROM scopes ORDER BY name").map {
-            Scope(name: try $0.string("name"), description: try $0.string("description"))
+        try database.query("SELECT name, description, open FROM scopes ORDER BY name").map {
+            Scope(name: try $0.string("name"), description: try $0.string("description"), open: try $0.bool("open"))
         }
     }
 
