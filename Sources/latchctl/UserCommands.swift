@@ -3,7 +3,7 @@ import LatchCore
 
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage people who sign in.",
-                                                    subcommands: [UserCreate.self, UserList.self, UserDisable.self])
+                                                    subcommands: [UserCreate.self, UserList.self, UserDisable.self, UserUnlock.self])
 }
 
 enum UserJSON {
@@ -74,5 +74,26 @@ struct UserDisable: ParsableCommand {
             throw CommandFailure.notFound("user '\(name)'")
         }
         if output.json { Output.json(UserJSON.make(user)) } else { print("disabled user \(user.username)") }
+    }
+}
+
+struct UserUnlock: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unlock",
+        abstract: "Forget a user's failed sign-ins: the waits that follow consecutive failures (up to 24 hours after 100) end now.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "the sign-in name") var name: String
+
+    func run() throws {
+        let database = try global.database()
+        guard let user = try UserStore(database: database).find(username: name) else { throw CommandFailure.notFound("user '\(name)'") }
+        let hadFailures = try SignInLockout.unlock(username: user.username, database: database)
+        if output.json {
+            Output.json(["username": .string(user.username), "unlocked": .bool(hadFailures)])
+        } else {
+            print(hadFailures ? "unlocked user \(user.username)" : "user \(user.username) had no failed sign-ins")
+        }
     }
 }

@@ -70,10 +70,13 @@ import Testing
     }
 
     @Test func onlyTrustedWhenConfigured() {
-        let request = Request(parameters: ["REQUEST_URI": "/login", "REMOTE_USER": "alice"], body: [])
+        let secret = String(repeating: "f", count: 64)
+        // Revision 2: only with the front secret nginx sends (LATCH_FRONT_SECRET).
+        let request = Request(parameters: ["REQUEST_URI": "/login", "REMOTE_USER": "alice", "LATCH_FRONT_SECRET": secret], body: [])
         var configuration = Configuration(databaseURL: "x", issuer: "https://auth.example")
         #expect(RemoteUser.trustedName(request, configuration) == nil)
         configuration.trustRemoteUser = true
+        configuration.frontSecret = secret
         #expect(RemoteUser.trustedName(request, configuration) == "alice")
     }
 }
@@ -85,7 +88,7 @@ import Testing
         #expect(csrf.cookie?.1.hasPrefix("__Host-latch_login_csrf=" + csrf.value + ";") == true)
         #expect(csrf.cookie?.1.contains("; Secure") == true)
         let session = SessionStore.cookie(Credential.mint(.session), configuration: https)
-        #expect(session.hasPrefix("latch_session=lss_"))
+        #expect(session.hasPrefix("__Host-latch_session=lss_"))   // revision 2
         for attribute in ["HttpOnly", "SameSite=Lax", "Secure"] { #expect(session.contains(attribute)) }
     }
 

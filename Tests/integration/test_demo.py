@@ -6,8 +6,17 @@ import os
 import re
 import subprocess
 
+import pytest
+
 from authflow import Browser, form_fields, query_of, remember
 from latchstack import BIN, ROOT
+
+
+@pytest.fixture(scope="module")
+def stack(make_stack):
+    """/demo/callback exists only with LATCH_DEMO=true (deploy/stack up sets it; test stacks
+    start with --no-demo)."""
+    return make_stack({"LATCH_DEMO": "true"})
 
 
 def run_demo(stack):

@@ -595,7 +595,7 @@ def test_every_worker_reconnects_by_itself_after_a_postgres_restart(fault_stack)
     cookie = {"Cookie": f"latch_session={session}", "Connection": "close"}
     requests_made = [
         lambda: stack.post("/oauth2/tokens", data={"grant_type": "client_credentials"}, auth=cc_app.auth, headers={"Connection": "close"}),
-        lambda: stack.request("DELETE", f"/oauth2/tokens?client_id={cc_app.client_id}&csrf_token={csrf}", headers=cookie),
+        lambda: stack.request("DELETE", f"/oauth2/tokens?client_id={cc_app.client_id}", headers=dict(cookie, **{"X-CSRF-Token": csrf})),
         lambda: stack.get("/.well-known/oauth-authorization-server", headers={"Connection": "close"}),
     ]
     # Every worker of both executables holds an open connection: concurrent bursts reach all.

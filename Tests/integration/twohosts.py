@@ -46,7 +46,8 @@ class Host:
         for exe, port in self.ports.items():
             log = open(os.path.join(log_dir, f"{self.name}-{exe}.log"), "ab")
             self.processes[exe] = subprocess.Popen(
-                ["ip", "netns", "exec", self.ns, os.path.join(BIN, exe), "--listen", f"{self.ip}:{port}", "--workers", "2"],
+                ["ip", "netns", "exec", self.ns, os.path.join(BIN, exe), "--listen", f"{self.ip}:{port}",
+                 "--allow", self.root_ip, "--workers", "2"],
                 env=env, stdout=log, stderr=log, start_new_session=True)
         deadline = time.time() + 15
         for exe, port in self.ports.items():

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Settings read from the environment once at start (systemd `EnvironmentFile=`).
 /// Every bad value is reported with the variable's name and what it expects.
 public struct Configuration: Sendable {
@@ -28,6 +30,11 @@ public struct Configuration: Sendable {
     public var registrationsPerMinute: Int
     public var failedSignInsPerMinute: Int
     public var trustRemoteUser: Bool
+    /// The secret nginx sends as the FastCGI parameter `LATCH_FRONT_SECRET`, read from
+    /// `LATCH_FRONT_SECRET_FILE`: `REMOTE_USER` counts only on requests that carry it.
+    public var frontSecret: String?
+    /// Whether `/demo/callback` (the demo app's redirect URI) is served (`LATCH_DEMO`).
+    public var demo: Bool
     /// Lowest level written to the log (`LATCH_LOG_LEVEL`).
     public var logLevel: Log.Level
     /// A request slower than this is logged at `warning` with `"slow":true`; 0 turns it off.
@@ -52,8 +59,11 @@ public struct Configuration: Sendable {
         ("LATCH_MAX_BODY_BYTES", "65536", "largest request body accepted; larger is 413"),
         ("LATCH_REGISTRATION", "open", "dynamic client registration: open, admin or off"),
         ("LATCH_REGISTRATION_RATE_LIMIT", "20", "registrations a minute per source address"),
-        ("LATCH_SIGNIN_FAILURE_LIMIT", "10", "failed sign-ins a minute per account or address"),
-        ("LATCH_TRUST_REMOTE_USER", "false", "trust REMOTE_USER set by nginx as the signed-in user"),
+        ("LATCH_SIGNIN_FAILURE_LIMIT", "10", "failed sign-ins a minute per source address (IPv6: per /64); accounts slow down exponentially after 5 consecutive failures and lock for 24 hours at 100"),
+        ("LATCH_TRUST_REMOTE_USER", "false", "trust REMOTE_USER set by nginx as the signed-in user (needs LATCH_FRONT_SECRET_FILE)"),
+        ("LATCH_FRONT_SECRET_FILE", "(none)", "file holding the secret nginx sends as the FastCGI parameter LATCH_FRONT_SECRET (at least 32 characters); REMOTE_USER counts only with it"),
+        ("LATCH_ALLOW_INSECURE_ISSUER", "false", "accept a plain-http LATCH_ISSUER whose host is not loopback (never in production)"),
+        ("LATCH_DEMO", "false", "serve /demo/callback, the redirect URI of the demo app (deploy/stack sets it)"),
         ("LATCH_LOG_LEVEL", "info", "lowest log level written to stderr: debug, info, warning or error"),
         ("LATCH_SLOW_REQUEST_MS", "500", "requests slower than this are logged as warnings (0 = never)"),
         ("LATCH_METRICS", "true", "count requests in shared memory and serve GET /metrics (Prometheus text)"),
@@ -77,13 +87,18 @@ public struct Configuration: Sendable {
         registrationsPerMinute = 20
         failedSignInsPerMinute = 10
         trustRemoteUser = false
+        frontSecret = nil
+        demo = false
         logLevel = .info
         slowRequestMilliseconds = 500
         metricsEnabled = true
     }
 
     /// Reads and validates every variable; collects all problems into one error.
-    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> Configuration {
+    ///
+    /// `readFile` reads `LATCH_FRONT_SECRET_FILE` (nil when it cannot be read).
+    public static func fromEnvironment(_ environment: [String: String],
+                                       readFile: (String) -> String? = Configuration.readSmallFile) throws(ConfigurationError) -> Configuration {
         var problems: [String] = []
         let databaseURL = environment["LATCH_DATABASE_URL"] ?? ""
         if databaseURL.isEmpty { problems.append("LATCH_DATABASE_URL is not set: give a libpq connection string, e.g. 'host=/run/postgresql dbname=latch'") }
@@ -96,6 +111,21 @@ public struct Configuration: Sendable {
             problems.append("LATCH_ISSUER='\(rawIssuer)' must be an absolute http(s) URL without query or fragment")
         }
         var configuration = Configuration(databaseURL: databaseURL, issuer: issuer)
+        func flag(_ name: String) -> Bool? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            switch text.lowercased() {
+            case "true", "1", "yes", "on": return true
+            case "false", "0", "no", "off": return false
+            default:
+                problems.append("\(name)='\(text)' must be true or false")
+                return nil
+            }
+        }
+        if !rawIssuer.isEmpty, isIssuer(issuer), issuer.hasPrefix("http://"),
+           !RedirectURI.isLoopback(host: RedirectURI.host(of: issuer) ?? ""), flag("LATCH_ALLOW_INSECURE_ISSUER") != true {
+            problems.append("LATCH_ISSUER='\(rawIssuer)' is plain http on a host that is not loopback: browsers would send sessions and codes in clear text. Use https (or LATCH_ALLOW_INSECURE_ISSUER=true for a test network)")
+        }
+        configuration.demo = flag("LATCH_DEMO") ?? false
         if let resource = environment["LATCH_RESOURCE"], !resource.isEmpty {
             if RedirectURI.isAbsoluteWithoutFragment(resource) { configuration.resource = resource }
             else { problems.append("LATCH_RESOURCE='\(resource)' must be an absolute URI without fragment") }
@@ -133,12 +163,23 @@ public struct Configuration: Sendable {
             if let mode = RegistrationMode(rawValue: text) { configuration.registration = mode }
             else { problems.append("LATCH_REGISTRATION='\(text)' must be one of open, admin, off") }
         }
-        if let text = environment["LATCH_TRUST_REMOTE_USER"], !text.isEmpty {
-            switch text.lowercased() {
-            case "true", "1", "yes", "on": configuration.trustRemoteUser = true
-            case "false", "0", "no", "off": configuration.trustRemoteUser = false
-            default: problems.append("LATCH_TRUST_REMOTE_USER='\(text)' must be true or false")
+        configuration.trustRemoteUser = flag("LATCH_TRUST_REMOTE_USER") ?? false
+        if let path = environment["LATCH_FRONT_SECRET_FILE"], !path.isEmpty {
+            let secret = readFile(path).map { text in
+                String(text.unicodeScalars.drop { " \t\r\n".unicodeScalars.contains($0) }.reversed()
+                    .drop { " \t\r\n".unicodeScalars.contains($0) }.reversed().map(Character.init))
             }
+            if let secret, secret.utf8.count >= 32, secret.utf8.count <= 1024,
+               secret.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                configuration.frontSecret = secret
+            } else if secret == nil {
+                problems.append("LATCH_FRONT_SECRET_FILE='\(path)' cannot be read")
+            } else {
+                problems.append("LATCH_FRONT_SECRET_FILE='\(path)' must hold one secret of 32 to 1024 printable ASCII characters without quotes or backslashes, e.g. from 'openssl rand -hex 32'")
+            }
+        }
+        if configuration.trustRemoteUser && configuration.frontSecret == nil {
+            problems.append("LATCH_TRUST_REMOTE_USER=true needs LATCH_FRONT_SECRET_FILE: without the secret nginx sends, anyone who reaches the FastCGI socket could name any user")
         }
         if let text = environment["LATCH_METRICS"], !text.isEmpty {
             switch text.lowercased() {
@@ -149,6 +190,16 @@ public struct Configuration: Sendable {
         }
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
         return configuration
+    }
+
+    /// The contents of a small file (at most 64 KiB), nil when it cannot be read.
+    public static func readSmallFile(_ path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes = [UInt8](repeating: 0, count: 65_536)
+        let count = fread(&bytes, 1, bytes.count, file)
+        guard ferror(file) == 0 else { return nil }
+        return String(decoding: bytes.prefix(count), as: UTF8.self)
     }
 
     /// Whether cookies must carry `Secure`.

@@ -22,8 +22,12 @@ public enum PasswordHasher {
     }
 
     /// A hash of a random password, checked when the account does not exist so that
-    /// timing does not reveal which usernames exist.
+    /// timing does not reveal which usernames exist. Every FastCGI executable computes it at
+    /// start-up (`prepareDecoy()`, before forking), never on the first unknown user.
     public static let decoy: String = hash(Hex.encode(SecureRandom.bytes(16)))
+
+    /// Computes `decoy` now (a Swift `static let` is otherwise computed on first use).
+    public static func prepareDecoy() { _ = decoy }
 
     static func derive(_ password: String, salt: [UInt8], iterations: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)

@@ -7,9 +7,10 @@ public enum FastCGIServer {
     /// The entry point every executable's `main.swift` calls.
     public static func main(executable: String, serves: String, routes: Router) -> Never {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        let environment = Environment.current()
         let options: ServerOptions
         do {
-            options = try ServerOptions.parse(arguments)
+            options = try ServerOptions.parse(arguments).applyingEnvironment(environment)
         } catch {
             fail("\(executable): \(error)\nTry '\(executable) --help'.", code: 64)
         }
@@ -19,18 +20,26 @@ public enum FastCGIServer {
         }
         let configuration: Configuration
         do {
-            configuration = try Configuration.fromEnvironment(Environment.current())
+            configuration = try Configuration.fromEnvironment(environment)
         } catch {
             fail(error.description, code: 78)
         }
         Log.threshold = configuration.logLevel
+        // The decoy hash that unknown usernames are checked against is computed now, before any
+        // fork (and before the socket exists), so that the first unknown name does not take
+        // longer than the next ones.
+        PasswordHasher.prepareDecoy()
+        // libfcgi reads its own copy of the allow-list in FCGX_Init (it closes IPv4 peers that
+        // are not on it before reading a byte); the workers check every peer again.
+        if let list = options.allow.libfcgiList { setenv("FCGI_WEB_SERVER_ADDRS", list, 1) } else { unsetenv("FCGI_WEB_SERVER_ADDRS") }
         guard FCGX_Init() == 0 else { fail("\(executable): FCGX_Init failed", code: 70) }
-        let socket: Int32
+        let listening: Listener.Listening
         do {
-            socket = try Listener.open(options.listen)
+            listening = try Listener.open(options)
         } catch {
             fail("\(executable): \(error)", code: 71)
         }
+
         // The metrics table is mapped here, before any fork, so every worker shares it.
         var metrics: Metrics?
         if configuration.metricsEnabled {
@@ -39,7 +48,8 @@ public enum FastCGIServer {
         }
         let router = metrics.map { Router(routes.routes + MetricsEndpoint.routes($0)) } ?? routes
         let supervisor = Supervisor(executable: executable, workers: options.workers, metrics: metrics) {
-            Worker(socket: socket, executable: executable, configuration: configuration, router: router, metrics: metrics).run()
+            Worker(socket: listening.socket, allow: listening.allow, executable: executable, configuration: configuration,
+                   router: router, metrics: metrics).run()
         }
         supervisor.run()
     }

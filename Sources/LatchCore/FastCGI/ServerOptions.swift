@@ -1,4 +1,9 @@
 /// Command-line options every FastCGI executable shares.
+///
+/// CONTRACT "FastCGI trust boundary": a unix socket latch binds is mode `0660` with the group
+/// of `--socket-group` (or `LATCH_SOCKET_GROUP`); a TCP listener takes the peers allowed to
+/// speak FastCGI from `--allow` (or `FCGI_WEB_SERVER_ADDRS`, as libfcgi names it), and without
+/// such a list it may bind only a loopback address (`Listener` refuses anything else).
 public struct ServerOptions: Equatable, Sendable {
     public enum Listen: Equatable, Sendable {
         /// The socket inherited on fd 0 (spawn-fcgi, systemd socket activation).
@@ -10,8 +15,23 @@ public struct ServerOptions: Equatable, Sendable {
     public var listen: Listen = .inherited
     public var workers: Int = 4
     public var showHelp = false
+    /// The group of a unix socket latch binds (nil: the process's own group).
+    public var socketGroup: String?
+    /// The peer addresses a TCP listener answers (empty: loopback binds only).
+    public var allow: PeerAllowList = PeerAllowList()
 
     public init() {}
+
+    /// `--socket-group` and `--allow` given on the command line win over `LATCH_SOCKET_GROUP`
+    /// and `FCGI_WEB_SERVER_ADDRS`.
+    public func applyingEnvironment(_ environment: [String: String]) throws(ServerOptionsError) -> ServerOptions {
+        var options = self
+        if options.socketGroup == nil, let group = environment["LATCH_SOCKET_GROUP"], !group.isEmpty { options.socketGroup = group }
+        if options.allow.isEmpty, let list = environment["FCGI_WEB_SERVER_ADDRS"], !list.isEmpty {
+            options.allow = try PeerAllowList.parse(list, source: "FCGI_WEB_SERVER_ADDRS")
+        }
+        return options
+    }
 
     public static func parse(_ arguments: [String]) throws(ServerOptionsError) -> ServerOptions {
         var options = ServerOptions()
@@ -34,6 +54,12 @@ public struct ServerOptions: Equatable, Sendable {
                     throw ServerOptionsError("--workers must be a whole number from 1 to 256, not '\(text)'")
                 }
                 options.workers = count
+            case "--socket-group":
+                let group = try value()
+                guard !group.isEmpty, group.utf8.count <= 64 else { throw ServerOptionsError("--socket-group needs a group name") }
+                options.socketGroup = group
+            case "--allow":
+                options.allow = try PeerAllowList.parse(try value(), source: "--allow")
             default:
                 throw ServerOptionsError("unknown argument '\(argument)'")
             }
@@ -58,7 +84,7 @@ public struct ServerOptions: Equatable, Sendable {
 
     public static func usage(executable: String, serves: String) -> String {
         """
-        USAGE: \(executable) [--listen unix:PATH | --listen HOST:PORT] [--workers N]
+        USAGE: \(executable) [--listen unix:PATH [--socket-group NAME] | --listen HOST:PORT [--allow ADDR,…]] [--workers N]
 
         \(serves)
 
@@ -66,8 +92,14 @@ public struct ServerOptions: Equatable, Sendable {
         on fd 0 (spawn-fcgi, systemd socket activation).
 
         OPTIONS:
-          --listen unix:PATH   bind a unix socket (mode 0666) at PATH
-          --listen HOST:PORT   bind a TCP socket, e.g. 127.0.0.1:9001
+          --listen unix:PATH   bind a unix socket at PATH, mode 0660 (never world-writable)
+          --socket-group NAME  the unix socket's group: give it to nginx's worker user and no
+                               one else (default LATCH_SOCKET_GROUP, else this process's group)
+          --listen HOST:PORT   bind a TCP socket, e.g. 127.0.0.1:9001; without --allow only a
+                               loopback address may be bound
+          --allow ADDR,…       the only peers (nginx hosts, IPv4 or IPv6 addresses) a TCP
+                               socket answers; others are closed unanswered (default
+                               FCGI_WEB_SERVER_ADDRS)
           --workers N          pre-forked worker processes (default 4); a worker that
                                dies is restarted, SIGTERM lets in-flight requests finish
           -h, --help           show this help

@@ -11,8 +11,13 @@ import Glibc
 /// nginx to hang up (shutdown, poll, read, close), which guards a TCP peer against a reset
 /// that could destroy the answer in flight. A unix socket delivers everything written before
 /// close whatever is left unread, so there the worker skips that wait and its syscalls.
+///
+/// On a TCP socket with an allow-list (`--allow`), a connection from any other peer is closed
+/// unanswered, before its request reaches a handler (CONTRACT "FastCGI trust boundary").
 struct Worker {
     let socket: Int32
+    /// The peers this TCP socket answers; nil: no check (unix socket, loopback-only TCP).
+    let allow: PeerAllowList?
     let executable: String
     let configuration: Configuration
     let router: Router
@@ -34,6 +39,12 @@ struct Worker {
             let accepted = FCGX_Accept_r(&request)
             latch_worker_end_waiting()
             guard accepted >= 0 else { _exit(0) }
+            if let allow, !(PeerAllowList.address(of: request.ipcFd, peer: true).map(allow.allows) ?? false) {
+                // Not nginx: no answer at all, and no lingering close.
+                FCGX_Detach(&request)
+                FCGX_Free(&request, 1)
+                continue
+            }
             let response: Response
             var readWhole = false
             switch Worker.readRequest(&request, maxBodyBytes: configuration.maxBodyBytes) {

@@ -16,6 +16,19 @@ public enum Cookies {
         return cookies
     }
 
+    /// Every value of the cookie `name` in a `Cookie` header, in order (split as `parse` does).
+    /// A sibling subdomain can add a cookie of the same name, which browsers send next to
+    /// ours: a caller that must not pick one of several asks for all of them.
+    public static func values(named name: String, in header: String) -> [String] {
+        var values: [String] = []
+        for piece in header.unicodeScalars.split(separator: ";") {
+            guard let equals = piece.firstIndex(of: "=") else { continue }
+            guard Substring(piece[..<equals]).trimmingSpaces().utf8.elementsEqual(name.utf8) else { continue }
+            values.append(Substring(piece[piece.index(after: equals)...]).trimmingSpaces())
+        }
+        return values
+    }
+
     /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure when `secure`.
     public static func setCookie(name: String, value: String, maxAge: Int?, secure: Bool) -> String {
         var parts = ["\(name)=\(value)", "Path=/", "HttpOnly", "SameSite=Lax"]

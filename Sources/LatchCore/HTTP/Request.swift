@@ -12,6 +12,9 @@ public struct Request: Sendable {
     public var body: [UInt8]
     /// Values captured by `{name}` segments of the matched route.
     public var pathParameters: [String: String] = [:]
+    /// The FastCGI parameter `LATCH_FRONT_SECRET` nginx adds (never a client's header:
+    /// headers arrive as `HTTP_*`); `RemoteUser` compares it with the configured secret.
+    public var frontSecret: String?
 
     public init(method: String, path: String, query: String = "", headers: [String: String] = [:],
                 remoteAddress: String = "127.0.0.1", body: [UInt8] = []) {
@@ -45,6 +48,7 @@ public struct Request: Sendable {
         if let user = parameters["REMOTE_USER"], !user.isEmpty { headers["x-latch-remote-user"] = user }
         self.headers = headers
         remoteAddress = parameters["REMOTE_ADDR"] ?? ""
+        frontSecret = parameters["LATCH_FRONT_SECRET"]
         self.body = body
     }
 

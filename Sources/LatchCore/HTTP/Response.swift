@@ -30,9 +30,11 @@ public struct Response: Sendable {
         headers.append((name: name, value: value))
     }
 
-    /// JSON body; OAuth responses carrying credentials add `no-store` themselves.
+    /// JSON body; OAuth responses carrying credentials add `no-store` themselves. Every JSON
+    /// answer carries `X-Content-Type-Options: nosniff`: a browser never reads it as HTML or script.
     public static func json(_ value: JSON, status: Int = 200, headers: [(String, String)] = []) -> Response {
-        Response(status: status, headers: [("Content-Type", "application/json")] + headers, body: value.bytes)
+        Response(status: status, headers: [("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")] + headers,
+                 body: value.bytes)
     }
 
     /// JSON that must never be cached (tokens, secrets, errors of the token endpoint).
@@ -46,13 +48,34 @@ public struct Response: Sendable {
     }
 
     public static let browserHeaders: [(String, String)] = [
-        ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'"),
+        ("Content-Security-Policy", contentSecurityPolicy()),
         ("X-Frame-Options", "DENY"),
         ("Cache-Control", "no-store"),
         ("Pragma", "no-cache"),
         ("Referrer-Policy", "no-referrer"),
         ("X-Content-Type-Options", "nosniff"),
     ]
+
+    /// The CSP of a browser page (CONTRACT "Web pages"): nothing but inline style, images only
+    /// from latch itself, `data:` and the `images` sources (the origin of each app icon the page
+    /// shows, `AppIcon.source`), forms only to latch and the `formTargets` sources (the consent
+    /// page adds its one redirect URI's origin or scheme), never framed.
+    public static func contentSecurityPolicy(images: [String] = [], formTargets: [String] = [], scripts: [String] = []) -> String {
+        func list(_ base: [String], _ extra: [String]) -> String {
+            var seen = Set<String>()
+            return (base + extra).filter { seen.insert($0).inserted }.joined(separator: " ")
+        }
+        let script = scripts.isEmpty ? "" : " script-src \(list([], scripts));"
+        return "default-src 'none';\(script) style-src 'unsafe-inline'; img-src \(list(["'self'", "data:"], images)); "
+            + "form-action \(list(["'self'"], formTargets)); frame-ancestors 'none'; base-uri 'none'"
+    }
+
+    /// This page with images also allowed from `images` (the CSP otherwise as every page's).
+    public func withContentSecurityPolicy(images: [String]) -> Response {
+        var response = self
+        response.setHeader("Content-Security-Policy", Response.contentSecurityPolicy(images: images))
+        return response
+    }
 
     public static func redirect(_ location: String, status: Int = 302, headers: [(String, String)] = []) -> Response {
         Response(status: status, headers: [("Location", location), ("Cache-Control", "no-store")] + headers)

@@ -39,6 +39,18 @@ public struct GrantStore {
         return counts
     }
 
+    /// The name of `clientID` when `userID` revoked a grant to it within the last ten minutes
+    /// (what the "You revoked …" notice may say), else nil: the notice never repeats a link's text.
+    public func recentlyRevokedAppName(userID: Int, clientID: String) throws -> String? {
+        guard clientID.utf8.count <= 200 else { return nil }
+        return try database.query("""
+            SELECT c.name FROM grants g JOIN clients c ON c.client_id = g.client_id
+            WHERE g.user_id = \(userID) AND g.client_id = \(clientID) AND g.revoked_reason = 'user'
+              AND g.revoked_at > now() - interval '10 minutes'
+            LIMIT 1
+            """).first.map { try $0.string("name") }
+    }
+
     /// The apps `userID` has allowed and not revoked, by name.
     public func allowedApps(userID: Int) throws -> [AllowedApp] {
         try database.query("""

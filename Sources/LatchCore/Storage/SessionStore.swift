@@ -1,4 +1,5 @@
-/// A signed-in person, as a browser request proves it with the `latch_session` cookie.
+/// A signed-in person, as a browser request proves it with the session cookie
+/// (`__Host-latch_session` under an https issuer, `latch_session` on a plain-http loopback one).
 public struct SignedIn: Sendable {
     public let user: User
     public let sessionID: String
@@ -12,10 +13,31 @@ public struct SignedIn: Sendable {
     }
 }
 
-/// The `sessions` table and the session cookie.
+/// The `sessions` table and the session cookie (CONTRACT "Sign-in"): `__Host-latch_session`
+/// (`Secure`, `Path=/`, no `Domain`: no sibling subdomain can set or overwrite it) when the
+/// issuer is https, `latch_session` on a plain-http loopback issuer. A request carrying the
+/// cookie twice is signed out: which one a browser sends first is not something to trust.
 public struct SessionStore {
-    public static let cookieName = "latch_session"
+    /// The cookie's name under a plain-http (loopback) issuer.
+    public static let plainCookieName = "latch_session"
+    /// The cookie's name under an https issuer.
+    public static let secureCookieName = "__Host-latch_session"
     let database: Database
+
+    public static func cookieName(_ configuration: Configuration) -> String {
+        configuration.isSecure ? secureCookieName : plainCookieName
+    }
+
+    /// The one session cookie value of the request; nil when there is none or more than one.
+    public static func cookieValue(_ request: Request, _ configuration: Configuration) -> String? {
+        let values = Cookies.values(named: cookieName(configuration), in: request.header("cookie") ?? "")
+        return values.count == 1 ? values[0] : nil
+    }
+
+    /// Whether the request carries a session cookie at all (even one that does not count).
+    public static func hasCookie(_ request: Request, _ configuration: Configuration) -> Bool {
+        !Cookies.values(named: cookieName(configuration), in: request.header("cookie") ?? "").isEmpty
+    }
 
     public init(database: Database) { self.database = database }
 
@@ -29,9 +51,10 @@ public struct SessionStore {
         return session
     }
 
-    /// The person signed in by the request's cookie: a live session of an enabled user.
-    public func current(_ request: Request) throws -> SignedIn? {
-        guard let value = request.cookies[SessionStore.cookieName],
+    /// The person signed in by the request's cookie: a live session of an enabled user. Pages
+    /// ask `BrowserSession.current`, which also applies a trusted `REMOTE_USER`.
+    public func current(_ request: Request, _ configuration: Configuration) throws -> SignedIn? {
+        guard let value = SessionStore.cookieValue(request, configuration),
               let session = Credential.parse(value, as: .session),
               let row = try database.query("""
                 SELECT s.secret_hash, \(raw: UserStore.qualifiedColumns)
@@ -56,10 +79,11 @@ public struct SessionStore {
 
     /// `Set-Cookie` for a new session, and for clearing it.
     public static func cookie(_ session: Credential, configuration: Configuration) -> String {
-        Cookies.setCookie(name: cookieName, value: session.value, maxAge: configuration.sessionLifetime, secure: configuration.isSecure)
+        Cookies.setCookie(name: cookieName(configuration), value: session.value, maxAge: configuration.sessionLifetime,
+                          secure: configuration.isSecure)
     }
 
     public static func clearingCookie(configuration: Configuration) -> String {
-        Cookies.setCookie(name: cookieName, value: "", maxAge: 0, secure: configuration.isSecure)
+        Cookies.setCookie(name: cookieName(configuration), value: "", maxAge: 0, secure: configuration.isSecure)
     }
 }

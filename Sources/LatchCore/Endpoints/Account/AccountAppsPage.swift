@@ -20,8 +20,9 @@ public enum AccountAppsPage {
             let descriptions = Dictionary(try ScopeStore(database: context.database).all().map { ($0.name, $0.description) },
                                           uniquingKeysWith: { first, _ in first })
             var notice: HTML = .empty
-            if let revoked = try query.single("revoked") {
-                let name = try ClientStore(database: context.database).find(revoked)?.name ?? revoked
+            // Only an app this person really revoked just now is named: never text from the link.
+            if let revoked = try query.single("revoked"),
+               let name = try GrantStore(database: context.database).recentlyRevokedAppName(userID: signedIn.user.id, clientID: revoked) {
                 notice = "<p class=\"notice\" role=\"status\">You revoked <strong>\(name)</strong>: its tokens no longer work.</p>"
             }
             let list: HTML = apps.isEmpty
@@ -33,7 +34,7 @@ public enum AccountAppsPage {
                 <p class="muted">Apps you allowed to use your account. Revoking one ends every sign-in it holds, on every
                 device: its tokens stop working at once, and it has to ask you again.</p>
                 \(list)
-                """, signedIn: signedIn, width: .wide).response
+                """, signedIn: signedIn, width: .wide).response.withContentSecurityPolicy(images: AppIcon.sources(apps.map(\.icon)))
         }
     }
 

@@ -4,7 +4,7 @@
 /// sign-in first. Every form carries the session's CSRF token (`403` without it). Served by
 /// latch-register (nginx sends `/admin` there), next to the management API.
 ///
-///     GET  /admin, /admin/                             303 → /admin/apps
+///     GET  /admin, /admin/                             303 → /admin/apps (signed out: sign-in first)
 ///     GET  /admin/apps                                 apps with their active grants
 ///     GET  /admin/apps/new, POST /admin/apps           create (303 → the app)
 ///     GET  /admin/apps/{id}                            one app and its secrets
@@ -16,8 +16,8 @@
 ///     GET  /admin/copy.js                              the secret page's copy button (`CopyScript`)
 public enum AdminConsole {
     public static let routes: [Route] = [
-        Route("/admin", ["GET": { _, _ in .redirect("/admin/apps", status: 303) }]),
-        Route("/admin/", ["GET": { _, _ in .redirect("/admin/apps", status: 303) }]),
+        Route("/admin", ["GET": { request, context in try page(request, context) { _ in .redirect("/admin/apps", status: 303) } }]),
+        Route("/admin/", ["GET": { request, context in try page(request, context) { _ in .redirect("/admin/apps", status: 303) } }]),
         Route("/admin/copy.js", ["GET": { _, _ in CopyScript.response }]),
         Route("/admin/apps", [
             "GET": { request, context in try page(request, context, AppPages.list) },

@@ -191,7 +191,7 @@ enum AppPages {
             <div class="actions"><a class="button" href="\(path(client))/edit">Edit</a>
             <a class="button" href="\(path(client))/delete">Delete…</a></div>
             \(SecretPages.section(client, secrets: secrets, csrfToken: console.signedIn.csrfToken))
-            """).response
+            """).response.withContentSecurityPolicy(images: AppIcon.sources([client.icon]))
     }
 
     // MARK: Delete

@@ -7,8 +7,7 @@ enum CopyScript {
     static let path = "/admin/copy.js"
 
     /// The browser-page CSP (`Response.browserHeaders`) plus this script, and forms only to latch.
-    static let pageContentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    static let pageContentSecurityPolicy = Response.contentSecurityPolicy(scripts: ["'self'"])
 
     static let source = """
         "use strict";

@@ -4,8 +4,10 @@
 ///
 /// Headers: those of every browser page (`Response.html`: `frame-ancestors 'none'`,
 /// `X-Frame-Options: DENY`, `no-store`, `no-referrer`), with the CSP's `form-action` naming
-/// the redirect URI's scheme: browsers apply `form-action` to the redirect that answers the
-/// form, so without it Allow and Cancel could not reach `jetbrains://`, `vscode://` or `myapp://`.
+/// the one redirect URI's origin (`https://app.example`, `http://127.0.0.1:4567`) or, for a
+/// custom scheme, its scheme (`jetbrains:`): browsers apply `form-action` to the redirect that
+/// answers the form, so without it Allow and Cancel could not reach it — and nothing wider
+/// (never `*`). `img-src` names only the shown icon's origin.
 enum ConsentPage {
     static func response(_ authorization: AuthorizationRequest, signedIn: SignedIn) -> Response {
         let client = authorization.target.client
@@ -25,7 +27,8 @@ enum ConsentPage {
             </div>
             </form>
             """, signedIn: signedIn).response
-        response.setHeader("Content-Security-Policy", contentSecurityPolicy(redirectURI: authorization.target.redirectURI))
+        response.setHeader("Content-Security-Policy", contentSecurityPolicy(redirectURI: authorization.target.redirectURI,
+                                                                            icon: client.icon))
         return response
     }
 
@@ -48,8 +51,14 @@ enum ConsentPage {
 
     static func icon(_ client: Client) -> HTML { AppIcon.html(name: client.name, icon: client.icon) }
 
-    static func contentSecurityPolicy(redirectURI: String) -> String {
-        let scheme = RedirectURI.scheme(of: redirectURI) ?? "https"
-        return "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self' \(scheme):; frame-ancestors 'none'; base-uri 'none'"
+    static func contentSecurityPolicy(redirectURI: String, icon: String? = nil) -> String {
+        Response.contentSecurityPolicy(images: AppIcon.sources([icon]), formTargets: [formTarget(redirectURI)])
+    }
+
+    /// The CSP source for the redirect URI: its origin for `http(s)`, else its scheme. (An
+    /// `http` loopback IPv6 literal, which a host-source cannot name, falls back to `http:`.)
+    static func formTarget(_ redirectURI: String) -> String {
+        if let origin = Origin.of(redirectURI) { return origin }
+        return (RedirectURI.scheme(of: redirectURI) ?? "https") + ":"
     }
 }

@@ -5,12 +5,16 @@
 ///
 /// The command is offered only for a well-formed latch code: anything else a link might put
 /// into `code` is shown as text and never placed in a shell line someone would paste.
+///
+/// CONTRACT "FastCGI trust boundary": the page exists only when `LATCH_DEMO=true` (the local
+/// stack sets it); in production it is `404` like any unknown path.
 public enum DemoCallbackEndpoint {
     public static let routes: [Route] = [
         Route("/demo/callback", ["GET": { request, context in try show(request, context) }]),
     ]
 
     static func show(_ request: Request, _ context: Context) throws -> Response {
+        guard context.configuration.demo else { return OAuthError.notFound("no such endpoint").response }
         guard let parameters = try? request.queryParameters() else {
             return ErrorPage.response(status: 400, title: "Demo callback", message: "The callback's query string is malformed.")
         }

@@ -33,8 +33,9 @@ public enum AdminAuthentication {
             }
             return Administrator(proof: .adminToken(id: token.id, name: token.name))
         }
-        guard let signedIn = try SessionStore(database: context.database).current(request) else {
-            throw unauthorized(credentialWasSent: request.cookies[SessionStore.cookieName] != nil)
+        // BrowserSession: with a trusted REMOTE_USER, a session of anyone else does not count.
+        guard let signedIn = try BrowserSession.current(request, context) else {
+            throw unauthorized(credentialWasSent: SessionStore.hasCookie(request, context.configuration))
         }
         guard signedIn.user.isAdmin else { throw OAuthError.forbidden("this needs an admin") }
         if !["GET", "HEAD", "OPTIONS"].contains(request.method) {

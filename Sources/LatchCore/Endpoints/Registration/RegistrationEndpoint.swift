@@ -2,7 +2,7 @@
 ///
 /// In order: the registration mode (`LATCH_REGISTRATION`: `off` → 403; `admin` → an admin
 /// token or an admin session with CSRF, else 401/403), the per-address rate limit (429 with
-/// `Retry-After`, counted in PostgreSQL so every worker and host shares it), the strict JSON
+/// `Retry-After`; per IPv4 address or IPv6 /64, counted in PostgreSQL so every worker and host shares it), the strict JSON
 /// body, the metadata rules of `ClientMetadata`, then one transaction that stores the client,
 /// its secret (not for public clients), its registration access token and the audit row
 /// (`client.registered`).
@@ -22,7 +22,8 @@ public enum RegistrationEndpoint {
         case .open:
             break
         }
-        if let retryAfter = try RateLimiter(database: context.database).hit("register:" + request.remoteAddress,
+        // Per source address; an IPv6 address by its /64 (anyone holds 2^64 of them).
+        if let retryAfter = try RateLimiter(database: context.database).hit("register:" + SourceAddress.bucket(request.remoteAddress),
                                                                              limit: configuration.registrationsPerMinute) {
             throw RateLimiter.tooMany(retryAfter: retryAfter, "too many registrations from this address; try again later")
         }

@@ -4,7 +4,7 @@ public enum BrowserSession {
     /// The signed-in person, or nil. With a trusted `REMOTE_USER`, a session of anyone else
     /// does not count (the front authenticator decides who this is).
     public static func current(_ request: Request, _ context: Context) throws -> SignedIn? {
-        let signedIn = try SessionStore(database: context.database).current(request)
+        let signedIn = try SessionStore(database: context.database).current(request, context.configuration)
         if let remote = RemoteUser.trustedName(request, context.configuration), signedIn?.user.username != remote { return nil }
         return signedIn
     }
@@ -23,7 +23,7 @@ public enum BrowserSession {
     /// Starts a session for `user` (ending the browser's previous one) and returns its `Set-Cookie`.
     static func start(_ user: User, request: Request, context: Context) throws -> (String, String) {
         let sessions = SessionStore(database: context.database)
-        if let previous = try sessions.current(request) { try sessions.delete(sessionID: previous.sessionID) }
+        if let previous = try sessions.current(request, context.configuration) { try sessions.delete(sessionID: previous.sessionID) }
         let session = try sessions.create(userID: user.id, sourceAddress: request.remoteAddress, lifetime: context.configuration.sessionLifetime)
         return ("Set-Cookie", SessionStore.cookie(session, configuration: context.configuration))
     }

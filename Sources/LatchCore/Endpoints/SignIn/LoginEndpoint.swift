@@ -1,6 +1,6 @@
 /// `GET /login` shows the sign-in form; `POST /login` checks the form's CSRF token (a
 /// double-submit cookie, `LoginCSRF`), throttles failures (`SignInThrottle`), sets the
-/// `latch_session` cookie and `303`s to `next`, a path on this server (`LocalPath`).
+/// session cookie (`__Host-latch_session` under https, `SessionStore`) and `303`s to `next`, a path on this server (`LocalPath`).
 /// With a trusted `REMOTE_USER` (`RemoteUser`), that person is signed in without a form.
 /// Audit: `signin.success`, `signin.failure`, `signin.throttled` and (`POST /logout`) `signout`.
 public enum LoginEndpoint {
@@ -41,11 +41,12 @@ public enum LoginEndpoint {
                 return SignInPage.form(next: next, csrfToken: csrfToken, username: try form.single("username") ?? "",
                                        error: "Enter your username and password.", status: 400)
             }
-            let throttle = SignInThrottle(database: context.database, limit: configuration.failedSignInsPerMinute)
+            let throttle = SignInThrottle(database: context.database, addressLimit: configuration.failedSignInsPerMinute)
             if let wait = try throttle.attempt(username: username, address: request.remoteAddress) {
+                // The password is not checked: right or wrong, the same status and the same page.
                 try auditRefusal(.signInThrottled, username: username, detail: ["retry_after": .integer(wait)], request, context)
                 return ErrorPage.response(for: RateLimiter.tooMany(retryAfter: wait,
-                    "Too many failed sign-ins for this account or from this address. Wait \(wait) seconds and try again."))
+                    "Too many failed sign-ins for this account or from this address. Wait a while (see Retry-After) and try again."))
             }
             guard let user = try UserStore(database: context.database).authenticate(username: username, password: password) else {
                 try auditRefusal(.signInFailed, username: username, detail: [:], request, context)
@@ -67,7 +68,7 @@ public enum LoginEndpoint {
         do { user = try RemoteUser.account(named: name, database: context.database, request: request) } catch let error as OAuthError {
             return ErrorPage.response(for: error)
         }
-        if let signedIn = try SessionStore(database: context.database).current(request), signedIn.user.id == user.id {
+        if let signedIn = try SessionStore(database: context.database).current(request, context.configuration), signedIn.user.id == user.id {
             return .redirect(next, status: 303)
         }
         let cookie = try BrowserSession.start(user, request: request, context: context)

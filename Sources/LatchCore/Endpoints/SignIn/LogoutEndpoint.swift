@@ -6,7 +6,7 @@ enum LogoutEndpoint {
         do { form = try request.formParameters() } catch { return ErrorPage.response(for: OAuthError(error)) }
         let next = LocalPath.next(in: form)
         let sessions = SessionStore(database: context.database)
-        guard let signedIn = try sessions.current(request) else {
+        guard let signedIn = try sessions.current(request, context.configuration) else {
             return .redirect(BrowserSession.signInURL(next: next), status: 303)
         }
         guard signedIn.isValidCSRF((try? form.single("csrf_token")) ?? nil) else {

@@ -16,12 +16,20 @@
 ///
 /// (the same for `/oauth2/authorize`), or `auth_basic` with `fastcgi_param REMOTE_USER $remote_user;`.
 /// When the setting is off the parameter is ignored whatever nginx sends.
+///
+/// CONTRACT "FastCGI trust boundary": `REMOTE_USER` counts only on a request that also carries
+/// the FastCGI parameter `LATCH_FRONT_SECRET` equal (constant-time) to the secret of
+/// `LATCH_FRONT_SECRET_FILE` — which nginx sends from `latch-front-secret.conf`, a file only it
+/// reads — so a process that reaches the socket some other way cannot name a user. Start-up
+/// refuses `LATCH_TRUST_REMOTE_USER=true` without a secret.
 public enum RemoteUser {
     public static let header = "x-latch-remote-user"
 
     /// The name nginx vouches for, only when the deployment trusts it.
     public static func trustedName(_ request: Request, _ configuration: Configuration) -> String? {
-        guard configuration.trustRemoteUser, let name = request.header(header), !name.isEmpty else { return nil }
+        guard configuration.trustRemoteUser, let expected = configuration.frontSecret,
+              let presented = request.frontSecret, ConstantTime.equals(presented, expected),
+              let name = request.header(header), !name.isEmpty else { return nil }
         return name
     }
 

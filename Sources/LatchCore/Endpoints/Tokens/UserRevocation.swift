@@ -8,9 +8,9 @@
 ///   Such a token may revoke only the app it was issued to ("disconnect this app"): an app
 ///   holding a user's token must not be able to disconnect the user from other apps. Another
 ///   `client_id` is `403`; a client_credentials token (no user) is `403`.
-/// - the user's session cookie plus its CSRF token, in a `csrf_token` query or form parameter
-///   or an `X-CSRF-Token` header (`403` without it or with a wrong one). A session may revoke
-///   any of the user's apps.
+/// - the user's session cookie plus its CSRF token, in a `csrf_token` form parameter or an
+///   `X-CSRF-Token` header — never the query (CONTRACT revision 2: URLs end up in logs) —
+///   (`403` without it or with a wrong one). A session may revoke any of the user's apps.
 /// Neither: `401` with the RFC 9728 challenge.
 public enum UserRevocation {
     public static let routes: [Route] = [
@@ -58,10 +58,12 @@ public enum UserRevocation {
             }
             return (userID, AuditActor.client(token.clientID))
         }
-        guard let signedIn = try SessionStore(database: context.database).current(request) else {
+        // BrowserSession: with a trusted REMOTE_USER, a session of anyone else does not count.
+        guard let signedIn = try BrowserSession.current(request, context) else {
             throw BearerAuthentication.challenge(context, tokenWasSent: false)
         }
-        let submitted = try query.single("csrf_token") ?? form.single("csrf_token") ?? request.header("x-csrf-token")
+        // Never from the query: URLs end up in logs, histories and Referer headers.
+        let submitted = try form.single("csrf_token") ?? request.header("x-csrf-token")
         guard signedIn.isValidCSRF(submitted) else { throw OAuthError.forbidden("a valid csrf_token is required") }
         return (signedIn.user.id, AuditActor.user(signedIn.user.username))
     }

@@ -1,0 +1,152 @@
+"""Who may speak FastCGI to latch (CONTRACT "FastCGI trust boundary"): nginx only. Unix
+sockets are mode 0660 with a group of their own (another local user's FastCGI records never
+arrive), a TCP listener answers only the peers of its allow-list (others are closed
+unanswered), and without a list it refuses to bind anything but loopback."""
+import grp
+import os
+import stat
+import subprocess
+import time
+
+import pytest
+
+from fastcgiclient import cgi_params, request_bytes, tcp_request
+from latchstack import BIN, EXECUTABLES, free_port
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user")
+
+
+def socket_path(stack, executable):
+    return os.path.join(stack.dir, "run", f"{executable}.sock")
+
+
+@needs_root
+@pytest.mark.parametrize("executable", EXECUTABLES)
+def test_sockets_are_0660_with_their_own_group(stack, executable):
+    st = os.stat(socket_path(stack, executable))
+    assert stat.S_ISSOCK(st.st_mode)
+    assert stat.S_IMODE(st.st_mode) == 0o660
+    assert grp.getgrgid(st.st_gid).gr_name == "latch-fcgi"
+    # … and nginx, whose workers have that group, still reaches every executable.
+    assert stack.get("/.well-known/oauth-authorization-server").status_code == 200
+
+
+CONNECT_AS_ANOTHER_USER = r"""
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+try:
+    s.connect(sys.argv[1])
+except PermissionError:
+    print("refused")
+    sys.exit(0)
+s.sendall(bytes.fromhex(sys.argv[2]))
+data = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+print("answered", len(data))
+"""
+SYSTEM_PYTHON = "/usr/bin/python3"   # one that any user may run
+
+
+@needs_root
+def test_another_local_user_cannot_write_fastcgi_records_to_the_socket(stack):
+    # nobody (primary group nogroup) is any local account that is not nginx.
+    before = stack.scalar("SELECT count(*) FROM clients")
+    body = b'{"redirect_uris":["https://x.example/cb"]}'
+    records = request_bytes(cgi_params("POST", "/oauth2/register", remote_addr="203.0.113.9",
+                                       headers={"Content-Type": "application/json"}, body=body), body)
+    r = subprocess.run(["runuser", "-u", "nobody", "--", SYSTEM_PYTHON, "-c", CONNECT_AS_ANOTHER_USER,
+                        socket_path(stack, "latch-register"), records.hex()],
+                       capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip() == "refused", r.stdout + r.stderr
+    assert stack.scalar("SELECT count(*) FROM clients") == before
+
+
+def start(stack, executable, *args, env=None):
+    environment = dict(os.environ)
+    environment.update(stack.env)
+    environment.pop("FCGI_WEB_SERVER_ADDRS", None)
+    environment.update(env or {})
+    return subprocess.Popen([os.path.join(BIN, executable), *args, "--workers", "1"], env=environment,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+
+
+def listening(port):
+    out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
+    return "LISTEN" in out
+
+
+@pytest.fixture
+def tcp_server(stack):
+    """Starts latch-discovery on 127.0.0.1:PORT with the given arguments; stops it after."""
+    started = []
+
+    def run(*args, env=None):
+        port = free_port()
+        process = start(stack, "latch-discovery", "--listen", f"127.0.0.1:{port}", *args, env=env)
+        started.append(process)
+        deadline = time.time() + 20
+        while not listening(port) and process.poll() is None and time.time() < deadline:
+            time.sleep(0.05)
+        assert process.poll() is None, process.communicate()
+        return ("127.0.0.1", port)
+
+    yield run
+    for process in started:
+        process.terminate()
+    for process in started:
+        process.wait(timeout=30)
+
+
+DISCOVERY = "/.well-known/oauth-authorization-server"
+
+
+@pytest.mark.parametrize("how", ["--allow", "FCGI_WEB_SERVER_ADDRS"])
+def test_a_tcp_peer_not_on_the_allow_list_gets_nothing(stack, tcp_server, how):
+    if how == "--allow":
+        address = tcp_server("--allow", "127.0.0.1")
+    else:
+        address = tcp_server(env={"FCGI_WEB_SERVER_ADDRS": "127.0.0.1"})
+    allowed = tcp_request(address, "GET", DISCOVERY, source="127.0.0.1")
+    assert allowed is not None and allowed.status == 200
+    # The same request from 127.0.0.2: the connection is closed without a byte of answer.
+    assert tcp_request(address, "GET", DISCOVERY, source="127.0.0.2") is None
+    # And the worker is still there for the next allowed peer.
+    assert tcp_request(address, "GET", DISCOVERY, source="127.0.0.1").status == 200
+
+
+def test_an_ipv4_mapped_or_ipv6_list_is_read_as_addresses(stack, tcp_server):
+    address = tcp_server("--allow", "::ffff:127.0.0.3,::1")
+    assert tcp_request(address, "GET", DISCOVERY, source="127.0.0.3").status == 200
+    assert tcp_request(address, "GET", DISCOVERY, source="127.0.0.1") is None
+
+
+@pytest.mark.parametrize("listen", ["0.0.0.0", "10.11.12.13"])
+def test_without_an_allow_list_only_loopback_may_be_bound(stack, listen):
+    process = start(stack, "latch-discovery", "--listen", f"{listen}:{free_port()}")
+    try:
+        _, err = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"latch-discovery served {listen} without an allow-list")
+    assert process.returncode == 71
+    assert "without an allow-list" in err and "--allow" in err
+
+
+def test_bad_allow_lists_are_refused_at_start_up(stack):
+    for args, env in [(["--allow", "nginx.example"], {}), (["--allow", ""], {}), ([], {"FCGI_WEB_SERVER_ADDRS": "10.0.0.300"})]:
+        process = start(stack, "latch-discovery", "--listen", f"127.0.0.1:{free_port()}", *args, env=env)
+        _, err = process.communicate(timeout=20)
+        assert process.returncode == 64, err
+        assert "address" in err
+
+
+def test_help_names_the_new_options(stack):
+    out = subprocess.run([os.path.join(BIN, "latch-tokens"), "--help"], capture_output=True, text=True, timeout=20).stdout
+    assert "--socket-group NAME" in out and "--allow ADDR" in out and "0660" in out
+    assert "LATCH_FRONT_SECRET_FILE" in out and "LATCH_DEMO" in out and "LATCH_ALLOW_INSECURE_ISSUER" in out
