@@ -90,6 +90,8 @@ struct UserUnlock: ParsableCommand {
         let database = try global.database()
         guard let user = try UserStore(database: database).find(username: name) else { throw CommandFailure.notFound("user '\(name)'") }
         let hadFailures = try SignInLockout.unlock(username: user.username, database: database)
+        try AuditLog(database: database).record(.userUpdated, by: .latchctl, userID: user.id,
+                                                detail: ["username": .string(user.username), "signin": "unlocked"])
         if output.json {
             Output.json(["username": .string(user.username), "unlocked": .bool(hadFailures)])
         } else {

@@ -98,6 +98,9 @@ def test_at_most_100_consecutive_failures_then_hours_or_an_admin(throttled):
     r = attempt(s, name, password)
     assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 23 * 3600 and not r.signed_in
     s.latchctl("user", "unlock", name)
+    user_id = s.scalar(f"SELECT id FROM users WHERE username = '{name}'")
+    assert s.psql(f"SELECT event, actor, detail->>'signin' FROM audit_events WHERE user_id = {user_id} "
+                  f"AND event = 'user.updated'") == [["user.updated", "latchctl", "unlocked"]]
     r = attempt(s, name, password)
     assert r.status_code == 303 and r.signed_in
 
