@@ -41,6 +41,7 @@ struct Worker {
             guard accepted >= 0 else { _exit(0) }
             if let allow, !(PeerAllowList.address(of: request.ipcFd, peer: true).map(allow.allows) ?? false) {
                 // Not nginx: no answer at all, and no lingering close.
+                Log.message("warning", executable, "closed a FastCGI connection from a peer not on the allow-list (--allow)")
                 FCGX_Detach(&request)
                 FCGX_Free(&request, 1)
                 continue
