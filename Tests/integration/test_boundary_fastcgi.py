@@ -150,3 +150,19 @@ def test_help_names_the_new_options(stack):
     out = subprocess.run([os.path.join(BIN, "latch-tokens"), "--help"], capture_output=True, text=True, timeout=20).stdout
     assert "--socket-group NAME" in out and "--allow ADDR" in out and "0660" in out
     assert "LATCH_FRONT_SECRET_FILE" in out and "LATCH_DEMO" in out and "LATCH_ALLOW_INSECURE_ISSUER" in out
+
+
+SYSTEMD = os.path.join(os.path.dirname(__file__), "..", "..", "deploy", "systemd")
+
+
+@pytest.mark.parametrize("executable", EXECUTABLES)
+def test_systemd_sockets_are_0660_with_a_group_of_their_own(executable):
+    with open(os.path.join(SYSTEMD, f"{executable}.socket")) as f:
+        settings = dict(line.strip().split("=", 1) for line in f if "=" in line and not line.startswith("#"))
+    assert settings["SocketMode"] == "0660"
+    assert settings["SocketGroup"] == "latch-fcgi"      # not www-data, which every web app shares
+    with open(os.path.join(SYSTEMD, "latch.sysusers.conf")) as f:
+        lines = [line.split() for line in f if line.strip() and not line.startswith("#")]
+    assert ["g", "latch-fcgi", "-"] in lines
+    assert ["m", "www-data", "latch-fcgi"] in lines     # nginx's worker user, and nobody else
+    assert [l for l in lines if l[0] == "m" and l[2] == "latch-fcgi"] == [["m", "www-data", "latch-fcgi"]]
