@@ -55,8 +55,9 @@ enum ConsentPage {
         Response.contentSecurityPolicy(images: AppIcon.sources([icon]), formTargets: [formTarget(redirectURI)])
     }
 
-    /// The CSP source for the redirect URI: its origin for `http(s)`, else its scheme. (An
-    /// `http` loopback IPv6 literal, which a host-source cannot name, falls back to `http:`.)
+    /// The CSP source for the redirect URI: its origin for `http(s)`, else its scheme. (A host
+    /// a host-source cannot name exactly — an IPv6 literal, a non-ASCII name — falls back to its
+    /// scheme, `http:` or `https:`: still never `*`.)
     static func formTarget(_ redirectURI: String) -> String {
         if let origin = Origin.of(redirectURI) { return origin }
         return (RedirectURI.scheme(of: redirectURI) ?? "https") + ":"
