@@ -38,6 +38,7 @@ enum ClientCredentialsGrant {
     private static func issue(_ asked: AskedScopeAndResource, client: SQL, _ audit: AuditSource, _ context: Context) throws -> IssuedTokens? {
         try TokenStore(database: context.database).issueForClient(
             client: client, requested: asked.scopes, audience: asked.resource,
-            accessLifetime: context.configuration.accessTokenLifetime, audit: audit)
+            accessLifetime: context.configuration.accessTokenLifetime, grantLifetime: context.configuration.grantMaxLifetime,
+            audit: audit)
     }
 }

@@ -31,7 +31,8 @@ enum RefreshTokenGrant {
         let refresh = try refreshRequest(request.parameters, clientID: request.client.client.clientID)
         let outcome = try TokenStore(database: context.database).rotate(
             refresh, accessLifetime: context.configuration.accessTokenLifetime,
-            refreshLifetime: context.configuration.refreshTokenLifetime, audit: request.auditSource)
+            refreshLifetime: context.configuration.refreshTokenLifetime, reuseGrace: context.configuration.refreshReuseGrace,
+            audit: request.auditSource)
         switch outcome {
         case .rotated(let issued):
             return issued
