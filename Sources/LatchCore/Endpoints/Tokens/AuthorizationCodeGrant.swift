@@ -28,7 +28,8 @@ enum AuthorizationCodeGrant {
         guard let presented = try parameters.single("code"),
               let credential = Credential.parse(presented, as: .authorizationCode),
               let verifier = try parameters.single("code_verifier"), PKCE.isWellFormed(verifier),
-              let client = ClientStore.authenticatingCTEs(request.client, grantType: "authorization_code") else { return nil }
+              let client = ClientStore.authenticatingCTEs(request.client, grantType: "authorization_code",
+                                                               unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
         let configuration = context.configuration
         return try AuthorizationCodeStore(database: context.database).redeem(
             credential, try redemption(parameters, verifier: verifier), client: client,
