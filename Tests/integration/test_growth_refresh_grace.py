@@ -83,6 +83,8 @@ def test_a_reuse_after_the_window_still_revokes_the_grant(graced):
     pair = f.tokens(app, user_id)
     first = refresh(s, app, pair.refresh)
     assert first.status_code == 200
+    within = refresh(s, app, pair.refresh)                      # inside the window: its own pair
+    assert within.status_code == 200 and not revoked(s, pair.grant_id)
     s.psql(f"UPDATE tokens SET used_at = now() - interval '6 seconds' WHERE id = {q(pair.refresh_id)}")
     late = refresh(s, app, pair.refresh)
     assert late.status_code == 400 and late.json()["error"] == "invalid_grant"
@@ -98,6 +100,7 @@ def test_a_reuse_of_an_older_token_still_revokes_the_grant(graced):
     pair = f.tokens(app, user_id)
     first = refresh(s, app, pair.refresh)
     assert first.status_code == 200
+    assert refresh(s, app, pair.refresh).status_code == 200     # still the just-rotated one
     second = refresh(s, app, first.json()["refresh_token"])
     assert second.status_code == 200
     # The first token was rotated seconds ago, but a newer one was rotated since: not the just-rotated one.
@@ -117,6 +120,8 @@ def test_another_clients_reuse_gets_nothing_and_changes_nothing(graced):
     assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
     assert not revoked(s, pair.grant_id)
     assert s.scalar(f"SELECT count(*) FROM tokens WHERE grant_id = {q(pair.grant_id)}") == "4"
+    # The owner's reuse inside the window still gets its pair.
+    assert refresh(s, app, pair.refresh).status_code == 200 and not revoked(s, pair.grant_id)
 
 
 def test_the_grace_pair_keeps_a_narrowed_scope_rule(graced):
