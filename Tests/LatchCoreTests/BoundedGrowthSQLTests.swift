@@ -14,13 +14,12 @@ import Testing
         #expect(sql.text.contains("c.verified"))
     }
 
-    @Test func withALimitOnlyAnUnverifiedClientIsCountedAndTheLimitIsABind() throws {
+    @Test func withALimitOnlyAnUnverifiedClientsWindowIsReadAndTheLimitIsABind() throws {
         let sql = try #require(ClientStore.authenticatingCTEs(publicClient, grantType: "refresh_token",
                                                               unverifiedTokensPerMinute: 7))
         #expect(sql.text.hasPrefix("authenticated AS ("))
-        #expect(sql.text.contains("token_rate AS ("))
-        #expect(sql.text.contains("FROM authenticated a WHERE NOT a.verified"))
-        #expect(sql.text.contains("client AS (\n    SELECT * FROM authenticated WHERE NOT EXISTS (SELECT 1 FROM token_rate WHERE hits > $"))
+        #expect(sql.text.contains("WHERE CASE WHEN a.verified THEN true\n               ELSE NOT EXISTS (SELECT 1 FROM rate_limits r"))
+        #expect(!sql.text.contains("INSERT"))
         #expect(sql.binds.contains(.text("7")))
         #expect(sql.binds.contains(.text(RateLimiter.unverifiedTokensPrefix)))
         #expect(sql.binds.contains(.text(publicClient.clientID)))
@@ -31,11 +30,12 @@ import Testing
         #expect(ClientStore.authenticatingCTEs(shapeless, grantType: "refresh_token", unverifiedTokensPerMinute: 7) == nil)
     }
 
-    @Test func theClientIsMarkedUsedAtMostOnceADayAndOnlyWhenATokenWasIssued() {
-        let sql = IssuingStatement.clientSeen(after: "made")
-        #expect(sql.binds.isEmpty)
+    @Test func anIssuedTokenMarksItsClientAtMostOnceADayAndCountsOnlyForUnverifiedClients() {
+        let sql = IssuingStatement.recorded(after: "made")
+        #expect(sql.binds == [.text(RateLimiter.unverifiedTokensPrefix)])
         #expect(sql.text.contains("last_token_at < now() - interval '1 day'"))
-        #expect(sql.text.contains("EXISTS (SELECT 1 FROM made)"))
+        #expect(sql.text.ranges(of: "EXISTS (SELECT 1 FROM made)").count == 2)
+        #expect(sql.text.contains("FROM client c WHERE NOT c.verified"))
         #expect(IssuingStatement.secondsLeft("expires_at").text == "ceil(extract(epoch FROM expires_at - now()))::int AS expires_in")
     }
 }

@@ -1,8 +1,9 @@
 """The token endpoint's limit per unverified client (CONTRACT "Errors and bad input":
 LATCH_UNVERIFIED_TOKEN_RATE_LIMIT, default 120 a minute): past it, `429` with `Retry-After`
 and an OAuth error body, shared by every worker (counted in PostgreSQL); a refused request
-burns no code and revokes no grant. Verified clients are not limited and pay no extra round
-trip for it."""
+burns no code and revokes no grant. What counts is what the client obtained, so requests
+that get nothing (anyone can send them with a public client's id) cannot use up its minute.
+Verified clients are not limited and pay no extra round trip for it."""
 import time
 
 import pytest
@@ -77,10 +78,24 @@ def test_the_count_is_shared_by_every_worker_and_kept_in_postgresql(s, f):
     statuses = [refresh(s, app, p.refresh).status_code for p in pairs]
     assert statuses == [200] * LIMIT + [429, 429]
     assert s.scalar(f"SELECT hits FROM rate_limits WHERE bucket = {q('token:' + app.client_id)} "
-                    f"AND window_start = date_trunc('minute', now())") == str(LIMIT + 2)
+                    f"AND window_start = date_trunc('minute', now())") == str(LIMIT)
     # The window is per client: another unverified client is not slowed by this one.
     other = unverified_public_app(s)
     assert refresh(s, other, f.tokens(other, user_id).refresh).status_code == 200
+
+
+def test_refused_requests_do_not_use_up_a_public_clients_minute(s, f):
+    """Anyone may send token requests naming a public client; those that get nothing count nothing."""
+    app = unverified_public_app(s)
+    user_id, _ = f.user()
+    within_one_minute(s)
+    for _ in range(LIMIT * 3):
+        r = s.post("/oauth2/tokens", data={"grant_type": "refresh_token", "client_id": app.client_id,
+                                           "refresh_token": f.tokens(f.app(), user_id).refresh})
+        assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
+    pair = f.tokens(app, user_id)
+    r = refresh(s, app, pair.refresh)
+    assert r.status_code == 200, r.text
 
 
 def test_a_full_window_refuses_until_the_next_one(s, f):

@@ -46,6 +46,11 @@ WITH
     WHERE client_id IN (SELECT client_id FROM client)
       AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
       AND EXISTS (SELECT 1 FROM made)
+), token_counted AS (
+    INSERT INTO rate_limits AS r (bucket, window_start, hits)
+    SELECT 'token:'::text || c.client_id, date_trunc('minute', now()), 1
+    FROM client c WHERE NOT c.verified AND EXISTS (SELECT 1 FROM made)
+    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = r.hits + 1
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
     SELECT 'code.redeemed'::text, :actor::text, m.user_id, m.client_id,

@@ -14,11 +14,11 @@ extension ClientStore {
     /// presented secret is not even shaped like a client secret: it can prove nothing.
     ///
     /// With `unverifiedTokensPerMinute` (token requests; CONTRACT "Errors and bad input",
-    /// `LATCH_UNVERIFIED_TOKEN_RATE_LIMIT`), `token_rate` counts the request in the client's
-    /// one-minute window in `rate_limits` when the client is unverified, and `client` is empty
-    /// past the limit, so the statement issues nothing (the full path then answers `429`,
-    /// `TokenRateLimit`). A verified client writes nothing there: it costs it no round trip
-    /// and no row.
+    /// `LATCH_UNVERIFIED_TOKEN_RATE_LIMIT`), `client` is empty when the client is unverified
+    /// and its one-minute window in `rate_limits` already counts that many tokens, so the
+    /// statement issues nothing (the full path then answers `429`, `TokenRateLimit`); the
+    /// issuing statement counts what it issued (`IssuingStatement.recorded`). A verified
+    /// client's row passes without a look at `rate_limits`: no round trip, no row.
     public static func authenticatingCTEs(_ presented: PresentedClient, grantType: String?,
                                           unverifiedTokensPerMinute: Int? = nil) -> SQL? {
         guard presented.clientID.utf8.count <= 200 else { return nil }
@@ -49,20 +49,18 @@ extension ClientStore {
             """
     }
 
-    /// `client AS (authenticating)`, or — with a limit — the authenticated row counted in
-    /// `token_rate` when unverified, and `client` only while within the limit.
+    /// `client AS (authenticating)`, or — with a limit — the authenticated row only while it
+    /// is verified or its window holds fewer than `limit` tokens.
     private static func limited(_ authenticating: SQL, unverifiedTokensPerMinute limit: Int?) -> SQL {
         guard let limit else { return "client AS (\(fragment: authenticating))" }
         return """
             authenticated AS (\(fragment: authenticating)
-            ), token_rate AS (
-                INSERT INTO rate_limits AS r (bucket, window_start, hits)
-                SELECT \(RateLimiter.unverifiedTokensPrefix)::text || a.client_id, date_trunc('minute', now()), 1
-                FROM authenticated a WHERE NOT a.verified
-                ON CONFLICT (bucket, window_start) DO UPDATE SET hits = r.hits + 1
-                RETURNING hits
             ), client AS (
-                SELECT * FROM authenticated WHERE NOT EXISTS (SELECT 1 FROM token_rate WHERE hits > \(limit)::int)
+                SELECT * FROM authenticated a
+                WHERE CASE WHEN a.verified THEN true
+                           ELSE NOT EXISTS (SELECT 1 FROM rate_limits r
+                                            WHERE r.bucket = \(RateLimiter.unverifiedTokensPrefix)::text || a.client_id
+                                              AND r.window_start = date_trunc('minute', now()) AND r.hits >= \(limit)::int) END
             )
             """
     }

@@ -27,19 +27,9 @@ public struct RateLimiter {
         return try row.int("hits") >= limit ? max(1, try row.int("retry_after")) : nil
     }
 
-    /// The bucket prefix of token requests per unverified client (`token:CLIENT_ID`), counted
-    /// by the token statements themselves (`ClientStore.authenticatingCTEs`).
+    /// The bucket prefix of the tokens issued to each unverified client (`token:CLIENT_ID`),
+    /// counted by the issuing statements themselves (`IssuingStatement.recorded`).
     public static let unverifiedTokensPrefix = "token:"
-
-    /// Whether `bucket`'s current window already counted more than `limit` events (the event
-    /// that went over included); the seconds to wait, else nil. Counts nothing.
-    public func over(_ bucket: String, limit: Int) throws -> Int? {
-        guard let row = try database.query("""
-            SELECT hits, 60 - extract(second FROM now())::int AS retry_after FROM rate_limits
-            WHERE bucket = \(bucket) AND window_start = date_trunc('minute', now())
-            """).first else { return nil }
-        return try row.int("hits") > limit ? max(1, try row.int("retry_after")) : nil
-    }
 
     /// A 429 with `Retry-After`.
     public static func tooMany(retryAfter: Int, _ description: String) -> OAuthError {

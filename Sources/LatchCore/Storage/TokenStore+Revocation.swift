@@ -130,7 +130,7 @@ extension TokenStore {
                    OR (defined = cardinality(\(asked)::text[])
                        AND (cardinality(allowed) = 0 OR \(asked)::text[] <@ allowed))
                 RETURNING id, client_id, scope, expires_at
-            ), \(fragment: IssuingStatement.clientSeen(after: "new_grant")), audited AS (
+            ), \(fragment: IssuingStatement.recorded(after: "new_grant")), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.tokenIssued.rawValue)::text, \(audit.actor)::text, NULL, client_id, \(audit.address)::text,
                        jsonb_build_object('grant_type', 'client_credentials', 'grant_id', id, 'scope', scope)

@@ -107,7 +107,7 @@ extension TokenStore {
                 SELECT \(refresh.id), 'refresh', \(refresh.secretHash), p.grant_id, \(request.clientID), p.user_id, p.scope,
                        p.audience, least(now() + make_interval(secs => \(refreshLifetime)), p.grant_expires_at)
                 FROM presented p
-            ), \(fragment: IssuingStatement.clientSeen(after: "presented")), audited AS (
+            ), \(fragment: IssuingStatement.recorded(after: "presented")), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.refreshRotated.rawValue)::text, \(audit.actor)::text, p.user_id, \(request.clientID)::text,
                        \(audit.address)::text,
