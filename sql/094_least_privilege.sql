@@ -18,6 +18,8 @@
 -- DELETE; a migration that adds a table an executable only reads narrows it here.
 -- latch_readonly is unchanged: SELECT on the views of schema dba.
 
+SET LOCAL lock_timeout = '5s';
+
 CREATE OR REPLACE PROCEDURE latch_apply_grants() LANGUAGE plpgsql AS $$
 BEGIN
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'latch_app') THEN

@@ -138,7 +138,7 @@ extension TokenStore {
         let access = Credential.mint(.accessToken)
         let refresh = Credential.mint(.refreshToken)
         guard let row = try database.query("""
-            WITH presented AS (
+            WITH \(fragment: ClientStore.authenticatedCTE(request.clientID)), presented AS (
                 SELECT t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at,
                        t.used_at IS NOT NULL AS used,
                        (t.revoked_at IS NULL AND t.expires_at > now() AND g.revoked_at IS NULL AND g.expires_at > now()
@@ -189,7 +189,7 @@ extension TokenStore {
                        least(now() + make_interval(secs => \(accessLifetime)), p.grant_expires_at)
                 FROM graced p
                 RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at"))
-            )
+            ), \(fragment: IssuingStatement.recorded(after: "new_access"))
             SELECT p.used, p.just_rotated, p.live, p.scope_granted, p.resource_matches, a.scope AS graced_scope, a.expires_in
             FROM presented p LEFT JOIN new_access a ON true
             """).first else { return .refused(.invalid) }
