@@ -129,9 +129,10 @@ extension TokenStore {
     /// What becomes of `request` when it rotated nothing: a fresh pair when it is a reuse
     /// within the grace (`reuseGrace` > 0, see `rotate`), else the refusal — and a reuse
     /// outside it revokes the whole grant (one within it that asks for more scope, another
-    /// resource, or of a dead grant is refused and revokes nothing). Presenting another client's token has no effect on
-    /// it (only its owner can burn it). One statement either way: the grace pair and its audit
-    /// row (`refresh.rotated` with `reuse_grace`), or the revocation and its audit rows.
+    /// resource, or of a dead grant is refused and revokes nothing). Presenting another
+    /// client's token has no effect on it (only its owner can burn it). One statement either
+    /// way: the grace pair, recorded like any issued token, with its audit row
+    /// (`refresh.rotated` with `reuse_grace`), or the revocation and its audit rows.
     private func outcomeWithoutRotation(of request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int,
                                         reuseGrace: Int, audit: AuditSource) throws -> RotationOutcome {
         let presented = request.presented
