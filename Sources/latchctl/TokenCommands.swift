@@ -79,8 +79,11 @@ struct TokensRevoke: ParsableCommand {
 
 struct Purge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Delete expired codes, tokens and sessions and old rate-limit rows, in small batches.",
+        abstract: "Delete expired codes, tokens and sessions, dead grants, idle dynamic clients and old rate-limit rows, in small batches.",
         discussion: """
+            Grants go when they are past their end (LATCH_GRANT_MAX_LIFETIME, or their only access token's \
+            expiry), revoked, or left with no token. Unverified dynamic and metadata clients that obtained no \
+            token for LATCH_DYNAMIC_CLIENT_IDLE_DAYS (default 30) go with everything of theirs. \
             Each batch is its own short transaction, so purging a table of tens of millions of rows takes \
             no long locks; run it from cron or a systemd timer. Prints what was deleted.
             """)
@@ -88,14 +91,31 @@ struct Purge: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @Option(name: .customLong("batch-size"), help: "rows deleted per batch (per transaction)") var batchSize = 10_000
+    @Option(name: .customLong("dynamic-client-idle-days"),
+            help: "days without a token after which an unverified dynamic client is deleted (default: $LATCH_DYNAMIC_CLIENT_IDLE_DAYS or 30)")
+    var idleDays: Int?
 
     func validate() throws {
         guard (1...1_000_000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 1000000") }
+        _ = try dynamicClientIdleDays()
+    }
+
+    /// The option, else `LATCH_DYNAMIC_CLIENT_IDLE_DAYS` as `Configuration` reads it, else 30.
+    func dynamicClientIdleDays() throws -> Int {
+        if let idleDays {
+            guard (1...3650).contains(idleDays) else { throw ValidationError("--dynamic-client-idle-days must be from 1 to 3650") }
+            return idleDays
+        }
+        guard let text = Environment.current()["LATCH_DYNAMIC_CLIENT_IDLE_DAYS"], !text.isEmpty else { return 30 }
+        guard let days = Int(text), (1...3650).contains(days) else {
+            throw ValidationError("LATCH_DYNAMIC_CLIENT_IDLE_DAYS='\(text)' must be a whole number from 1 to 3650")
+        }
+        return days
     }
 
     func run() throws {
         let database = try global.database()
-        let results = try Purger(database: database).purge(batchSize: batchSize)
+        let results = try Purger(database: database, dynamicClientIdleDays: try dynamicClientIdleDays()).purge(batchSize: batchSize)
         try AuditLog(database: database).record(.adminPurged, by: .latchctl, detail: [
             "deleted": .array(results.map { ["table": .string($0.target.rawValue), "rows": .integer($0.deleted)] }),
         ])

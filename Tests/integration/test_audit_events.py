@@ -471,7 +471,8 @@ def test_admin_actions_through_latchctl(stack, factory):
     assert (rows[5]["user_id"], rows[5]["client_id"]) == (user_id, None)
     assert rows[5]["detail"] == {"username": username, "session_count": 0, "grant_count": 0}
     assert rows[6]["client_id"] == app
-    assert [d["table"] for d in rows[7]["detail"]["deleted"]] == ["authorization_codes", "tokens", "sessions", "rate_limits"]
+    assert [d["table"] for d in rows[7]["detail"]["deleted"]] == ["authorization_codes", "tokens", "grants", "sessions",
+                                                               "rate_limits", "clients"]
     assert all(isinstance(d["rows"], int) for d in rows[7]["detail"]["deleted"])
     assert_clean(rows, secret["client_secret"], pair.access, pair.refresh)
 

@@ -23,12 +23,24 @@ WITH
         WHERE EXISTS (SELECT 1 FROM scopes WHERE scopes.name = candidate.name)
     ) AS d
 ), new_grant AS (
-    INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
-    SELECT 'g_' || substr(md5('cg' || :n::bigint), 1, 24), client_id, NULL, scope, NULL, now() FROM resolved
+    INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)
+    SELECT 'g_' || substr(md5('cg' || :n::bigint), 1, 24), client_id, NULL, scope, NULL, now(),
+           now() + make_interval(secs => least(:access_lifetime, 7776000))
+    FROM resolved
     WHERE ARRAY[:scope]::text[] IS NULL
        OR (defined = cardinality(ARRAY[:scope]::text[])
            AND (cardinality(allowed) = 0 OR ARRAY[:scope]::text[] <@ allowed))
-    RETURNING id, client_id, scope
+    RETURNING id, client_id, scope, expires_at
+), client_seen AS (
+    UPDATE clients SET last_token_at = now()
+    WHERE client_id IN (SELECT client_id FROM client)
+      AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
+      AND EXISTS (SELECT 1 FROM new_grant)
+), token_counted AS (
+    INSERT INTO rate_limits AS r (bucket, window_start, hits)
+    SELECT 'token:'::text || c.client_id, date_trunc('minute', now()), 1
+    FROM client c WHERE NOT c.verified AND EXISTS (SELECT 1 FROM new_grant)
+    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = r.hits + 1
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
     SELECT 'token.issued'::text, :actor::text, NULL, client_id, :address::text,
@@ -37,6 +49,6 @@ WITH
 )
 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
 SELECT substr(md5('ca' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint)), new_grant.id, new_grant.client_id,
-       NULL, new_grant.scope, NULL, now() + make_interval(secs => :access_lifetime)
+       NULL, new_grant.scope, NULL, new_grant.expires_at
 FROM new_grant
-RETURNING scope;
+RETURNING scope, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in;

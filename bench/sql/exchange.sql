@@ -31,14 +31,26 @@ WITH
     RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope, code.resource,
               'refresh_token' = ANY (c.grant_types) AS with_refresh
 ), made AS (
-    INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
-    SELECT 'g_' || substr(md5('xg' || :n::bigint), 1, 24), client_id, user_id, scope, resource, now() FROM taken
-    RETURNING id, client_id, user_id, scope, resource
+    INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)
+    SELECT 'g_' || substr(md5('xg' || :n::bigint), 1, 24), client_id, user_id, scope, resource, now(),
+           now() + make_interval(secs => CASE WHEN with_refresh THEN 7776000 ELSE least(:access_lifetime, 7776000) END)
+    FROM taken
+    RETURNING id, client_id, user_id, scope, resource, expires_at
 ), refresh AS (
     INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
     SELECT substr(md5('xr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), m.id, m.client_id, m.user_id,
-           m.scope, m.resource, now() + make_interval(secs => :refresh_lifetime)
+           m.scope, m.resource, least(now() + make_interval(secs => :refresh_lifetime), m.expires_at)
     FROM made m, taken t WHERE t.with_refresh
+), client_seen AS (
+    UPDATE clients SET last_token_at = now()
+    WHERE client_id IN (SELECT client_id FROM client)
+      AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
+      AND EXISTS (SELECT 1 FROM made)
+), token_counted AS (
+    INSERT INTO rate_limits AS r (bucket, window_start, hits)
+    SELECT 'token:'::text || c.client_id, date_trunc('minute', now()), 1
+    FROM client c WHERE NOT c.verified AND EXISTS (SELECT 1 FROM made)
+    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = r.hits + 1
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
     SELECT 'code.redeemed'::text, :actor::text, m.user_id, m.client_id,
@@ -48,6 +60,6 @@ WITH
 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
 SELECT substr(md5('xa' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), m.id, m.client_id, m.user_id,
        m.scope, m.resource, CASE WHEN t.with_refresh THEN substr(md5('xr' || :n::bigint), 1, 16) END,
-       now() + make_interval(secs => :access_lifetime)
+       least(now() + make_interval(secs => :access_lifetime), m.expires_at)
 FROM made m, taken t
-RETURNING scope, refresh_token_id IS NOT NULL AS with_refresh;
+RETURNING scope, refresh_token_id IS NOT NULL AS with_refresh, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in;

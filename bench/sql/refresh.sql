@@ -24,10 +24,10 @@ WITH
       AND t.secret_hash = sha256(int8send(:n::bigint))
       AND t.client_id = c.client_id
       AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
-      AND g.id = t.grant_id AND g.revoked_at IS NULL AND u.disabled_at IS NULL
+      AND g.id = t.grant_id AND g.revoked_at IS NULL AND g.expires_at > now() AND u.disabled_at IS NULL
       AND (NULL::text IS NULL OR string_to_array(NULL::text, ' ') <@ string_to_array(t.scope, ' '))
       AND (NULL::text IS NULL OR t.audience = NULL::text)
-    RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience
+    RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at
 ), sibling AS (
     UPDATE tokens a SET revoked_at = now()
     FROM presented p
@@ -39,8 +39,18 @@ WITH
 ), new_refresh AS (
     INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
     SELECT substr(md5('rr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), p.grant_id, :client,
-           p.user_id, p.scope, p.audience, now() + make_interval(secs => :refresh_lifetime)
+           p.user_id, p.scope, p.audience, least(now() + make_interval(secs => :refresh_lifetime), p.grant_expires_at)
     FROM presented p
+), client_seen AS (
+    UPDATE clients SET last_token_at = now()
+    WHERE client_id IN (SELECT client_id FROM client)
+      AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
+      AND EXISTS (SELECT 1 FROM presented)
+), token_counted AS (
+    INSERT INTO rate_limits AS r (bucket, window_start, hits)
+    SELECT 'token:'::text || c.client_id, date_trunc('minute', now()), 1
+    FROM client c WHERE NOT c.verified AND EXISTS (SELECT 1 FROM presented)
+    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = r.hits + 1
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
     SELECT 'refresh.rotated'::text, :actor::text, p.user_id, :client::text,
@@ -51,6 +61,6 @@ WITH
 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
 SELECT substr(md5('ra' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), p.grant_id, :client,
        p.user_id, coalesce(NULL::text, p.scope), p.audience, substr(md5('rr' || :n::bigint), 1, 16),
-       now() + make_interval(secs => :access_lifetime)
+       least(now() + make_interval(secs => :access_lifetime), p.grant_expires_at)
 FROM presented p
-RETURNING scope;
+RETURNING scope, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in;

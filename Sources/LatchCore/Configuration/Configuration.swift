@@ -20,7 +20,7 @@ public struct Configuration: Sendable {
     public var grantMaxLifetime: Int
     /// A dynamic client that obtained no token for this many days is removed by the purge.
     public var dynamicClientIdleDays: Int
-    /// Token requests a minute per unverified client (`429` past it).
+    /// Tokens a minute per unverified client (`429` past it; requests that obtain nothing do not count).
     public var unverifiedTokensPerMinute: Int
     /// Seconds after a rotation in which a second use of the just-rotated refresh token by the
     /// same client gets a fresh pair of its own instead of revoking the grant (0: never).
@@ -53,8 +53,8 @@ public struct Configuration: Sendable {
         ("LATCH_REFRESH_TOKEN_LIFETIME", "2592000", "refresh token lifetime, seconds (30 days)"),
         ("LATCH_SESSION_LIFETIME", "86400", "sign-in session lifetime, seconds"),
         ("LATCH_GRANT_MAX_LIFETIME", "7776000", "absolute lifetime of a grant, seconds (90 days); refresh never extends past it"),
-        ("LATCH_DYNAMIC_CLIENT_IDLE_DAYS", "30", "days after which a dynamic client that obtained no token is purged"),
-        ("LATCH_UNVERIFIED_TOKEN_RATE_LIMIT", "120", "token requests a minute per unverified client (429 past it)"),
+        ("LATCH_DYNAMIC_CLIENT_IDLE_DAYS", "30", "days after which an unverified dynamic or metadata client that obtained no token is purged"),
+        ("LATCH_UNVERIFIED_TOKEN_RATE_LIMIT", "120", "tokens a minute per unverified client (429 past it); verified clients are not limited"),
         ("LATCH_REFRESH_REUSE_GRACE", "0", "seconds in which a concurrent reuse of a just-rotated refresh token gets its own pair (0: reuse always revokes)"),
         ("LATCH_MAX_BODY_BYTES", "65536", "largest request body accepted; larger is 413"),
         ("LATCH_REGISTRATION", "open", "dynamic client registration: open, admin or off"),

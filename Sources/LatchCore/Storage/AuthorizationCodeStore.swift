@@ -85,8 +85,11 @@ public struct AuthorizationCodeStore {
     /// nothing. The grant, the tokens (a refresh token when the client may use that grant) and
     /// the audit row (`code.redeemed`) are inserted only from the taken row. nil, and nothing
     /// changed, when the code was not taken.
+    ///
+    /// The grant ends `grantLifetime` seconds from now (`LATCH_GRANT_MAX_LIFETIME`), or with its
+    /// access token when it gets no refresh token; no token of it outlives it.
     public func redeem(_ presented: Credential, _ redemption: CodeRedemption, client: SQL, accessLifetime: Int,
-                       refreshLifetime: Int, audit: AuditSource) throws -> IssuedTokens? {
+                       refreshLifetime: Int, grantLifetime: Int, audit: AuditSource) throws -> IssuedTokens? {
         let grantID = TokenStore.newGrantID()
         let access = Credential.mint(.accessToken)
         let refresh = Credential.mint(.refreshToken)
@@ -104,15 +107,18 @@ public struct AuthorizationCodeStore {
                 RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope, code.resource,
                           'refresh_token' = ANY (c.grant_types) AS with_refresh
             ), made AS (
-                INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
-                SELECT \(grantID), client_id, user_id, scope, resource, now() FROM taken
-                RETURNING id, client_id, user_id, scope, resource
+                INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)
+                SELECT \(grantID), client_id, user_id, scope, resource, now(),
+                       now() + make_interval(secs => CASE WHEN with_refresh THEN \(grantLifetime)::int
+                                                          ELSE least(\(accessLifetime)::int, \(grantLifetime)::int) END)
+                FROM taken
+                RETURNING id, client_id, user_id, scope, resource, expires_at
             ), refresh AS (
                 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
                 SELECT \(refresh.id), 'refresh', \(refresh.secretHash), m.id, m.client_id, m.user_id, m.scope, m.resource,
-                       now() + make_interval(secs => \(refreshLifetime))
+                       least(now() + make_interval(secs => \(refreshLifetime)), m.expires_at)
                 FROM made m, taken t WHERE t.with_refresh
-            ), audited AS (
+            ), \(fragment: IssuingStatement.recorded(after: "made")), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.codeRedeemed.rawValue)::text, \(audit.actor)::text, m.user_id, m.client_id,
                        \(audit.address)::text, jsonb_build_object('code_id', t.code_id, 'grant_id', m.id, 'scope', m.scope)
@@ -120,12 +126,13 @@ public struct AuthorizationCodeStore {
             )
             INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
             SELECT \(access.id), 'access', \(access.secretHash), m.id, m.client_id, m.user_id, m.scope, m.resource,
-                   CASE WHEN t.with_refresh THEN \(refresh.id) END, now() + make_interval(secs => \(accessLifetime))
+                   CASE WHEN t.with_refresh THEN \(refresh.id) END,
+                   least(now() + make_interval(secs => \(accessLifetime)), m.expires_at)
             FROM made m, taken t
-            RETURNING scope, refresh_token_id IS NOT NULL AS with_refresh
+            RETURNING scope, refresh_token_id IS NOT NULL AS with_refresh, \(fragment: IssuingStatement.secondsLeft("expires_at"))
             """).first else { return nil }
         return IssuedTokens(accessToken: access, refreshToken: try row.bool("with_refresh") ? refresh : nil,
-                            expiresIn: accessLifetime, scope: try row.string("scope"))
+                            expiresIn: try row.int("expires_in"), scope: try row.string("scope"))
     }
 
     /// Marks a live code used without issuing anything (a failed redemption burns the code,

@@ -29,7 +29,7 @@ public struct GrantStore {
         for row in try database.query("""
             SELECT g.client_id, count(*) AS active
             FROM grants g LEFT JOIN users u ON u.id = g.user_id
-            WHERE g.revoked_at IS NULL AND (g.user_id IS NULL OR u.disabled_at IS NULL)
+            WHERE g.revoked_at IS NULL AND g.expires_at > now() AND (g.user_id IS NULL OR u.disabled_at IS NULL)
               AND EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id AND t.revoked_at IS NULL
                                                    AND t.used_at IS NULL AND t.expires_at > now())
             GROUP BY g.client_id
@@ -59,7 +59,7 @@ public struct GrantStore {
                    extract(epoch FROM min(g.created_at))::bigint AS since_epoch,
                    extract(epoch FROM max(g.last_used_at))::bigint AS used_epoch
             FROM grants g JOIN clients c ON c.client_id = g.client_id
-            WHERE g.user_id = \(userID) AND g.revoked_at IS NULL
+            WHERE g.user_id = \(userID) AND g.revoked_at IS NULL AND g.expires_at > now()
               AND EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id AND t.revoked_at IS NULL
                                                    AND t.used_at IS NULL AND t.expires_at > now())
             GROUP BY c.client_id, c.name, c.icon

@@ -1,16 +1,28 @@
-/// Deletes what can never be used again — expired authorization codes, tokens and sessions,
-/// and rate-limit windows older than five minutes — in bounded batches (`latchctl purge`).
+/// Deletes what can never be used again (`latchctl purge`, CONTRACT "latchctl", "Database"):
+/// expired authorization codes, tokens and sessions; grants past their end
+/// (`LATCH_GRANT_MAX_LIFETIME`, or their only access token's expiry), revoked grants, and grants
+/// left with no token at all; unverified dynamic and metadata clients that obtained no token
+/// for `LATCH_DYNAMIC_CLIENT_IDLE_DAYS`; and rate-limit windows older than five minutes — all in
+/// bounded batches.
 ///
 /// Each batch is one statement, so its own transaction: it picks at most `batchSize` rows by
-/// `ctid` through the table's expiry index and deletes exactly those (a TID scan), so a table of
-/// tens of millions of rows is cleaned without long locks or one huge transaction, and normal
-/// traffic carries on in between. A table is done when a batch deletes fewer rows than asked.
+/// `ctid` through an index on what makes them dead (expiry, revocation, idleness) and deletes
+/// exactly those (a TID scan), so a table of tens of millions of rows is cleaned without long
+/// locks or one huge transaction, and normal traffic carries on in between; a batch's cost
+/// does not grow with the table. A table is done when a batch deletes fewer rows than asked.
+///
+/// A grant whose tokens have all expired is found without scanning grants: the batch that
+/// deletes expired tokens also deletes their grants when no other token of them is left (a
+/// grant has no redeemable code: it is made when its code is redeemed).
 public struct Purger {
     public enum Target: String, CaseIterable, Sendable {
         case authorizationCodes = "authorization_codes"
         case tokens
+        case grants
         case sessions
         case rateLimits = "rate_limits"
+        /// Idle unverified dynamic and metadata clients (with everything of theirs).
+        case clients
     }
 
     public struct Result: Sendable, Equatable {
@@ -20,28 +32,38 @@ public struct Purger {
     }
 
     let database: Database
+    /// Days without a token after which an unverified dynamic or metadata client is deleted.
+    let dynamicClientIdleDays: Int
 
-    public init(database: Database) { self.database = database }
+    public init(database: Database, dynamicClientIdleDays: Int = 30) {
+        precondition(dynamicClientIdleDays > 0)
+        self.database = database
+        self.dynamicClientIdleDays = dynamicClientIdleDays
+    }
 
-    /// Purges every target in turn; `progress` hears about each batch.
+    /// Purges every target in turn; `progress` hears about each batch. The grants deleted
+    /// with the tokens batches count under `grants`.
     public func purge(batchSize: Int, progress: (Target, Int) -> Void = { _, _ in }) throws -> [Result] {
         precondition(batchSize > 0)
+        var grantsWithTokens = 0
         return try Target.allCases.map { target in
-            var deleted = 0
+            var deleted = target == .grants ? grantsWithTokens : 0
             var batches = 0
             while true {
-                let count = try deleteBatch(target, limit: batchSize)
+                let batch = try deleteBatch(target, limit: batchSize)
                 batches += 1
-                deleted += count
-                progress(target, count)
-                if count < batchSize { break }
+                deleted += batch.rows
+                grantsWithTokens += batch.grants
+                progress(target, batch.rows)
+                if batch.rows < batchSize { break }
             }
             return Result(target: target, deleted: deleted, batches: batches)
         }
     }
 
-    /// Deletes one batch; returns how many rows went.
-    func deleteBatch(_ target: Target, limit: Int) throws -> Int {
+    /// Deletes one batch: how many rows of the target went, and how many grants went with
+    /// them (tokens only).
+    func deleteBatch(_ target: Target, limit: Int) throws -> (rows: Int, grants: Int) {
         let sql: SQL
         switch target {
         case .authorizationCodes:
@@ -54,11 +76,49 @@ public struct Purger {
                 SELECT count(*) AS n FROM gone
                 """
         case .tokens:
-            sql = """
+            // The statement's snapshot still sees the tokens it deletes: a grant goes when
+            // every token it has left is one of them.
+            let row = try database.query("""
                 WITH gone AS (
                     DELETE FROM tokens
                     WHERE ctid = ANY (ARRAY(SELECT ctid FROM tokens WHERE expires_at < now() LIMIT \(limit)))
                       AND expires_at < now()
+                    RETURNING id, grant_id
+                ), emptied AS (
+                    DELETE FROM grants g
+                    WHERE g.id IN (SELECT grant_id FROM gone)
+                      AND NOT EXISTS (SELECT 1 FROM tokens t
+                                      WHERE t.grant_id = g.id AND t.id NOT IN (SELECT id FROM gone))
+                    RETURNING 1
+                )
+                SELECT (SELECT count(*) FROM gone) AS n, (SELECT count(*) FROM emptied) AS grants
+                """)[0]
+            return (try row.int("n"), try row.int("grants"))
+        case .grants:
+            sql = """
+                WITH gone AS (
+                    DELETE FROM grants
+                    WHERE ctid = ANY (ARRAY(
+                            SELECT ctid FROM (
+                                (SELECT ctid FROM grants WHERE expires_at < now() LIMIT \(limit))
+                                UNION ALL
+                                (SELECT ctid FROM grants WHERE revoked_at IS NOT NULL LIMIT \(limit))
+                            ) AS dead LIMIT \(limit)))
+                      AND (expires_at < now() OR revoked_at IS NOT NULL)
+                    RETURNING 1)
+                SELECT count(*) AS n FROM gone
+                """
+        case .clients:
+            sql = """
+                WITH gone AS (
+                    DELETE FROM clients
+                    WHERE ctid = ANY (ARRAY(
+                            SELECT ctid FROM clients
+                            WHERE origin <> 'admin' AND NOT verified
+                              AND coalesce(last_token_at, created_at) < now() - make_interval(days => \(dynamicClientIdleDays)::int)
+                            LIMIT \(limit)))
+                      AND origin <> 'admin' AND NOT verified
+                      AND coalesce(last_token_at, created_at) < now() - make_interval(days => \(dynamicClientIdleDays)::int)
                     RETURNING 1)
                 SELECT count(*) AS n FROM gone
                 """
@@ -81,6 +141,6 @@ public struct Purger {
                 SELECT count(*) AS n FROM gone
                 """
         }
-        return try database.query(sql)[0].int("n")
+        return (try database.query(sql)[0].int("n"), 0)
     }
 }

@@ -27,6 +27,10 @@ public struct RateLimiter {
         return try row.int("hits") >= limit ? max(1, try row.int("retry_after")) : nil
     }
 
+    /// The bucket prefix of the tokens issued to each unverified client (`token:CLIENT_ID`),
+    /// counted by the issuing statements themselves (`IssuingStatement.recorded`).
+    public static let unverifiedTokensPrefix = "token:"
+
     /// A 429 with `Retry-After`.
     public static func tooMany(retryAfter: Int, _ description: String) -> OAuthError {
         OAuthError(.init(rawValue: "rate_limited"), description, status: 429, headers: [("Retry-After", String(retryAfter))])

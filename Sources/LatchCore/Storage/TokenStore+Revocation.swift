@@ -105,9 +105,11 @@ extension TokenStore {
     /// client asked — then every one must be defined by the deployment and, when the client
     /// registered a scope list, be in it; otherwise the client's registered scopes that are
     /// defined, in their order. nil, and nothing issued, when the client CTE is empty or a rule
-    /// is broken (the caller finds out which).
+    /// is broken (the caller finds out which). The grant ends with its one access token (it
+    /// can issue nothing more), at most `grantLifetime` seconds from now, so the purge takes it
+    /// then.
     public func issueForClient(client: SQL, requested: [String]?, audience: String?,
-                               accessLifetime: Int, audit: AuditSource) throws -> IssuedTokens? {
+                               accessLifetime: Int, grantLifetime: Int, audit: AuditSource) throws -> IssuedTokens? {
         let access = Credential.mint(.accessToken)
         let asked = requested.map(TextArray.init)
         guard let row = try database.query("""
@@ -120,13 +122,15 @@ extension TokenStore {
                     WHERE EXISTS (SELECT 1 FROM scopes WHERE scopes.name = candidate.name)
                 ) AS d
             ), new_grant AS (
-                INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)
-                SELECT \(TokenStore.newGrantID()), client_id, NULL, scope, \(audience), now() FROM resolved
+                INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)
+                SELECT \(TokenStore.newGrantID()), client_id, NULL, scope, \(audience), now(),
+                       now() + make_interval(secs => least(\(accessLifetime)::int, \(grantLifetime)::int))
+                FROM resolved
                 WHERE \(asked)::text[] IS NULL
                    OR (defined = cardinality(\(asked)::text[])
                        AND (cardinality(allowed) = 0 OR \(asked)::text[] <@ allowed))
-                RETURNING id, client_id, scope
-            ), audited AS (
+                RETURNING id, client_id, scope, expires_at
+            ), \(fragment: IssuingStatement.recorded(after: "new_grant")), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.tokenIssued.rawValue)::text, \(audit.actor)::text, NULL, client_id, \(audit.address)::text,
                        jsonb_build_object('grant_type', 'client_credentials', 'grant_id', id, 'scope', scope)
@@ -134,10 +138,10 @@ extension TokenStore {
             )
             INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
             SELECT \(access.id), 'access', \(access.secretHash), new_grant.id, new_grant.client_id, NULL, new_grant.scope,
-                   \(audience), now() + make_interval(secs => \(accessLifetime))
+                   \(audience), new_grant.expires_at
             FROM new_grant
-            RETURNING scope
+            RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at"))
             """).first else { return nil }
-        return IssuedTokens(accessToken: access, refreshToken: nil, expiresIn: accessLifetime, scope: try row.string("scope"))
+        return IssuedTokens(accessToken: access, refreshToken: nil, expiresIn: try row.int("expires_in"), scope: try row.string("scope"))
     }
 }

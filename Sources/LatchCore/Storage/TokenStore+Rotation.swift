@@ -54,14 +54,24 @@ extension TokenStore {
     /// Audit rows are branches of the same statements: `refresh.rotated` commits with the
     /// rotation; `refresh.reuse_detected` (and `grant.revoked` when the grant was live until
     /// then) with the revocation. Other refusals leave no row.
-    public func rotate(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int,
+    ///
+    /// No token outlives its grant's end (`grants.expires_at`, `LATCH_GRANT_MAX_LIFETIME`): the
+    /// new pair's expiry is capped by it, and a grant past it rotates nothing.
+    ///
+    /// `reuseGrace` (`LATCH_REFRESH_REUSE_GRACE`, seconds; 0 = off): a second use of the
+    /// *just-rotated* token — the last refresh token of its grant that was rotated, rotated
+    /// less than `reuseGrace` seconds ago — by the same client gets a fresh pair of its own in
+    /// the same grant instead of revoking it (clients that refresh concurrently). Any other
+    /// reuse still revokes the grant.
+    public func rotate(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int, reuseGrace: Int = 0,
                        audit: AuditSource) throws -> RotationOutcome {
         try database.retryingConflicts {
             if let issued = try rotateOnce(request, client: ClientStore.authenticatedCTE(request.clientID),
                                            accessLifetime: accessLifetime, refreshLifetime: refreshLifetime, audit: audit) {
                 return .rotated(issued)
             }
-            return .refused(try refusal(of: request, audit: audit))
+            return try outcomeWithoutRotation(of: request, accessLifetime: accessLifetime, refreshLifetime: refreshLifetime,
+                                              reuseGrace: reuseGrace, audit: audit)
         }
     }
 
@@ -80,10 +90,10 @@ extension TokenStore {
                 WHERE t.id = \(presented.id) AND t.kind = 'refresh' AND t.secret_hash = \(presented.secretHash)
                   AND t.client_id = c.client_id
                   AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
-                  AND g.id = t.grant_id AND g.revoked_at IS NULL AND u.disabled_at IS NULL
+                  AND g.id = t.grant_id AND g.revoked_at IS NULL AND g.expires_at > now() AND u.disabled_at IS NULL
                   AND (\(request.scope)::text IS NULL OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' '))
                   AND (\(request.resource)::text IS NULL OR t.audience = \(request.resource))
-                RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience
+                RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at
             ), sibling AS (
                 UPDATE tokens a SET revoked_at = now()
                 FROM presented p
@@ -95,9 +105,9 @@ extension TokenStore {
             ), new_refresh AS (
                 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
                 SELECT \(refresh.id), 'refresh', \(refresh.secretHash), p.grant_id, \(request.clientID), p.user_id, p.scope,
-                       p.audience, now() + make_interval(secs => \(refreshLifetime))
+                       p.audience, least(now() + make_interval(secs => \(refreshLifetime)), p.grant_expires_at)
                 FROM presented p
-            ), audited AS (
+            ), \(fragment: IssuingStatement.recorded(after: "presented")), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.refreshRotated.rawValue)::text, \(audit.actor)::text, p.user_id, \(request.clientID)::text,
                        \(audit.address)::text,
@@ -106,35 +116,52 @@ extension TokenStore {
             )
             INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
             SELECT \(access.id), 'access', \(access.secretHash), p.grant_id, \(request.clientID), p.user_id,
-                   coalesce(\(request.scope), p.scope), p.audience, \(refresh.id), now() + make_interval(secs => \(accessLifetime))
+                   coalesce(\(request.scope), p.scope), p.audience, \(refresh.id),
+                   least(now() + make_interval(secs => \(accessLifetime)), p.grant_expires_at)
             FROM presented p
-            RETURNING scope
+            RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at"))
             """)
         guard let row = rows.first else { return nil }
-        return IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: accessLifetime, scope: try row.string("scope"))
+        return IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: try row.int("expires_in"),
+                            scope: try row.string("scope"))
     }
 
-    /// Why `request` rotated nothing; revokes the grant when the token was already used.
-    /// Presenting another client's token has no effect on it (only its owner can burn it).
-    private func refusal(of request: RefreshRequest, audit: AuditSource) throws -> RefreshRefusal {
+    /// What becomes of `request` when it rotated nothing: a fresh pair when it is a reuse
+    /// within the grace (`reuseGrace` > 0, see `rotate`), else the refusal — and a reuse
+    /// outside it revokes the whole grant (one within it that asks for more scope, another
+    /// resource, or of a dead grant is refused and revokes nothing). Presenting another
+    /// client's token has no effect on it (only its owner can burn it). One statement either
+    /// way: the grace pair, recorded like any issued token, with its audit row
+    /// (`refresh.rotated` with `reuse_grace`), or the revocation and its audit rows.
+    private func outcomeWithoutRotation(of request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int,
+                                        reuseGrace: Int, audit: AuditSource) throws -> RotationOutcome {
         let presented = request.presented
+        let access = Credential.mint(.accessToken)
+        let refresh = Credential.mint(.refreshToken)
         guard let row = try database.query("""
-            WITH presented AS (
-                SELECT t.grant_id, t.user_id, t.used_at IS NOT NULL AS used,
-                       (t.revoked_at IS NULL AND t.expires_at > now() AND g.revoked_at IS NULL
+            WITH \(fragment: ClientStore.authenticatedCTE(request.clientID)), presented AS (
+                SELECT t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at,
+                       t.used_at IS NOT NULL AS used,
+                       (t.revoked_at IS NULL AND t.expires_at > now() AND g.revoked_at IS NULL AND g.expires_at > now()
                         AND (t.user_id IS NULL OR u.disabled_at IS NULL)) AS live,
                        (\(request.scope)::text IS NULL
                         OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' ')) AS scope_granted,
-                       coalesce(\(request.resource)::text IS NULL OR t.audience = \(request.resource), false) AS resource_matches
+                       coalesce(\(request.resource)::text IS NULL OR t.audience = \(request.resource), false) AS resource_matches,
+                       -- Rotated within the grace, and no refresh token of the grant rotated since.
+                       coalesce(\(reuseGrace)::int > 0 AND t.used_at > now() - make_interval(secs => \(reuseGrace)::int)
+                                AND NOT EXISTS (SELECT 1 FROM tokens n WHERE n.grant_id = t.grant_id AND n.kind = 'refresh'
+                                                                         AND n.used_at > t.used_at), false) AS just_rotated
                 FROM tokens t
                 JOIN grants g ON g.id = t.grant_id
                 LEFT JOIN users u ON u.id = t.user_id
                 WHERE t.id = \(presented.id) AND t.kind = 'refresh' AND t.secret_hash = \(presented.secretHash)
                   AND t.client_id = \(request.clientID)
+            ), graced AS (
+                SELECT * FROM presented WHERE used AND just_rotated AND live AND scope_granted AND resource_matches
             ), family AS (
                 UPDATE grants g SET revoked_at = now(), revoked_reason = 'refresh_token_reuse'
                 FROM presented p
-                WHERE g.id = p.grant_id AND p.used AND g.revoked_at IS NULL
+                WHERE g.id = p.grant_id AND p.used AND NOT p.just_rotated AND g.revoked_at IS NULL
                 RETURNING g.id
             ), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
@@ -143,19 +170,41 @@ extension TokenStore {
                 CROSS JOIN LATERAL (VALUES
                     (1, \(AuditEvent.refreshReuseDetected.rawValue)::text, jsonb_build_object('grant_id', p.grant_id)),
                     (2, \(AuditEvent.grantRevoked.rawValue)::text,
-                     jsonb_build_object('grant_id', p.grant_id, 'reason', 'refresh_token_reuse'))
+                     jsonb_build_object('grant_id', p.grant_id, 'reason', 'refresh_token_reuse')),
+                    (3, \(AuditEvent.refreshRotated.rawValue)::text,
+                     jsonb_build_object('grant_id', p.grant_id, 'scope', coalesce(\(request.scope)::text, p.scope),
+                                        'reuse_grace', true))
                 ) AS e (n, event, detail)
-                WHERE p.used AND (e.n = 1 OR EXISTS (SELECT 1 FROM family))
+                WHERE p.used AND CASE WHEN p.just_rotated THEN e.n = 3 AND EXISTS (SELECT 1 FROM graced)
+                                      ELSE e.n = 1 OR (e.n = 2 AND EXISTS (SELECT 1 FROM family)) END
                 ORDER BY e.n
-            )
-            SELECT p.used, p.live, p.scope_granted, p.resource_matches FROM presented p
-            """).first else { return .invalid }
-        if try row.bool("used") { return .reused }
-        guard try row.bool("live") else { return .invalid }
-        guard try row.bool("scope_granted") else { return .scopeNotGranted }
-        guard try row.bool("resource_matches") else { return .resourceMismatch }
+            ), new_refresh AS (
+                INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
+                SELECT \(refresh.id), 'refresh', \(refresh.secretHash), p.grant_id, \(request.clientID), p.user_id, p.scope,
+                       p.audience, least(now() + make_interval(secs => \(refreshLifetime)), p.grant_expires_at)
+                FROM graced p
+            ), new_access AS (
+                INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
+                SELECT \(access.id), 'access', \(access.secretHash), p.grant_id, \(request.clientID), p.user_id,
+                       coalesce(\(request.scope), p.scope), p.audience, \(refresh.id),
+                       least(now() + make_interval(secs => \(accessLifetime)), p.grant_expires_at)
+                FROM graced p
+                RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at"))
+            ), \(fragment: IssuingStatement.recorded(after: "new_access"))
+            SELECT p.used, p.just_rotated, p.live, p.scope_granted, p.resource_matches, a.scope AS graced_scope, a.expires_in
+            FROM presented p LEFT JOIN new_access a ON true
+            """).first else { return .refused(.invalid) }
+        if let scope = row.optionalString("graced_scope") {
+            return .rotated(IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: try row.int("expires_in"),
+                                         scope: scope))
+        }
+        // A reuse within the grace that does not fit is refused like a live token, and revokes nothing.
+        if try row.bool("used"), !(try row.bool("just_rotated")) { return .refused(.reused) }
+        guard try row.bool("live") else { return .refused(.invalid) }
+        guard try row.bool("scope_granted") else { return .refused(.scopeNotGranted) }
+        guard try row.bool("resource_matches") else { return .refused(.resourceMismatch) }
         // Live, fitting, yet not rotated: a concurrent request rotated or revoked it after this
         // request's rotation statement looked; both make this presentation invalid.
-        return .invalid
+        return .refused(.invalid)
     }
 }

@@ -41,8 +41,8 @@ public struct TokenStore {
     public init(database: Database) { self.database = database }
 
     /// The live token `presented` stands for, else nil. One indexed lookup: a token is live when
-    /// it is not expired, not revoked, not rotated away, its grant is not revoked and its user
-    /// not disabled — even if the row still exists. The secret is compared in constant time.
+    /// it is not expired, not revoked, not rotated away, its grant is neither revoked nor past
+    /// its end (`LATCH_GRANT_MAX_LIFETIME`) and its user not disabled — even if the row still exists. The secret is compared in constant time.
     public func live(_ presented: String) throws -> TokenInfo? {
         guard let credential = TokenStore.credential(presented),
               let row = try database.query(TokenStore.liveLookup(credential)).first else { return nil }
@@ -88,7 +88,7 @@ public struct TokenStore {
         LEFT JOIN users u ON u.id = t.user_id
         WHERE t.id = \(credential.id) AND t.kind = \(credential.kind == .accessToken ? "access" : "refresh")
           AND t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now()
-          AND g.revoked_at IS NULL AND (t.user_id IS NULL OR u.disabled_at IS NULL)
+          AND g.revoked_at IS NULL AND g.expires_at > now() AND (t.user_id IS NULL OR u.disabled_at IS NULL)
         """
     }
 

@@ -27,12 +27,22 @@ public struct UserStore {
         return !name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7f }
     }
 
+    /// A new account. One without a password that is not an admin (made on a first
+    /// `REMOTE_USER` sign-in, by an executable) names only `username`: the executables' role may
+    /// insert nothing else into `users` (sql/094_least_privilege.sql).
     public func create(username: String, password: String?, isAdmin: Bool) throws -> User {
-        let hash = password.map { PasswordHasher.hash($0) }
-        let rows = try database.query("""
-            INSERT INTO users (username, password_hash, is_admin) VALUES (\(username), \(hash), \(isAdmin))
-            RETURNING \(raw: UserStore.columns)
-            """)
+        let rows: [Row]
+        if password == nil && !isAdmin {
+            rows = try database.query("""
+                INSERT INTO users (username) VALUES (\(username)) RETURNING \(raw: UserStore.columns)
+                """)
+        } else {
+            let hash = password.map { PasswordHasher.hash($0) }
+            rows = try database.query("""
+                INSERT INTO users (username, password_hash, is_admin) VALUES (\(username), \(hash), \(isAdmin))
+                RETURNING \(raw: UserStore.columns)
+                """)
+        }
         return try UserStore.user(from: rows[0])
     }
 

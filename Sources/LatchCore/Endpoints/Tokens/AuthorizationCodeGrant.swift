@@ -28,12 +28,13 @@ enum AuthorizationCodeGrant {
         guard let presented = try parameters.single("code"),
               let credential = Credential.parse(presented, as: .authorizationCode),
               let verifier = try parameters.single("code_verifier"), PKCE.isWellFormed(verifier),
-              let client = ClientStore.authenticatingCTEs(request.client, grantType: "authorization_code") else { return nil }
+              let client = ClientStore.authenticatingCTEs(request.client, grantType: "authorization_code",
+                                                               unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
         let configuration = context.configuration
         return try AuthorizationCodeStore(database: context.database).redeem(
             credential, try redemption(parameters, verifier: verifier), client: client,
             accessLifetime: configuration.accessTokenLifetime, refreshLifetime: configuration.refreshTokenLifetime,
-            audit: request.auditSource)
+            grantLifetime: configuration.grantMaxLifetime, audit: request.auditSource)
     }
 
     /// What the request repeats about its code.
@@ -73,7 +74,8 @@ enum AuthorizationCodeGrant {
         guard let tokens = try codes.redeem(credential, try redemption(request.parameters, verifier: verifier),
                                             client: ClientStore.authenticatedCTE(request.client.client.clientID),
                                             accessLifetime: configuration.accessTokenLifetime,
-                                            refreshLifetime: configuration.refreshTokenLifetime, audit: audit) else {
+                                            refreshLifetime: configuration.refreshTokenLifetime,
+                                            grantLifetime: configuration.grantMaxLifetime, audit: audit) else {
             // Another redemption of the same code won the race: this one is a replay too.
             try codes.revokeGrantOfReplayedCode(id: code.id, audit: audit)
             throw OAuthError.invalidGrant("the authorization code was already used; the tokens issued from it are revoked")

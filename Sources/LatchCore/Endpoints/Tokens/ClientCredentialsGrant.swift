@@ -14,7 +14,8 @@ enum ClientCredentialsGrant {
     /// One round trip: the client is authenticated by the statement that issues the token.
     static func issueAtOnce(_ request: OneTripTokenRequest, _ context: Context) throws -> IssuedTokens? {
         guard request.client.secret != nil, let asked = try? AskedScopeAndResource(request.parameters),
-              let client = ClientStore.authenticatingCTEs(request.client, grantType: "client_credentials") else { return nil }
+              let client = ClientStore.authenticatingCTEs(request.client, grantType: "client_credentials",
+                                                               unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
         return try issue(asked, client: client, request.auditSource, context)
     }
 
@@ -38,6 +39,7 @@ enum ClientCredentialsGrant {
     private static func issue(_ asked: AskedScopeAndResource, client: SQL, _ audit: AuditSource, _ context: Context) throws -> IssuedTokens? {
         try TokenStore(database: context.database).issueForClient(
             client: client, requested: asked.scopes, audience: asked.resource,
-            accessLifetime: context.configuration.accessTokenLifetime, audit: audit)
+            accessLifetime: context.configuration.accessTokenLifetime, grantLifetime: context.configuration.grantMaxLifetime,
+            audit: audit)
     }
 }

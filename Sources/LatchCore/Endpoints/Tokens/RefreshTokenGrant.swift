@@ -21,7 +21,8 @@ enum RefreshTokenGrant {
     /// One round trip: the client is authenticated by the rotation statement itself.
     static func rotateAtOnce(_ request: OneTripTokenRequest, _ context: Context) throws -> IssuedTokens? {
         guard let refresh = try? refreshRequest(request.parameters, clientID: request.client.clientID),
-              let client = ClientStore.authenticatingCTEs(request.client, grantType: "refresh_token") else { return nil }
+              let client = ClientStore.authenticatingCTEs(request.client, grantType: "refresh_token",
+                                                               unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
         return try TokenStore(database: context.database).rotateOnce(
             refresh, client: client, accessLifetime: context.configuration.accessTokenLifetime,
             refreshLifetime: context.configuration.refreshTokenLifetime, audit: request.auditSource)
@@ -31,7 +32,8 @@ enum RefreshTokenGrant {
         let refresh = try refreshRequest(request.parameters, clientID: request.client.client.clientID)
         let outcome = try TokenStore(database: context.database).rotate(
             refresh, accessLifetime: context.configuration.accessTokenLifetime,
-            refreshLifetime: context.configuration.refreshTokenLifetime, audit: request.auditSource)
+            refreshLifetime: context.configuration.refreshTokenLifetime, reuseGrace: context.configuration.refreshReuseGrace,
+            audit: request.auditSource)
         switch outcome {
         case .rotated(let issued):
             return issued

@@ -56,6 +56,8 @@ public enum TokenEndpoint {
             let client = try ClientAuthenticator(database: context.database).verify(presented)
             // From here on the client is known: the request log names it, answered or refused.
             do {
+                try TokenRateLimit.check(client.client, limit: context.configuration.unverifiedTokensPerMinute,
+                                         database: context.database)
                 var response = try grant(parameters, client: client, request, context).response
                 response.logClientID = client.client.clientID
                 return response

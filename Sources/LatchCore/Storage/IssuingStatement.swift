@@ -1,0 +1,42 @@
+/// Pieces every token-issuing statement shares (`AuthorizationCodeStore.redeem`,
+/// `TokenStore.rotateOnce`, `TokenStore.issueForClient`), so that growth stays bounded without
+/// one more round trip (CONTRACT "Tokens and secrets", "Dynamic client registration",
+/// "Errors and bad input").
+///
+/// - A grant has an absolute end (`grants.expires_at`, `LATCH_GRANT_MAX_LIFETIME`): every
+///   token's expiry is `least(now() + its lifetime, the grant's end)`, and `expires_in`
+///   answers what was stored.
+/// - The client's `last_token_at` is written at most once a day, by the statement that issued
+///   a token, for the purge of idle dynamic clients (`Purger`).
+/// - An unverified client's tokens are counted in its one-minute window of `rate_limits`
+///   (`LATCH_UNVERIFIED_TOKEN_RATE_LIMIT`, checked by `ClientStore.authenticatingCTEs` and
+///   `TokenRateLimit`): what was issued, not what was asked, so nobody who merely knows a public
+///   client's id can use up its minute.
+enum IssuingStatement {
+    /// `client_seen` and `token_counted`, after the CTE named `issued` (one row when the
+    /// statement issued a token to the client of the `client` CTE, none otherwise):
+    /// `client_seen` marks that the client obtained a token, only when the last mark is a day
+    /// old or missing, so a busy client's row is written once a day, not once per token;
+    /// `token_counted` counts the token of an unverified client. Neither writes anything for a
+    /// verified client on a day it already obtained a token.
+    static func recorded(after issued: StaticString) -> SQL {
+        """
+        client_seen AS (
+            UPDATE clients SET last_token_at = now()
+            WHERE client_id IN (SELECT client_id FROM client)
+              AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
+              AND EXISTS (SELECT 1 FROM \(raw: issued))
+        ), token_counted AS (
+            INSERT INTO rate_limits AS r (bucket, window_start, hits)
+            SELECT \(RateLimiter.unverifiedTokensPrefix)::text || c.client_id, date_trunc('minute', now()), 1
+            FROM client c WHERE NOT c.verified AND EXISTS (SELECT 1 FROM \(raw: issued))
+            ON CONFLICT (bucket, window_start) DO UPDATE SET hits = r.hits + 1
+        )
+        """
+    }
+
+    /// The seconds from now to `column` (a token's `expires_at`), as `expires_in` reports them.
+    static func secondsLeft(_ column: StaticString) -> SQL {
+        "ceil(extract(epoch FROM \(raw: column) - now()))::int AS expires_in"
+    }
+}

@@ -1,0 +1,41 @@
+import Testing
+@testable import LatchCore
+
+/// The pieces of the token statements that keep growth bounded (`ClientStore.authenticatingCTEs`
+/// with a token rate limit, `IssuingStatement`): what they bind and where they act. The
+/// statements themselves run against PostgreSQL in the integration tests (test_growth_*.py).
+@Suite struct BoundedGrowthSQLTests {
+    let publicClient = PresentedClient(clientID: "app_0123456789abcdef0123", secret: nil, method: "none")
+
+    @Test func withoutALimitTheClientIsNotCounted() throws {
+        let sql = try #require(ClientStore.authenticatingCTEs(publicClient, grantType: "refresh_token"))
+        #expect(sql.text.hasPrefix("client AS ("))
+        #expect(!sql.text.contains("rate_limits"))
+        #expect(sql.text.contains("c.verified"))
+    }
+
+    @Test func withALimitOnlyAnUnverifiedClientsWindowIsReadAndTheLimitIsABind() throws {
+        let sql = try #require(ClientStore.authenticatingCTEs(publicClient, grantType: "refresh_token",
+                                                              unverifiedTokensPerMinute: 7))
+        #expect(sql.text.hasPrefix("authenticated AS ("))
+        #expect(sql.text.contains("WHERE CASE WHEN a.verified THEN true\n               ELSE NOT EXISTS (SELECT 1 FROM rate_limits r"))
+        #expect(!sql.text.contains("INSERT"))
+        #expect(sql.binds.contains(.text("7")))
+        #expect(sql.binds.contains(.text(RateLimiter.unverifiedTokensPrefix)))
+        #expect(sql.binds.contains(.text(publicClient.clientID)))
+    }
+
+    @Test func aSecretThatCannotProveAnythingBuildsNothing() {
+        let shapeless = PresentedClient(clientID: "app_x", secret: "not-a-secret", method: "client_secret_basic")
+        #expect(ClientStore.authenticatingCTEs(shapeless, grantType: "refresh_token", unverifiedTokensPerMinute: 7) == nil)
+    }
+
+    @Test func anIssuedTokenMarksItsClientAtMostOnceADayAndCountsOnlyForUnverifiedClients() {
+        let sql = IssuingStatement.recorded(after: "made")
+        #expect(sql.binds == [.text(RateLimiter.unverifiedTokensPrefix)])
+        #expect(sql.text.contains("last_token_at < now() - interval '1 day'"))
+        #expect(sql.text.ranges(of: "EXISTS (SELECT 1 FROM made)").count == 2)
+        #expect(sql.text.contains("FROM client c WHERE NOT c.verified"))
+        #expect(IssuingStatement.secondsLeft("expires_at").text == "ceil(extract(epoch FROM expires_at - now()))::int AS expires_in")
+    }
+}
