@@ -2,10 +2,12 @@
 -- bench/harness/loadgen.py): the CTEs of ClientStore.authenticatingCTEs that open each of
 -- latch's one-round-trip token statements. `client`: the client's row, only when the
 -- presented secret proves it (client_secret_check.sql) and it may use the path's grant type;
--- `secret_used` (client_secret_used.sql).
+-- `secret_used` (client_secret_used.sql). For client_credentials latch also requires
+-- `c.verified` (written here as a condition on the grant type, since this file is shared).
 client AS (
-    SELECT c.client_id, c.scope, c.grant_types FROM clients c
+    SELECT c.client_id, c.scope, c.grant_types, c.verified FROM clients c
 -- include: client_secret_check.sql
       AND :grant_type::text = ANY (c.grant_types)
+      AND (:grant_type::text <> 'client_credentials' OR c.verified)
 ),
 -- include: client_secret_used.sql

@@ -5,8 +5,10 @@
 /// refresh tokens are (see `TokenStore.rotate`): the compared bytes are a digest the caller
 /// cannot steer, so an early-exit compare leaks nothing usable about the secret.
 ///
-/// Both builders give the CTE `client (client_id, scope, grant_types)`; a statement acts only
-/// from its row, so when it is empty the statement changes nothing and returns no row.
+/// Both builders give the CTE `client (client_id, scope, grant_types, verified)`; a statement
+/// acts only from its row, so when it is empty the statement changes nothing and returns no
+/// row. `client_credentials` is for verified clients only (CONTRACT "Token endpoint"): for
+/// that grant the row is there only when the client is verified.
 extension ClientStore {
     /// `client`: one row when `presented` proves the client, by a method the client may use
     /// (`Client.allows(authenticationMethod:)`), and the client may use `grantType` (when
@@ -14,12 +16,13 @@ extension ClientStore {
     /// presented secret is not even shaped like a client secret: it can prove nothing.
     public static func authenticatingCTEs(_ presented: PresentedClient, grantType: String?) -> SQL? {
         guard presented.clientID.utf8.count <= 200 else { return nil }
-        let grantCondition: SQL = grantType.map { "AND \($0)::text = ANY (c.grant_types)" } ?? ""
+        var grantCondition: SQL = grantType.map { "AND \($0)::text = ANY (c.grant_types)" } ?? ""
+        if grantType == "client_credentials" { grantCondition = "\(fragment: grantCondition) AND c.verified" }
         guard let secretText = presented.secret else {
             guard presented.method == "none" else { return nil }
             return """
                 client AS (
-                    SELECT c.client_id, c.scope, c.grant_types FROM clients c
+                    SELECT c.client_id, c.scope, c.grant_types, c.verified FROM clients c
                     WHERE c.client_id = \(presented.clientID) AND c.token_endpoint_auth_method = 'none' \(fragment: grantCondition)
                 )
                 """
@@ -27,7 +30,7 @@ extension ClientStore {
         guard let secret = Credential.parse(secretText, as: .clientSecret) else { return nil }
         return """
             client AS (
-                SELECT c.client_id, c.scope, c.grant_types FROM clients c
+                SELECT c.client_id, c.scope, c.grant_types, c.verified FROM clients c
                 WHERE c.client_id = \(presented.clientID)
                   AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
                            WHEN c.origin = 'admin' THEN \(presented.method)::text IN ('client_secret_basic', 'client_secret_post')
@@ -44,6 +47,6 @@ extension ClientStore {
 
     /// `client` for a client already authenticated (`ClientAuthenticator.verify`).
     public static func authenticatedCTE(_ clientID: String) -> SQL {
-        "client AS (SELECT client_id, scope, grant_types FROM clients WHERE client_id = \(clientID))"
+        "client AS (SELECT client_id, scope, grant_types, verified FROM clients WHERE client_id = \(clientID))"
     }
 }
