@@ -291,7 +291,7 @@ def test_os_handler_schemes_only_for_verified_clients(stack, admin_token, uri):
 def test_an_unverified_client_cannot_add_an_os_handler_scheme_later(stack):
     client = anonymous(stack, token_endpoint_auth_method="none")
     uri = client["registration_client_uri"].replace(stack.issuer, "")
-    body = {"client_id": client["client_id"], "redirect_uris": ["https://anon.example/cb", "ms-msdt:/id x"],
+    body = {"client_id": client["client_id"], "redirect_uris": ["https://anon.example/cb", "ms-msdt:/id%20x"],
             "token_endpoint_auth_method": "none"}
     r = stack.request("PUT", uri, json=body, headers=bearer(client["registration_access_token"]))
     assert r.status_code == 400 and r.json()["error"] == "invalid_redirect_uri", r.text
