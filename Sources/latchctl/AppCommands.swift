@@ -4,7 +4,7 @@ import LatchCore
 struct AppCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "app", abstract: "Manage OAuth apps (clients).",
                                                     subcommands: [AppCreate.self, AppList.self, AppShow.self, AppDelete.self,
-                                                                  AppSecretCommand.self])
+                                                                  AppVerify.self, AppUnverify.self, AppSecretCommand.self])
 }
 
 /// Options naming an existing app.
@@ -31,26 +31,21 @@ struct AppCreate: ParsableCommand {
 
     func validate() throws {
         guard !callbackURLs.isEmpty else { throw ValidationError("give at least one --callback-url") }
-        for uri in callbackURLs {
-            if let problem = RedirectURI.problem(uri) { throw ValidationError("--callback-url \(uri): \(problem.description)") }
-        }
-        if let scope, ScopeSet.parse(scope) == nil { throw ValidationError("--scope is not a valid scope list") }
         if `public` && clientCredentials { throw ValidationError("a public client cannot use client_credentials") }
     }
 
+    /// The same rules, storage and audit as the management API and the console
+    /// (`AppAdministration`, `AppInput`).
     func run() throws {
-        let database = try global.database()
-        let scopes = ScopeSet.parse(scope ?? "") ?? []
-        let defined = try ScopeStore(database: database).names()
-        for s in scopes where !defined.contains(s) { throw ValidationError("scope '\(s)' is not defined; add it with latchctl scope add") }
-        var grants = ["authorization_code", "refresh_token"]
-        if clientCredentials { grants.append("client_credentials") }
-        let client = try ClientStore(database: database).insert(Client(
-            clientID: ClientStore.newClientID(), name: name, icon: icon, callbackURL: callbackURLs[0], redirectURIs: callbackURLs,
-            scope: scopes, tokenEndpointAuthMethod: `public` ? "none" : "client_secret_basic", grantTypes: grants,
-            responseTypes: ["code"], origin: .admin, metadata: [:], createdAt: 0))
-        try AuditLog(database: database).record(.clientRegistered, by: .latchctl, clientID: client.clientID,
-                                                detail: client.auditDetail(via: "latchctl"))
+        let client: Client
+        do {
+            client = try AppAdministration.commandLine(try global.database()).create(
+                name: name, redirectURIs: callbackURLs, icon: icon, scope: scope, isPublic: `public`,
+                clientCredentials: clientCredentials)
+        } catch let error as OAuthError where error.status == 400 {
+            // A field the rules refuse is a usage mistake (exit 64), as before.
+            throw ValidationError(error.description)
+        }
         if output.json { Output.json(AppJSON.make(client)) } else { print(client.clientID) }
     }
 }
@@ -64,15 +59,16 @@ struct AppList: ParsableCommand {
     func run() throws {
         let clients = try ClientStore(database: try global.database()).list()
         if output.json { Output.json(.array(clients.map(AppJSON.make))); return }
-        Output.table(["CLIENT_ID", "NAME", "AUTH", "SCOPE", "REDIRECT_URIS"], clients.map {
-            [$0.clientID, $0.name, $0.tokenEndpointAuthMethod, ScopeSet.format($0.scope), $0.redirectURIs.joined(separator: " ")]
+        Output.table(["CLIENT_ID", "NAME", "ORIGIN", "VERIFIED", "AUTH", "SCOPE", "REDIRECT_URIS"], clients.map {
+            [$0.clientID, $0.name, $0.origin.rawValue, $0.verified ? "yes" : "no", $0.tokenEndpointAuthMethod,
+             ScopeSet.format($0.scope), $0.redirectURIs.joined(separator: " ")]
         })
     }
 }
 
 struct AppShow: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show one app: the management API's fields plus grant types, origin and secrets.")
+        commandName: "show", abstract: "Show one app: the management API's fields (origin and verified included) plus its secrets.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -84,8 +80,6 @@ struct AppShow: ParsableCommand {
         let secrets = try ClientStore(database: database).secrets(of: client.clientID)
         if output.json {
             var fields = AppJSON.make(client).objectValue ?? []
-            fields.append(("grant_types", .array(client.grantTypes.map { .string($0) })))
-            fields.append(("origin", .string(client.origin.rawValue)))
             fields.append(("secrets", .array(secrets.map(AppJSON.secret))))
             Output.json(.object(fields))
             return
@@ -94,7 +88,8 @@ struct AppShow: ParsableCommand {
             ("client_id", client.clientID), ("name", client.name), ("redirect_uris", client.redirectURIs.joined(separator: " ")),
             ("icon", client.icon ?? "-"), ("scope", client.scope.isEmpty ? "(any defined scope)" : ScopeSet.format(client.scope)),
             ("auth_method", client.tokenEndpointAuthMethod), ("grant_types", client.grantTypes.joined(separator: " ")),
-            ("origin", client.origin.rawValue), ("created_at", Output.time(client.createdAt)),
+            ("origin", client.origin.rawValue), ("verified", client.verified ? "yes" : "no"),
+            ("created_at", Output.time(client.createdAt)),
             ("secrets", secrets.isEmpty ? "-" : secrets.map(\.truncated).joined(separator: " ")),
         ])
     }
@@ -114,6 +109,49 @@ struct AppDelete: ParsableCommand {
         try AuditLog(database: database).record(.clientDeleted, by: .latchctl, clientID: target.app, detail: ["via": "latchctl"])
         if output.json { Output.json(["id": .string(target.app), "deleted": true]) } else { print("deleted app \(target.app)") }
     }
+}
+
+/// `latchctl app verify|unverify ID` (CONTRACT "Clients and trust"): through
+/// `AppAdministration.setVerified`, as the management API's `PUT {"verified": …}` and the
+/// console's button.
+struct AppVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify an app: vouch for a dynamically registered or metadata client.",
+        discussion: """
+            A verified app may use client_credentials, get every scope (not only the open ones),             introspect other clients' tokens, get its authorization errors by redirect, show its logo             and have consent remembered. Nothing else about the app changes.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var target: AppArgument
+
+    func run() throws { try AppVerify.set(target.app, true, global: global, output: output) }
+
+    static func set(_ clientID: String, _ verified: Bool, global: GlobalOptions, output: OutputOptions) throws {
+        let client: Client
+        do {
+            client = try AppAdministration.commandLine(try global.database()).setVerified(clientID, verified)
+        } catch let error as OAuthError where error.code == .notFound {
+            throw CommandFailure.notFound("app '\(clientID)'")
+        } catch let error as OAuthError {
+            throw CommandFailure(error.description)
+        }
+        if output.json { Output.json(AppJSON.make(client)) }
+        else { print("\(verified ? "verified" : "unverified") app \(client.clientID) (\(client.origin.rawValue))") }
+    }
+}
+
+struct AppUnverify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unverify",
+        abstract: "Take back an app's verification (a dynamic or metadata client; admin apps are always verified).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var target: AppArgument
+
+    func run() throws { try AppVerify.set(target.app, false, global: global, output: output) }
 }
 
 struct AppSecretCommand: ParsableCommand {

@@ -4,9 +4,9 @@ import Testing
 @Suite struct ClientMetadataTests {
     let defined = ["profile", "files:read"]
 
-    func parse(_ text: String) throws(OAuthError) -> ClientMetadata {
+    func parse(_ text: String, verified: Bool = false) throws(OAuthError) -> ClientMetadata {
         guard let members = (try? JSON.parse(Array(text.utf8)))?.objectValue else { fatalError("bad test JSON") }
-        return try ClientMetadata.parse(members, definedScopes: defined)
+        return try ClientMetadata.parse(members, definedScopes: defined, verified: verified)
     }
 
     @Test func defaults() throws {
@@ -19,10 +19,18 @@ import Testing
         #expect(m.client(id: "app_x").origin == .dynamic)
     }
 
+    /// Revision 2: client_credentials is for verified clients (registration with an admin token).
     @Test func clientCredentialsOnlyNeedsNoRedirectURIs() throws {
-        let m = try parse(#"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_post"}"#)
+        let m = try parse(#"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_post"}"#,
+                          verified: true)
         #expect(m.redirectURIs.isEmpty && m.responseTypes.isEmpty)
         #expect(!m.responseMembers.contains { $0.0 == "redirect_uris" })
+    }
+
+    @Test func anonymousClientCredentialsIsInvalidClientMetadata() {
+        #expect(throws: OAuthError.self) {
+            _ = try parse(#"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_post"}"#)
+        }
     }
 
     @Test func emptyOptionalURLsAreAbsentAndNeverEchoed() throws {

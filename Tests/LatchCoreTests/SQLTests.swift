@@ -135,7 +135,9 @@ import Testing
         #expect(RedirectURI.matches(registered: "http://127.0.0.1/cb", requested: "http://127.0.0.1:51234/cb"))
         #expect(RedirectURI.matches(registered: "http://[::1]:1/cb", requested: "http://[::1]:2/cb"))
         #expect(!RedirectURI.matches(registered: "http://127.0.0.1/cb", requested: "http://127.0.0.1:5/other"))
-        #expect(!RedirectURI.matches(registered: "http://localhost/cb", requested: "http://localhost:5/cb"))
+        // Revision 2: the name localhost too (RFC 8252 §7.3, as MCP clients register it).
+        #expect(RedirectURI.matches(registered: "http://localhost/cb", requested: "http://localhost:5/cb"))
+        #expect(!RedirectURI.matches(registered: "http://localhost/cb", requested: "http://localhost.evil.example:5/cb"))
         #expect(!RedirectURI.matches(registered: "http://127.0.0.1/cb", requested: "http://127.0.0.1@evil.example/cb"))
     }
 }

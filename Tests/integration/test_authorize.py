@@ -234,7 +234,10 @@ def test_request_without_scope_gets_the_apps_registered_scopes(world):
 
 def test_hostile_values_are_shown_as_text(stack, world):
     hostile = '<script>alert("name")</script><img src=x onerror=alert(1)> & \'q\''
-    client = make_app(stack, [REDIRECT], name=hostile, icon="javascript:alert(1)")
+    client = make_app(stack, [REDIRECT], name=hostile)
+    # latchctl applies the shared app rules and refuses such an icon; one stored by an older
+    # version must still never reach the page as a URL.
+    stack.psql(f"UPDATE clients SET icon = 'javascript:alert(1)' WHERE client_id = '{client}'")
     stack.latchctl("scope", "add", "evil", "--description", "<iframe src=//evil.example></iframe>")
     state = '"><script>alert("state")</script>'
     r = world["browser"].authorize(params(world, client_id=client, scope="evil", state=state))

@@ -215,7 +215,7 @@ def test_other_bad_fields_are_refused_with_the_form_kept(stack, admin):
     name = unique("kept")
     cases = [
         ({"name": ""}, "name is required"),
-        ({"name": "x" * 201}, "name is longer than 200 characters"),
+        ({"name": "x" * 101}, "name is longer than 100 characters"),  # revision 2: 1-100 Unicode scalars
         ({"redirect_uris": "  \n "}, "callback_url is required"),
         ({"icon": "javascript:alert(1)"}, "icon must be an absolute https URL"),
         ({"scope": "not-a-defined-scope"}, "scope 'not-a-defined-scope' is not defined"),

@@ -96,7 +96,8 @@ def test_apps_and_secrets(stack):
     assert client_id.startswith("app_") and len(client_id.splitlines()) == 1
     created = stack.latchctl_json("app", "create", "--name", name + "-j", "--callback-url", "https://ci.example.com/cb",
                                   "--client-credentials")
-    assert list(created) == ["id", "name", "callback_url", "redirect_uris", "icon", "scope", "token_endpoint_auth_method", "created_at"]
+    assert list(created) == ["id", "name", "callback_url", "redirect_uris", "icon", "scope", "grant_types",
+                             "token_endpoint_auth_method", "origin", "verified", "created_at"]
 
     listed = stack.latchctl_json("app", "list")
     mine = next(a for a in listed if a["id"] == client_id)

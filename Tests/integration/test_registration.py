@@ -64,8 +64,11 @@ def test_confidential_defaults_and_the_secret_authenticates_with_the_registered_
 
 
 def test_confidential_client_may_register_only_client_credentials(stack):
+    # Revision 2: client_credentials is for verified clients, so only with an admin token
+    # (anonymously it is 400 invalid_client_metadata: test_trust_registration.py).
+    admin = {"Authorization": "Bearer " + stack.latchctl("admin-token", "create", unique("reg-cc")).stdout.strip()}
     r = register(stack, {"grant_types": ["client_credentials"], "token_endpoint_auth_method": "client_secret_post",
-                         "client_name": "batch job"})
+                         "client_name": "batch job"}, headers=admin)
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["grant_types"] == ["client_credentials"]
@@ -73,7 +76,7 @@ def test_confidential_client_may_register_only_client_credentials(stack):
     assert "redirect_uris" not in body
     assert body["client_secret"].startswith("lcs_")
     r = register(stack, {"grant_types": ["authorization_code", "refresh_token", "client_credentials"],
-                         "redirect_uris": ["https://svc.example.com/cb"]})
+                         "redirect_uris": ["https://svc.example.com/cb"]}, headers=admin)
     assert r.status_code == 201 and "client_credentials" in r.json()["grant_types"]
 
 

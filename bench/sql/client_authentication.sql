@@ -10,6 +10,7 @@ authenticated AS (
     SELECT c.client_id, c.scope, c.grant_types, c.verified FROM clients c
 -- include: client_secret_check.sql
       AND :grant_type::text = ANY (c.grant_types)
+      AND (:grant_type::text <> 'client_credentials' OR c.verified)
 ), client AS (
     SELECT * FROM authenticated a
     WHERE CASE WHEN a.verified THEN true

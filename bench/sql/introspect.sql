@@ -4,6 +4,7 @@
 -- type condition, as for introspection — and TokenStore.live's lookup (token_live.sql) reads
 -- the token's row by lookup id and kind, live only if unrevoked, unused, unexpired, its grant
 -- unrevoked and its user not disabled; latch compares the token's stored hash in constant time.
+-- An unverified client sees only its own tokens (the join's condition).
 --
 -- Binds as latch sends them: client_id (from Basic), the secret's lookup id and SHA-256; the
 -- token's lookup id and kind ('access', from the lat_ prefix). Here pgbench picks a token of
@@ -16,4 +17,4 @@ WITH client AS (
 -- include: client_secret_used.sql
 SELECT live.* FROM client LEFT JOIN LATERAL (
 -- include: token_live.sql
-) AS live ON true;
+) AS live ON client.verified OR live.client_id = client.client_id;

@@ -6,7 +6,7 @@
 // endpoint"): no crash; a URI `problem` lets through is absolute, has no fragment, no
 // space or control character, a scheme that is not forbidden, and — for http — a loopback
 // host (`localhost`, `[::1]` or a 127.x.y.z literal); `matches` is exact byte comparison
-// except that for http loopback IP literals the port alone may differ; so a URI that
+// except that for http loopback hosts (the name localhost too) the port alone may differ; so a URI that
 // matches a valid registered URI is itself valid.
 import LatchCore
 
@@ -94,12 +94,12 @@ private func checkMatch(registered: String, requested: String) {
     let matched = RedirectURI.matches(registered: registered, requested: requested)
     if registered.utf8.elementsEqual(requested.utf8) { return require(matched, "a URI does not match itself") }
     guard matched else { return }
-    // Only the loopback-literal port exception lets different strings match.
+    // Only the loopback port exception (127.x.y.z, [::1], localhost; RFC 8252 §7.3) lets different strings match.
     require(registered.hasPrefix("http://") && requested.hasPrefix("http://"), "different non-http URIs matched: \(registered) / \(requested)")
     let a = Reading(registered), b = Reading(requested)
     require(a != nil && b != nil && !a!.isMalformedAuthority && !b!.isMalformedAuthority, "unreadable URIs matched: \(registered) / \(requested)")
     require(a!.userinfo == nil && b!.userinfo == nil, "URIs with userinfo matched by the port exception: \(registered) / \(requested)")
-    require(a!.isLoopbackLiteral, "the port exception was applied to a host that is not a loopback literal: \(registered)")
+    require(a!.isLoopback, "the port exception was applied to a host that is not a loopback host: \(registered)")
     require(a!.host == b!.host, "URIs with different hosts matched: \(registered) / \(requested)")
     require(a!.hasNumericPort && b!.hasNumericPort, "URIs with non-numeric ports matched: \(registered) / \(requested)")
     require(a!.afterAuthority == b!.afterAuthority, "URIs with different paths matched: \(registered) / \(requested)")

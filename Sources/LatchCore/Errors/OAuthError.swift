@@ -20,6 +20,9 @@ public struct OAuthError: Error, Sendable, Equatable {
         public static let insufficientScope = Code(rawValue: "insufficient_scope")
         public static let invalidRedirectURI = Code(rawValue: "invalid_redirect_uri")
         public static let invalidClientMetadata = Code(rawValue: "invalid_client_metadata")
+        /// OpenID Connect Core §3.1.2.6, for `prompt=none`.
+        public static let loginRequired = Code(rawValue: "login_required")
+        public static let consentRequired = Code(rawValue: "consent_required")
         public static let serverError = Code(rawValue: "server_error")
         public static let temporarilyUnavailable = Code(rawValue: "temporarily_unavailable")
         public static let notFound = Code(rawValue: "not_found")

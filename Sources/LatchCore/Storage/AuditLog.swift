@@ -14,6 +14,9 @@ public struct AuditEvent: RawRepresentable, Hashable, Sendable, CustomStringConv
     // Consent (POST /oauth2/authorize).
     public static let consentAllowed = AuditEvent(rawValue: "consent.allowed")
     public static let consentDenied = AuditEvent(rawValue: "consent.denied")
+    /// A code issued without asking, because the person already allowed this verified app
+    /// these scopes for this resource (CONTRACT "Authorization endpoint" step 5).
+    public static let consentRemembered = AuditEvent(rawValue: "consent.remembered")
 
     // Codes and tokens (token endpoint, revocation).
     public static let codeIssued = AuditEvent(rawValue: "code.issued")
@@ -33,6 +36,9 @@ public struct AuditEvent: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let clientRegistered = AuditEvent(rawValue: "client.registered")
     public static let clientUpdated = AuditEvent(rawValue: "client.updated")
     public static let clientDeleted = AuditEvent(rawValue: "client.deleted")
+    /// An admin verified an app (CONTRACT "Clients and trust") or took that back.
+    public static let clientVerified = AuditEvent(rawValue: "client.verified")
+    public static let clientUnverified = AuditEvent(rawValue: "client.unverified")
     public static let registrationThrottled = AuditEvent(rawValue: "registration.throttled")
     public static let secretCreated = AuditEvent(rawValue: "secret.created")
     public static let secretRevoked = AuditEvent(rawValue: "secret.revoked")
@@ -56,10 +62,10 @@ public struct AuditEvent: RawRepresentable, Hashable, Sendable, CustomStringConv
     /// Every event latch records, for documentation and `latchctl audit --help`.
     public static let all: [AuditEvent] = [
         .signInSucceeded, .signInFailed, .signInThrottled, .signedOut,
-        .consentAllowed, .consentDenied,
+        .consentAllowed, .consentDenied, .consentRemembered,
         .codeIssued, .codeRedeemed, .codeReplayed, .codeRejected, .tokenIssued, .refreshRotated, .refreshReuseDetected,
         .grantRevoked, .tokenRevoked, .clientAuthenticationFailed,
-        .clientRegistered, .clientUpdated, .clientDeleted, .registrationThrottled, .secretCreated, .secretRevoked,
+        .clientRegistered, .clientUpdated, .clientDeleted, .clientVerified, .clientUnverified, .registrationThrottled, .secretCreated, .secretRevoked,
         .userCreated, .userUpdated, .userDisabled, .userDeleted,
         .adminTokenCreated, .adminTokenRevoked, .adminTokensRevoked, .adminScopeAdded, .adminScopeRemoved,
         .adminAccessDenied, .adminPurged, .adminMigrated,

@@ -39,25 +39,67 @@ public struct AuthorizationCodeStore {
     public func issue(clientID: String, userID: Int, redirectURI: String, redirectURIGiven: Bool, codeChallenge: String,
                       scope: String, resource: String?, state: String?, lifetime: Int, audit: AuditSource) throws -> Credential {
         let code = Credential.mint(.authorizationCode)
-        try database.query("""
+        try issue(code, clientID: clientID, userID: userID, redirectURI: redirectURI, redirectURIGiven: redirectURIGiven,
+                  codeChallenge: codeChallenge, scope: scope, resource: resource, state: state, lifetime: lifetime,
+                  audit: audit, consent: .consentAllowed, condition: "true")
+        return code
+    }
+
+    /// Remembered consent (CONTRACT "Authorization endpoint" step 5): issues the code only when
+    /// the person already allowed this *verified* client at least `scopes` for
+    /// `resolvedResource` — a grant of theirs that is not revoked, whose resource (or
+    /// `defaultResource` for a grant stored without one) is that resource, whose scopes include
+    /// every one of `scopes`, and which
+    /// still has a live token. Checked and issued in ONE statement, audited as
+    /// `consent.remembered` and `code.issued`. nil, and nothing stored, when consent is not
+    /// remembered: the person must be asked. The code stores `resource` as the request named it.
+    public func issueIfRemembered(clientID: String, userID: Int, redirectURI: String, redirectURIGiven: Bool,
+                                  codeChallenge: String, scopes: [String], resource: String?, resolvedResource: String,
+                                  defaultResource: String, state: String?, lifetime: Int, audit: AuditSource) throws -> Credential? {
+        let code = Credential.mint(.authorizationCode)
+        let remembered: SQL = """
+            EXISTS (
+                SELECT 1 FROM grants g JOIN clients c ON c.client_id = g.client_id AND c.verified
+                WHERE g.user_id = \(userID)::bigint AND g.client_id = \(clientID)::text AND g.revoked_at IS NULL
+                  AND coalesce(g.resource, \(defaultResource)::text) = \(resolvedResource)::text
+                  AND string_to_array(g.scope, ' ') @> \(TextArray(scopes))::text[]
+                  AND EXISTS (SELECT 1 FROM tokens t
+                              WHERE t.grant_id = g.id AND t.revoked_at IS NULL AND t.expires_at > now()
+                                AND NOT (t.kind = 'refresh' AND t.used_at IS NOT NULL)))
+            """
+        let issued = try issue(code, clientID: clientID, userID: userID, redirectURI: redirectURI, redirectURIGiven: redirectURIGiven,
+                               codeChallenge: codeChallenge, scope: ScopeSet.format(scopes), resource: resource, state: state,
+                               lifetime: lifetime, audit: audit, consent: .consentRemembered, condition: remembered)
+        return issued ? code : nil
+    }
+
+    /// The one INSERT of a code, when `condition` holds, with its two audit rows; whether a
+    /// code was stored.
+    @discardableResult
+    private func issue(_ code: Credential, clientID: String, userID: Int, redirectURI: String, redirectURIGiven: Bool,
+                       codeChallenge: String, scope: String, resource: String?, state: String?, lifetime: Int,
+                       audit: AuditSource, consent: AuditEvent, condition: SQL) throws -> Bool {
+        !(try database.query("""
             WITH issued AS (
                 INSERT INTO authorization_codes (id, secret_hash, client_id, user_id, redirect_uri, redirect_uri_given,
                                                  code_challenge, scope, resource, state_hash, expires_at)
-                VALUES (\(code.id), \(code.secretHash), \(clientID), \(userID), \(redirectURI), \(redirectURIGiven),
-                        \(codeChallenge), \(scope), \(resource), \(state.map { Digest.sha256($0) }),
-                        now() + make_interval(secs => \(lifetime)))
+                SELECT \(code.id)::text, \(code.secretHash)::bytea, \(clientID)::text, \(userID)::bigint, \(redirectURI)::text,
+                       \(redirectURIGiven)::boolean, \(codeChallenge)::text, \(scope)::text, \(resource)::text,
+                       \(state.map { Digest.sha256($0) })::bytea,
+                       now() + make_interval(secs => \(lifetime))
+                WHERE \(fragment: condition)
                 RETURNING id, client_id, user_id, scope
             )
             INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
             SELECT e.event, \(audit.actor)::text, i.user_id, i.client_id, \(audit.address)::text, e.detail
             FROM issued i
             CROSS JOIN LATERAL (VALUES
-                (1, \(AuditEvent.consentAllowed.rawValue)::text, jsonb_build_object('scope', i.scope)),
+                (1, \(consent.rawValue)::text, jsonb_build_object('scope', i.scope)),
                 (2, \(AuditEvent.codeIssued.rawValue)::text, jsonb_build_object('code_id', i.id, 'scope', i.scope))
             ) AS e (n, event, detail)
             ORDER BY e.n
-            """)
-        return code
+            RETURNING 1 AS written
+            """).isEmpty)
     }
 
     public func find(id: String) throws -> AuthorizationCode? {

@@ -6,7 +6,9 @@
 /// cannot steer, so an early-exit compare leaks nothing usable about the secret.
 ///
 /// Both builders give the CTE `client (client_id, scope, grant_types, verified)`; a statement
-/// acts only from its row, so when it is empty the statement changes nothing and returns no row.
+/// acts only from its row, so when it is empty the statement changes nothing and returns no
+/// row. `client_credentials` is for verified clients only (CONTRACT "Token endpoint"): for
+/// that grant the row is there only when the client is verified.
 extension ClientStore {
     /// `client`: one row when `presented` proves the client, by a method the client may use
     /// (`Client.allows(authenticationMethod:)`), and the client may use `grantType` (when
@@ -22,7 +24,8 @@ extension ClientStore {
     public static func authenticatingCTEs(_ presented: PresentedClient, grantType: String?,
                                           unverifiedTokensPerMinute: Int? = nil) -> SQL? {
         guard presented.clientID.utf8.count <= 200 else { return nil }
-        let grantCondition: SQL = grantType.map { "AND \($0)::text = ANY (c.grant_types)" } ?? ""
+        var grantCondition: SQL = grantType.map { "AND \($0)::text = ANY (c.grant_types)" } ?? ""
+        if grantType == "client_credentials" { grantCondition = "\(fragment: grantCondition) AND c.verified" }
         guard let secretText = presented.secret else {
             guard presented.method == "none" else { return nil }
             return limited("""

@@ -112,6 +112,14 @@ public struct ClientStore {
             """).isEmpty
     }
 
+    /// Sets whether an admin vouches for the client; false when it does not exist.
+    @discardableResult
+    public func setVerified(_ clientID: String, _ verified: Bool) throws -> Bool {
+        try !database.query("""
+            UPDATE clients SET verified = \(verified), updated_at = now() WHERE client_id = \(clientID) RETURNING client_id
+            """).isEmpty
+    }
+
     /// Deletes the client; its secrets, codes, grants and tokens go with it (ON DELETE CASCADE).
     @discardableResult
     public func delete(_ clientID: String) throws -> Bool {

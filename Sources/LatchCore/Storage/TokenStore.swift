@@ -51,13 +51,16 @@ public struct TokenStore {
 
     /// The live token `presented` stands for, looked up in the statement that authenticates
     /// the client asking (the `client` CTE of `ClientStore.authenticatingCTEs`): one round
-    /// trip. `.unanswered` when the client is not authenticated, or the token is not even
-    /// shaped like one (then the caller finds out on its own).
+    /// trip. An unverified client sees only its own tokens (CONTRACT "Revocation,
+    /// introspection"): another client's token is nil to it, decided in the same statement.
+    /// `.unanswered` when the client is not authenticated, or the token is not even shaped
+    /// like one (then the caller finds out on its own).
     public func live(_ presented: String, askedBy client: SQL) throws -> ClientLookup {
         guard let credential = TokenStore.credential(presented) else { return .unanswered }
         let rows = try database.query("""
             WITH \(fragment: client)
-            SELECT live.* FROM client LEFT JOIN LATERAL (\(fragment: TokenStore.liveLookup(credential))) AS live ON true
+            SELECT live.* FROM client LEFT JOIN LATERAL (\(fragment: TokenStore.liveLookup(credential))) AS live
+                ON client.verified OR live.client_id = client.client_id
             """)
         guard let row = rows.first else { return .unanswered }
         return .answered(row.isNull("secret_hash") ? nil : try TokenStore.liveToken(credential, row))

@@ -1,9 +1,13 @@
 /// The redirect-URI rules, shared by every place a URI is registered (RFC 6749 §3.1.2,
 /// RFC 8252 §7, RFC 9700 §2.1): absolute, no fragment, `https` anywhere, `http` only on
-/// loopback, custom schemes allowed, dangerous schemes refused.
+/// loopback, custom schemes allowed, dangerous schemes refused — for everyone
+/// (`forbiddenSchemes`) and, for unverified clients, the schemes an operating system hands to
+/// a dangerous handler (`osHandlerSchemes`).
 public enum RedirectURI {
     public enum Problem: Equatable, Sendable {
         case notAbsolute, hasFragment, forbiddenScheme(String), httpNotLoopback, malformed
+        /// A scheme an unverified client may not register (`osHandlerSchemes`).
+        case osHandlerScheme(String)
         public var description: String {
             switch self {
             case .notAbsolute: return "redirect URI must be an absolute URI"
@@ -11,13 +15,49 @@ public enum RedirectURI {
             case .forbiddenScheme(let scheme): return "redirect URI scheme '\(scheme)' is not allowed"
             case .httpNotLoopback: return "http redirect URIs are allowed only for loopback hosts; use https"
             case .malformed: return "redirect URI is malformed"
+            case .osHandlerScheme(let scheme):
+                return "redirect URI scheme '\(scheme)' opens an operating-system handler; only a verified client may register it"
             }
         }
     }
 
     public static let forbiddenSchemes: Set<String> = ["javascript", "data", "file", "ftp", "vbscript", "blob", "about", "view-source"]
 
-    /// nil when `uri` may be registered, else why not.
+    /// The deny list for unverified clients (CONTRACT "Dynamic client registration"): schemes
+    /// that browsers hand to an operating-system handler known to be dangerous, so that a
+    /// redirect after sign-in would run something on the person's machine:
+    /// - `ms-*` (every Windows "ms-" protocol: `ms-msdt` ran code in CVE-2022-30190 "Follina",
+    ///   `ms-officecmd` ran code through Teams and Office (2021 research), `ms-word`/`ms-excel`
+    ///   open remote documents, `ms-appinstaller` installed malware in 2023, …) and the older
+    ///   `vnd.ms.*`/`vnd.ms-*` spellings;
+    /// - `search-ms` and `search` (Windows Search opening a remote share, used to deliver
+    ///   malware since 2022);
+    /// - `intent` (Android: launches an arbitrary app component with extras), `android-app`;
+    /// - `jar` (Java archive URLs; in Firefox same-origin content from archives);
+    /// - `hcp`, `its`, `mk`, `mhtml`, `res`, `shell` (Windows Help Centre, compiled help,
+    ///   MHTML and resource and shell namespaces, each a known remote-code-execution path);
+    /// - `jnlp`, `jnlps` (Java Web Start), `smb`, `nfs`, `afp`, `webdav` (mounting a remote
+    ///   share from a link), `ldap`, `ldaps`, `telnet`, `ssh`, `rlogin`, `gopher`
+    ///   (handlers with command-line injection histories).
+    /// Developer tools' own schemes (`vscode://`, `jetbrains://`, `myapp://`) stay allowed.
+    public static let osHandlerSchemes: Set<String> = [
+        "search-ms", "search", "intent", "android-app", "jar", "hcp", "its", "mk", "mhtml", "res", "shell",
+        "jnlp", "jnlps", "smb", "nfs", "afp", "webdav", "ldap", "ldaps", "telnet", "ssh", "rlogin", "gopher",
+    ]
+
+    /// Whether an unverified client may not register `scheme` (lower-cased).
+    public static func isOSHandlerScheme(_ scheme: String) -> Bool {
+        osHandlerSchemes.contains(scheme) || scheme.hasPrefix("ms-") || scheme.hasPrefix("vnd.ms")
+    }
+
+    /// nil when `uri` may be registered by a client that is `verified` or not, else why not.
+    public static func problem(_ uri: String, verified: Bool) -> Problem? {
+        if let problem = problem(uri) { return problem }
+        if !verified, let scheme = scheme(of: uri), isOSHandlerScheme(scheme) { return .osHandlerScheme(scheme) }
+        return nil
+    }
+
+    /// nil when `uri` may be registered by a verified client, else why not.
     public static func problem(_ uri: String) -> Problem? {
         guard uri.utf8.count <= 2000, !uri.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f || $0 == "\\" }) else { return .malformed }
         guard let scheme = scheme(of: uri) else { return .notAbsolute }
@@ -74,15 +114,23 @@ public enum RedirectURI {
         }
     }
 
-    /// Exact comparison (byte for byte: Swift's `==` would equate canonically equivalent
-    /// strings), except that for `http` loopback IP literals the port may differ.
+    /// The one comparison of redirect URIs (and other URIs compared as strings): byte for
+    /// byte over UTF-8. Swift's `==` is canonical equivalence: it equates `caf\u{E9}` and
+    /// `cafe\u{301}`, two different URIs to a browser and to PostgreSQL.
+    public static func identical(_ a: String, _ b: String) -> Bool {
+        a.utf8.elementsEqual(b.utf8)
+    }
+
+    /// Exact comparison (`identical`), except that for `http` loopback hosts — `127.x.y.z`,
+    /// `[::1]` and the name `localhost`, as MCP clients register it — the port may differ,
+    /// also when the registered URI has none (RFC 8252 §7.3).
     public static func matches(registered: String, requested: String) -> Bool {
-        if registered.utf8.elementsEqual(requested.utf8) { return true }
+        if identical(registered, requested) { return true }
         guard registered.hasPrefix("http://"), requested.hasPrefix("http://"),
-              let host = host(of: registered), isLoopbackLiteral(host: host),
+              let host = host(of: registered), isLoopback(host: host),
               let registeredWithoutPort = withoutPort(registered), let requestedWithoutPort = withoutPort(requested)
         else { return false }
-        return registeredWithoutPort.utf8.elementsEqual(requestedWithoutPort.utf8)
+        return identical(registeredWithoutPort, requestedWithoutPort)
     }
 
     /// `http://host…` without its `:port`; nil unless the URI is `http://host[:digits]…`

@@ -10,6 +10,7 @@
 ///     GET  /admin/apps/{id}                            one app and its secrets
 ///     GET  /admin/apps/{id}/edit, POST /admin/apps/{id}  edit (303 → the app)
 ///     GET  /admin/apps/{id}/delete                     confirmation; POST deletes (303 → list)
+///     POST /admin/apps/{id}/verify                     verify or unverify (303 → the app)
 ///     POST /admin/apps/{id}/secrets                    create a secret: the page shows it once
 ///     POST /admin/apps/{id}/secrets/{secretID}/revoke  revoke a secret (303 → the app)
 ///     GET  /admin/scopes, POST /admin/scopes           list, add (or re-describe) a scope
@@ -33,6 +34,7 @@ public enum AdminConsole {
             "GET": { request, context in try page(request, context, AppPages.confirmDelete) },
             "POST": { request, context in try page(request, context, AppPages.delete) },
         ]),
+        Route("/admin/apps/{id}/verify", ["POST": { request, context in try page(request, context, AppPages.verify) }]),
         Route("/admin/apps/{id}/secrets", ["POST": { request, context in try page(request, context, SecretPages.create) }]),
         Route("/admin/apps/{id}/secrets/{secretID}/revoke", [
             "POST": { request, context in try page(request, context, SecretPages.revoke) },

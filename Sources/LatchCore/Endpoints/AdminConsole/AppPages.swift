@@ -6,6 +6,8 @@ enum AppPages {
         "saved": "Changes saved.",
         "deleted": "The app was deleted: its secrets, codes and tokens no longer work.",
         "secret-revoked": "The secret was revoked: it no longer works.",
+        "verified": "The app is verified: it may now do what verified apps do.",
+        "unverified": "The app is no longer verified: it is limited as an unverified app again.",
     ]
 
     // MARK: List
@@ -23,6 +25,7 @@ enum AppPages {
             <td>\(scopeText(client.scope))</td>
             <td>\(HTML.date(client.createdAt))</td>
             <td class="grants">\(grants[client.clientID] ?? 0)</td>
+            <td class="trust">\(trust(client))</td>
             </tr>
             """
         }
@@ -31,7 +34,7 @@ enum AppPages {
             : """
               <table class="apps">
               <thead><tr><th>Name</th><th>client_id</th><th>Redirect URIs</th><th>Auth method</th><th>Scopes</th>\
-              <th>Created</th><th>Active grants</th></tr></thead>
+              <th>Created</th><th>Active grants</th><th>Origin</th></tr></thead>
               <tbody>\(rows)</tbody>
               </table>
               """
@@ -185,13 +188,51 @@ enum AppPages {
             <dt>Grant types</dt><dd>\(client.grantTypes.joined(separator: ", "))</dd>
             <dt>Scopes</dt><dd>\(scopeText(client.scope))</dd>
             <dt>Icon</dt><dd>\(client.icon.map { "<code>\($0)</code>" as HTML } ?? "<span class=\"muted\">none</span>")</dd>
-            <dt>Created</dt><dd>\(HTML.time(client.createdAt)) <span class="muted">(\(client.origin == .admin ? "by an admin" : "by dynamic registration"))</span></dd>
+            <dt>Created</dt><dd>\(HTML.time(client.createdAt)) <span class="muted">(\(madeBy(client)))</span></dd>
+            <dt>Origin</dt><dd class="origin"><code>\(client.origin.rawValue)</code></dd>
+            <dt>Verified</dt><dd class="verified">\(client.verified ? "yes" : "no")\(verifyForm(client, csrfToken: console.signedIn.csrfToken))</dd>
             <dt>Active grants</dt><dd class="grants">\(grants)</dd>
             </dl>
             <div class="actions"><a class="button" href="\(path(client))/edit">Edit</a>
             <a class="button" href="\(path(client))/delete">Delete…</a></div>
             \(SecretPages.section(client, secrets: secrets, csrfToken: console.signedIn.csrfToken))
             """).response.withContentSecurityPolicy(images: AppIcon.sources([client.icon]))
+    }
+
+    // MARK: Verify
+
+    /// `POST /admin/apps/{id}/verify` with `verified=true|false` (and the CSRF token):
+    /// `AppAdministration.setVerified`, as the management API and `latchctl` do.
+    static func verify(_ console: Console) throws -> Response {
+        let fields = try console.form()
+        let client = try console.app()
+        let verified: Bool
+        switch try fields.single("verified") {
+        case "true"?: verified = true
+        case "false"?: verified = false
+        default: throw PageExit(response: ErrorPage.response(status: 400, title: "This request cannot be completed",
+                                                           message: "verified must be true or false.", signedIn: console.signedIn))
+        }
+        do {
+            try console.apps.setVerified(client.clientID, verified)
+        } catch let error as OAuthError where error.status == 400 {
+            throw PageExit(response: ErrorPage.response(for: error, signedIn: console.signedIn))
+        }
+        return Console.seeOther(path(client), notice: verified ? "verified" : "unverified")
+    }
+
+    /// The button that verifies a dynamic or metadata app, or takes that back; none for an
+    /// admin's app (always verified).
+    static func verifyForm(_ client: Client, csrfToken: String) -> HTML {
+        guard client.origin != .admin else { return " <span class=\"muted\">(made by an admin)</span>" }
+        let label: HTML = client.verified ? "Unverify" : "Verify this app"
+        return """
+            <form method="post" action="\(path(client))/verify" class="inline">
+            <input type="hidden" name="verified" value="\(client.verified ? "false" : "true")">
+            \(Form.csrf(csrfToken))
+            <button type="submit">\(label)</button>
+            </form>
+            """
     }
 
     // MARK: Delete
@@ -226,6 +267,19 @@ enum AppPages {
     static func uriList(_ uris: [String]) -> HTML {
         guard !uris.isEmpty else { return "<span class=\"muted\">none</span>" }
         return "<ul>\(uris.map { "<li><code>\($0)</code></li>" as HTML })</ul>"
+    }
+
+    /// Origin and verified flag, as every listing shows them.
+    static func trust(_ client: Client) -> HTML {
+        "<code>\(client.origin.rawValue)</code> \(client.verified ? "verified" : "<strong class=\"unverified\">unverified</strong>" as HTML)"
+    }
+
+    static func madeBy(_ client: Client) -> String {
+        switch client.origin {
+        case .admin: return "by an admin"
+        case .dynamic: return "by dynamic registration"
+        case .metadata: return "from a client metadata document"
+        }
     }
 
     static func scopeText(_ scopes: [String]) -> HTML {

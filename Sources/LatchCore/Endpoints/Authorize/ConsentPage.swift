@@ -2,6 +2,11 @@
 /// person, says what each scope means and where the browser goes next, and offers Allow and
 /// Cancel in one form that carries the request and the session's CSRF token.
 ///
+/// An unverified app (CONTRACT "Clients and trust") never shows its own logo — anyone can
+/// register "Sign in with Google" with Google's logo — only the first letter of its name, its
+/// name with an "unverified" mark, and the host its redirect URI sends the browser to (for a
+/// metadata client, the host of its `client_id` URL, which is who vouches for the document).
+///
 /// Headers: those of every browser page (`Response.html`: `frame-ancestors 'none'`,
 /// `X-Frame-Options: DENY`, `no-store`, `no-referrer`), with the CSP's `form-action` naming
 /// the one redirect URI's origin (`https://app.example`, `http://127.0.0.1:4567`) or, for a
@@ -13,8 +18,9 @@ enum ConsentPage {
         let client = authorization.target.client
         let hidden = authorization.carried.map { Form.hidden($0.0, $0.1) }
         var response = Page(title: "Allow \(client.name)?", content: """
-            <div class="app">\(icon(client))<div><h1>Allow <span class="app-name">\(client.name)</span> to use your account?</h1>
+            <div class="app">\(icon(client))<div><h1>Allow <span class="app-name">\(client.name)</span>\(mark(authorization.target)) to use your account?</h1>
             <div class="muted">Signed in as <strong class="user">\(signedIn.user.username)</strong></div></div></div>
+            \(unverifiedNote(authorization.target))
             \(scopeList(authorization))
             \(resourceNote(authorization))
             <p class="muted">Afterwards you will be sent to <code>\(authorization.target.redirectURI)</code>.</p>
@@ -49,7 +55,39 @@ enum ConsentPage {
         return "<p class=\"muted\">Access is limited to <code>\(resource)</code>.</p>"
     }
 
-    static func icon(_ client: Client) -> HTML { AppIcon.html(name: client.name, icon: client.icon) }
+    /// The app's logo only when it is verified; otherwise the letter.
+    static func icon(_ client: Client) -> HTML { AppIcon.html(name: client.name, icon: client.verified ? client.icon : nil) }
+
+    /// " (unverified) · host" after an unverified app's name.
+    static func mark(_ target: RedirectTarget) -> HTML {
+        guard !target.client.verified else { return .empty }
+        return " <span class=\"unverified-mark\">(unverified)</span> <span class=\"muted\">·</span> <span class=\"app-host\">\(appHost(target))</span>"
+    }
+
+    static func unverifiedNote(_ target: RedirectTarget) -> HTML {
+        guard !target.client.verified else { return .empty }
+        return """
+            <p class="warning">The admins of this server have not verified this app: its name is whatever its maker chose. \
+            Allow it only if you expect <strong class="app-host">\(appHost(target))</strong> to use your account.</p>
+            """
+    }
+
+    /// Who the app is, as far as latch can tell: the host of a metadata client's `client_id`
+    /// URL, else the host of the redirect URI the browser will go to.
+    static func appHost(_ target: RedirectTarget) -> String {
+        if target.client.origin == .metadata, target.client.clientID.hasPrefix("https://"),
+           let host = RedirectURI.host(of: target.client.clientID) {
+            return host
+        }
+        return destinationHost(target.redirectURI)
+    }
+
+    /// The host a redirect URI sends the browser to: the authority's host of `scheme://host/…`
+    /// URIs (custom schemes included), else the scheme itself (`com.example.app:`).
+    static func destinationHost(_ uri: String) -> String {
+        if let host = RedirectURI.host(of: uri), !host.isEmpty { return host }
+        return (RedirectURI.scheme(of: uri) ?? uri) + ":"
+    }
 
     static func contentSecurityPolicy(redirectURI: String, icon: String? = nil) -> String {
         Response.contentSecurityPolicy(images: AppIcon.sources([icon]), formTargets: [formTarget(redirectURI)])

@@ -19,12 +19,22 @@ struct RedirectTarget {
     }
 
     private func redirect(_ pairs: [(String, String)], issuer: String) -> Response {
+        var response = Response.redirect(location(pairs, issuer: issuer))
+        response.logClientID = client.clientID
+        return response
+    }
+
+    /// The redirect URI with `pairs`, `state` (when the request had one) and `iss`.
+    func location(_ pairs: [(String, String)], issuer: String) -> String {
         var pairs = pairs
         if let state { pairs.append(("state", state)) }
         pairs.append(("iss", issuer))
-        var response = Response.redirect(RedirectTarget.appending(pairs, to: redirectURI))
-        response.logClientID = client.clientID
-        return response
+        return RedirectTarget.appending(pairs, to: redirectURI)
+    }
+
+    /// The error's location: `error`, `error_description`, `state` and `iss`.
+    func location(_ error: OAuthError, issuer: String) -> String {
+        location([("error", error.code.rawValue), ("error_description", error.description)], issuer: issuer)
     }
 
     /// Adds query parameters to a URI that may already have a query (`?` or `&` as needed).

@@ -4,11 +4,14 @@
 /// > authorization to access this endpoint [...] The authorization server MAY also limit
 /// > which tokens a protected resource may introspect. (§2.1, §4)
 ///
-/// Who may ask: a resource server is a client, so any client that authenticates with a
-/// secret (`client_secret_basic` or `client_secret_post`) may introspect access tokens —
-/// whichever client they were issued to, since a resource server receives other clients'
-/// tokens. A public client cannot authenticate (§4 requires authentication) and is refused
-/// with `401 invalid_client`, as are bad credentials (§2.3).
+/// Who may ask: a resource server is a client, so a *verified* client that authenticates
+/// with a secret (`client_secret_basic` or `client_secret_post`) may introspect access tokens
+/// — whichever client they were issued to, since a resource server receives other clients'
+/// tokens. An unverified client (anonymous registration, metadata document) may introspect
+/// only its own tokens (CONTRACT revision 2): anyone else's is `{"active": false}`, decided
+/// inside the one-trip statement (`TokenStore.live(_:askedBy:)`) and again on the full path.
+/// A public client cannot authenticate (§4 requires authentication) and is refused with
+/// `401 invalid_client`, as are bad credentials (§2.3).
 ///
 /// What it may learn: an access token's facts; a refresh token's only when it is the caller's
 /// own (no resource server ever receives a refresh token). Everything else — unknown,
@@ -41,7 +44,9 @@ public enum IntrospectionEndpoint {
                 throw OAuthError.invalidClient("introspection requires a confidential client authenticating with its secret")
             }
             guard let presented = try parameters.single("token") else { throw OAuthError.invalidRequest("token is required") }
-            return answer(try tokens.live(presented), caller: caller.client.clientID, context)
+            var token = try tokens.live(presented)
+            if let found = token, !caller.client.verified, found.clientID != caller.client.clientID { token = nil }
+            return answer(token, caller: caller.client.clientID, context)
         } catch let error as HTTPError {
             throw OAuthError(error)
         }

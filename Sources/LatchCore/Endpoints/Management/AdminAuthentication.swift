@@ -5,6 +5,8 @@ public struct Administrator: Sendable, Equatable {
         case adminToken(id: String, name: String)
         /// A signed-in admin's browser session.
         case session(userID: Int, username: String)
+        /// `latchctl`, run by whoever can reach the database as its owner.
+        case commandLine
     }
 
     public let proof: Proof
@@ -14,8 +16,12 @@ public struct Administrator: Sendable, Equatable {
         switch proof {
         case .adminToken(_, let name): return "admin-token:" + name
         case .session(_, let username): return username
+        case .commandLine: return AuditActor.latchctl
         }
     }
+
+    /// `latchctl`.
+    public static let commandLine = Administrator(proof: .commandLine)
 }
 
 /// Admin authentication for the management API and admins-only registration

@@ -1,13 +1,26 @@
 /// What an admin does to apps, whichever door they come through: the management API (JSON,
-/// `AppsEndpoint`) and the admin console (HTML forms, `AdminConsole`) both call these, so that
-/// the rules, the storage and the audit points exist once. Errors are `OAuthError`s each door
-/// renders its own way: unknown ids `404 not_found`, bad fields those of `AppInput`.
-struct AppAdministration {
+/// `AppsEndpoint`), the admin console (HTML forms, `AdminConsole`) and `latchctl` all call
+/// these, so that the rules, the storage and the audit points exist once. Errors are
+/// `OAuthError`s each door renders its own way: unknown ids `404 not_found`, bad fields those
+/// of `AppInput`.
+public struct AppAdministration {
     let database: Database
     /// Who acts, from where and through which door (for the audit trail).
     let administrator: Administrator
     let sourceAddress: String
     let via: String
+
+    init(database: Database, administrator: Administrator, sourceAddress: String, via: String) {
+        self.database = database
+        self.administrator = administrator
+        self.sourceAddress = sourceAddress
+        self.via = via
+    }
+
+    /// The door of `latchctl`.
+    public static func commandLine(_ database: Database) -> AppAdministration {
+        AppAdministration(database: database, administrator: .commandLine, sourceAddress: "", via: "latchctl")
+    }
 
     private func audit(_ event: AuditEvent, clientID: String, detail: JSON) throws {
         try AuditLog(database: database).record(
@@ -15,10 +28,10 @@ struct AppAdministration {
             clientID: clientID, detail: detail)
     }
 
-    func list() throws -> [Client] { try ClientStore(database: database).list() }
+    public func list() throws -> [Client] { try ClientStore(database: database).list() }
 
     /// The app with this client_id, else 404.
-    func app(_ clientID: String) throws -> Client {
+    public func app(_ clientID: String) throws -> Client {
         guard let client = try ClientStore(database: database).find(clientID) else { throw OAuthError.notFound("no app with this id") }
         return client
     }
@@ -37,6 +50,37 @@ struct AppAdministration {
         guard try ClientStore(database: database).update(updated) else { throw OAuthError.notFound("no app with this id") }
         try audit(.clientUpdated, clientID: updated.clientID, detail: updated.auditDetail(via: via))
         return updated
+    }
+
+    /// `latchctl app create`: the same fields and rules as the console's form and the API's
+    /// body (`AppInput.checked`), then `create`.
+    public func create(name: String, redirectURIs: [String], icon: String?, scope: String?, isPublic: Bool,
+                       clientCredentials: Bool) throws -> Client {
+        let input = try AppInput.checked(name: name, callbackURL: redirectURIs.first, moreRedirectURIs: Array(redirectURIs.dropFirst()),
+                                         icon: icon, scope: scope, definedScopes: try definedScopes())
+        guard !(isPublic && clientCredentials) else {
+            throw OAuthError(.invalidClientMetadata, "a public client cannot use client_credentials")
+        }
+        return try create(input, type: isPublic ? .public : clientCredentials ? .confidentialWithClientCredentials : .confidential)
+    }
+
+    /// Verifies a dynamic or metadata client, or takes that back (CONTRACT "Clients and
+    /// trust"); nothing else about the app changes. An app an admin made is always verified:
+    /// un-verifying one is `invalid_request`. Audit: `client.verified` or `client.unverified`
+    /// (also when it already was: the admin's act is recorded).
+    @discardableResult
+    public func setVerified(_ clientID: String, _ verified: Bool) throws -> Client {
+        var client = try app(clientID)
+        if client.origin == .admin && !verified {
+            throw OAuthError.invalidRequest("an app made by an admin is always verified; delete it instead")
+        }
+        guard try ClientStore(database: database).setVerified(client.clientID, verified) else {
+            throw OAuthError.notFound("no app with this id")
+        }
+        client.verified = verified
+        try audit(verified ? .clientVerified : .clientUnverified, clientID: client.clientID,
+                  detail: ["via": .string(via), "origin": .string(client.origin.rawValue)])
+        return client
     }
 
     /// Deletes the app; its secrets, codes, grants and tokens stop working at once.

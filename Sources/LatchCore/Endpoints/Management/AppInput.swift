@@ -5,12 +5,14 @@
 ///
 /// JSON: `{name, callback_url, icon?, scope?}`, plus optional `redirect_uris` (more URIs besides
 /// `callback_url`). A `PUT` may send back an app as `GET` shows it: `id` must then be the app's
-/// own, `token_endpoint_auth_method` its current one, and `created_at` is ignored. Any other
-/// member is refused, so that a typo does not pass silently.
+/// own, `token_endpoint_auth_method`, `grant_types`, `origin` and `verified` its current ones,
+/// and `created_at` is ignored. Any other member is refused, so that a typo does not pass
+/// silently. (`{"verified": …}` alone is the verify/unverify request, `AppsEndpoint`.)
 struct AppInput: Equatable {
     static let members: Set<String> = ["name", "callback_url", "redirect_uris", "icon", "scope",
-                                       "id", "token_endpoint_auth_method", "created_at", "csrf_token"]
-    static let maxNameLength = 200
+                                       "id", "token_endpoint_auth_method", "created_at", "csrf_token",
+                                       "grant_types", "origin", "verified"]
+    static let maxNameLength = ClientName.maxScalars
     static let maxURILength = 2000
     /// Redirect URIs besides the callback URL.
     static let maxMoreRedirectURIs = 20
@@ -28,7 +30,7 @@ struct AppInput: Equatable {
                         definedScopes: [String]) throws(OAuthError) -> AppInput {
         func failure(_ description: String) -> OAuthError { OAuthError(.invalidClientMetadata, description) }
         guard let name, !name.isEmpty else { throw failure("name is required") }
-        guard name.count <= maxNameLength else { throw failure("name is longer than \(maxNameLength) characters") }
+        _ = try ClientName.checked(name, field: "name")
         guard let callbackURL, !callbackURL.isEmpty else { throw OAuthError(.invalidRedirectURI, "callback_url is required") }
         guard moreRedirectURIs.count <= maxMoreRedirectURIs else {
             throw failure("redirect_uris has more than \(maxMoreRedirectURIs) entries")
@@ -38,7 +40,8 @@ struct AppInput: Equatable {
         for uri in uris where uri.count > maxURILength {
             throw OAuthError(.invalidRedirectURI, "a redirect URI is longer than \(maxURILength) characters")
         }
-        try JSONMembers.checkRedirectURIs(uris)
+        // Apps an admin makes are verified.
+        try JSONMembers.checkRedirectURIs(uris, verified: true)
         var checkedIcon: String?
         if let icon, !icon.isEmpty {
             guard icon.count <= maxURILength, WebURL.isAcceptable(icon) else {
@@ -62,12 +65,26 @@ struct AppInput: Equatable {
         let checked = try checked(name: try input.string("name"), callbackURL: try input.string("callback_url"),
                                   moreRedirectURIs: try input.strings("redirect_uris", maxCount: maxMoreRedirectURIs) ?? [],
                                   icon: try input.string("icon"), scope: try input.string("scope"), definedScopes: definedScopes)
+        if existing == nil {
+            for name in ["origin", "verified"] where input.value(name) != nil {
+                throw input.failure("\(name) is set by the server: an app an admin creates is an admin app, verified")
+            }
+        }
         if let existing {
             if let id = try input.string("id", maxLength: 200), id != existing.clientID {
                 throw input.failure("id does not match the app being replaced")
             }
             if let method = try input.string("token_endpoint_auth_method", maxLength: 100), method != existing.tokenEndpointAuthMethod {
                 throw input.failure("token_endpoint_auth_method cannot be changed; create a new app")
+            }
+            if let origin = try input.string("origin", maxLength: 100), origin != existing.origin.rawValue {
+                throw input.failure("origin cannot be changed")
+            }
+            if let grants = try input.strings("grant_types", maxLength: 100), grants != existing.grantTypes {
+                throw input.failure("grant_types cannot be changed here; create a new app")
+            }
+            if let verified = input.value("verified"), verified != .bool(existing.verified) {
+                throw input.failure("to verify or un-verify an app, PUT a body holding only \"verified\"")
             }
         }
         return checked

@@ -1,7 +1,9 @@
 /// The JSON shape of an app in the management API and in `latchctl … --json` (CONTRACT
-/// "Management API"): `{id, name, callback_url, redirect_uris, icon, scope,
-/// token_endpoint_auth_method, created_at}`; its `id` is its `client_id`. A value the app does
-/// not have (`icon`, or `callback_url` of a client_credentials-only client) is `null`.
+/// "Management API"): `{id, name, callback_url, redirect_uris, icon, scope, grant_types,
+/// token_endpoint_auth_method, origin, verified, created_at}`; its `id` is its `client_id`;
+/// `origin` is `admin`, `dynamic` or `metadata` and `verified` whether an admin vouches for it
+/// (CONTRACT "Clients and trust": shown in every listing). A value the app does not have
+/// (`icon`, or `callback_url` of a client_credentials-only client) is `null`.
 public enum AppJSON {
     public static func make(_ client: Client) -> JSON {
         .object([
@@ -11,7 +13,10 @@ public enum AppJSON {
             ("redirect_uris", .array(client.redirectURIs.map { .string($0) })),
             ("icon", client.icon.map { .string($0) } ?? .null),
             ("scope", .string(ScopeSet.format(client.scope))),
+            ("grant_types", .array(client.grantTypes.map { .string($0) })),
             ("token_endpoint_auth_method", .string(client.tokenEndpointAuthMethod)),
+            ("origin", .string(client.origin.rawValue)),
+            ("verified", .bool(client.verified)),
             ("created_at", .string(EpochTime.iso8601(client.createdAt))),
         ])
     }

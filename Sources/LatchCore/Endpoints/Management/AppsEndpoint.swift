@@ -4,7 +4,7 @@
 ///     GET    /api/v2/oauth2-provider/apps                          200 [app]
 ///     POST   /api/v2/oauth2-provider/apps                          201 app
 ///     GET    /api/v2/oauth2-provider/apps/{id}                     200 app
-///     PUT    /api/v2/oauth2-provider/apps/{id}                     200 app
+///     PUT    /api/v2/oauth2-provider/apps/{id}                     200 app (or {"verified": true|false} alone)
 ///     DELETE /api/v2/oauth2-provider/apps/{id}                     204 (its codes and tokens die with it)
 ///     GET    /api/v2/oauth2-provider/apps/{id}/secrets             200 [secret]
 ///     POST   /api/v2/oauth2-provider/apps/{id}/secrets             201 {id, client_secret_full}
@@ -51,7 +51,7 @@ public enum AppsEndpoint {
         let apps = try administration(request, context)
         let body = try request.jsonObject(invalid: .invalidClientMetadata)
         let input = try AppInput.parse(body, definedScopes: try apps.definedScopes(), existing: nil)
-        return .noStoreJSON(AppJSON.make(try apps.create(input)), status: 201)
+        return .noStoreJSON(AppJSON.make(try apps.create(input, type: try appType(body))), status: 201)
     }
 
     static func show(_ request: Request, _ context: Context) throws -> Response {
@@ -60,13 +60,39 @@ public enum AppsEndpoint {
     }
 
     /// Replaces name, callback URL(s), icon and scope; grant types, authentication method and
-    /// secrets are kept.
+    /// secrets are kept. A body holding only `"verified": true|false` (and, for a session, the
+    /// `csrf_token`) verifies or un-verifies the app and changes nothing else
+    /// (`AppAdministration.setVerified`).
     static func replace(_ request: Request, _ context: Context) throws -> Response {
         let apps = try administration(request, context)
         let client = try apps.app(request.pathParameters["id"] ?? "")
         let body = try request.jsonObject(invalid: .invalidClientMetadata)
+        if let verified = try verifiedOnly(body) {
+            return .noStoreJSON(AppJSON.make(try apps.setVerified(client.clientID, verified)))
+        }
         let input = try AppInput.parse(body, definedScopes: try apps.definedScopes(), existing: client)
         return .noStoreJSON(AppJSON.make(try apps.update(client, with: input)))
+    }
+
+    /// `grant_types` of a new app: the authorization code grant (with refresh), and
+    /// `client_credentials` when named.
+    static func appType(_ body: [(String, JSON)]) throws(OAuthError) -> AppType {
+        let members = JSONMembers(body, code: .invalidClientMetadata)
+        guard let grants = try members.strings("grant_types", maxLength: 100) else { return .confidential }
+        for grant in grants where !ClientMetadata.supportedGrantTypes.contains(grant) {
+            throw members.failure("grant type '\(grant)' is not supported")
+        }
+        return grants.contains("client_credentials") ? .confidentialWithClientCredentials : .confidential
+    }
+
+    /// The `verified` of a body that holds only it (besides `csrf_token`); nil for any other body.
+    static func verifiedOnly(_ body: [(String, JSON)]) throws(OAuthError) -> Bool? {
+        let members = body.filter { $0.0 != "csrf_token" }
+        guard members.count == 1, members[0].0 == "verified" else { return nil }
+        guard case .bool(let verified) = members[0].1 else {
+            throw OAuthError(.invalidClientMetadata, "verified must be true or false")
+        }
+        return verified
     }
 
     static func delete(_ request: Request, _ context: Context) throws -> Response {

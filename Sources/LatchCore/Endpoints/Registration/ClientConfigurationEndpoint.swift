@@ -65,13 +65,15 @@ public enum ClientConfigurationEndpoint {
                 throw members.failure("client_secret does not match the client's current secret; it cannot be chosen by the client")
             }
         }
-        let metadata = try ClientMetadata.parse(body, definedScopes: try ScopeStore(database: context.database).names())
+        let metadata = try ClientMetadata.parse(body, definedScopes: try ScopeStore(database: context.database).names(),
+                                                verified: current.verified)
         guard metadata.isPublic == current.isPublic else {
             throw members.failure(current.isPublic ? "a public client cannot become confidential; register a new client"
                                                    : "a confidential client cannot become public; register a new client")
         }
         var replacement = metadata.client(id: current.clientID)
         replacement.origin = current.origin
+        replacement.verified = current.verified
         replacement.createdAt = current.createdAt
         let database = context.database
         let next = try database.withTransaction { () throws -> Credential? in

@@ -7,7 +7,8 @@
 ///   (`[]` when the client does not use the authorization code grant);
 /// - `redirect_uris` is required unless the only grant is `client_credentials`; each URI goes
 ///   through `RedirectURI.problem` (`invalid_redirect_uri`);
-/// - a public client (`none`) may not use `client_credentials`; `refresh_token` needs
+/// - a public client (`none`) may not use `client_credentials`, nor may an unverified
+///   (anonymous) one; `client_name` follows `ClientName`; `refresh_token` needs
 ///   `authorization_code`; `response_types` `code` goes with `authorization_code` and only with it;
 /// - anything of the wrong type, an unknown grant type, response type or authentication method,
 ///   or an undefined scope is `invalid_client_metadata`;
@@ -34,8 +35,11 @@ public struct ClientMetadata: Sendable, Equatable {
 
     public var isPublic: Bool { tokenEndpointAuthMethod == "none" }
 
-    /// Validates a registration (or RFC 7592 update) request body.
-    public static func parse(_ members: [(String, JSON)], definedScopes: [String]) throws(OAuthError) -> ClientMetadata {
+    /// Validates a registration (or RFC 7592 update) request body for a client that will be
+    /// `verified` (registered with an admin token) or not (anonymous): an unverified client may
+    /// not use `client_credentials` nor register an operating-system handler scheme.
+    public static func parse(_ members: [(String, JSON)], definedScopes: [String],
+                             verified: Bool = false) throws(OAuthError) -> ClientMetadata {
         let body = JSONMembers(members, code: .invalidClientMetadata)
 
         let method = try body.string("token_endpoint_auth_method", maxLength: 100) ?? "client_secret_basic"
@@ -55,6 +59,10 @@ public struct ClientMetadata: Sendable, Equatable {
         if method == "none" && grants.contains("client_credentials") {
             throw body.failure("a public client (token_endpoint_auth_method none) cannot use client_credentials")
         }
+        if !verified && grants.contains("client_credentials") {
+            throw body.failure("client_credentials is only for verified clients: register with an admin token "
+                               + "(Authorization: Bearer) or ask an admin to create the app")
+        }
 
         let responses = try body.strings("response_types", maxLength: 200) ?? (usesCode ? ["code"] : [])
         for response in responses where !supportedResponseTypes.contains(response) {
@@ -69,10 +77,11 @@ public struct ClientMetadata: Sendable, Equatable {
             throw body.failure("redirect_uris is required for the authorization_code grant")
         }
         if usesCode && uris.isEmpty { throw body.failure("redirect_uris must list at least one URI") }
-        try JSONMembers.checkRedirectURIs(uris)
+        try JSONMembers.checkRedirectURIs(uris, verified: verified)
 
-        var name = try body.string("client_name", maxLength: 200)
+        var name = try body.string("client_name", maxLength: 2000)
         if name?.isEmpty == true { name = nil }
+        if let name { _ = try ClientName.checked(name, field: "client_name") }
         let logo = try body.webURL("logo_uri")
         let scopes = try body.scopes("scope", defined: definedScopes)
 

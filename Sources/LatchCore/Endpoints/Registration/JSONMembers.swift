@@ -56,10 +56,12 @@ public struct JSONMembers {
         return scopes
     }
 
-    /// Redirect URIs through the one validator (`RedirectURI.problem`): 400 `invalid_redirect_uri`.
-    public static func checkRedirectURIs(_ uris: [String]) throws(OAuthError) {
+    /// Redirect URIs through the one validator (`RedirectURI.problem`), with the deny list of
+    /// operating-system handler schemes for a client that is not `verified`:
+    /// 400 `invalid_redirect_uri`.
+    public static func checkRedirectURIs(_ uris: [String], verified: Bool) throws(OAuthError) {
         for uri in uris {
-            if let problem = RedirectURI.problem(uri) { throw OAuthError(.invalidRedirectURI, problem.description) }
+            if let problem = RedirectURI.problem(uri, verified: verified) { throw OAuthError(.invalidRedirectURI, problem.description) }
         }
     }
 }

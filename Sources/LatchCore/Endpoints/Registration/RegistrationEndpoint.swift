@@ -1,5 +1,11 @@
 /// `POST /oauth2/register`: dynamic client registration (RFC 7591 §3).
 ///
+/// Who registers (CONTRACT "Dynamic client registration", "Clients and trust"): with
+/// `Authorization: Bearer <admin token>` (RFC 7591 §3's initial access token) an admin, and the
+/// client is a verified `admin` client; anonymously, an unverified `dynamic` one (no
+/// `client_credentials`, no operating-system handler schemes). A bad admin token is 401, never
+/// an anonymous registration.
+///
 /// In order: the registration mode (`LATCH_REGISTRATION`: `off` → 403; `admin` → an admin
 /// token or an admin session with CSRF, else 401/403), the per-address rate limit (429 with
 /// `Retry-After`; per IPv4 address or IPv6 /64, counted in PostgreSQL so every worker and host shares it), the strict JSON
@@ -20,19 +26,28 @@ public enum RegistrationEndpoint {
         case .admin:
             administrator = try AdminAuthentication.require(request, context)
         case .open:
-            break
+            if let header = request.header("authorization"), !header.isEmpty {
+                administrator = try AdminAuthentication.require(request, context)
+            }
         }
+        let verified = administrator != nil
         // Per source address; an IPv6 address by its /64 (anyone holds 2^64 of them).
         if let retryAfter = try RateLimiter(database: context.database).hit("register:" + SourceAddress.bucket(request.remoteAddress),
                                                                              limit: configuration.registrationsPerMinute) {
             throw RateLimiter.tooMany(retryAfter: retryAfter, "too many registrations from this address; try again later")
         }
         let body = try request.jsonObject(invalid: .invalidClientMetadata)
-        let metadata = try ClientMetadata.parse(body, definedScopes: try ScopeStore(database: context.database).names())
+        let metadata = try ClientMetadata.parse(body, definedScopes: try ScopeStore(database: context.database).names(),
+                                                verified: verified)
+        var registered = metadata.client(id: ClientStore.newClientID())
+        if verified {
+            registered.origin = .admin
+            registered.verified = true
+        }
 
         let database = context.database
         let (client, secret, token) = try database.withTransaction {
-            let client = try ClientStore(database: database).insert(metadata.client(id: ClientStore.newClientID()))
+            let client = try ClientStore(database: database).insert(registered)
             let secret = metadata.isPublic ? nil : try ClientStore(database: database).createSecret(for: client.clientID)
             let token = try RegistrationTokenStore(database: database).issue(for: client.clientID)
             // An anonymous registrant is the new client itself; an admin is named.

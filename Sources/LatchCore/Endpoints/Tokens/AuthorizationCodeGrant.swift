@@ -96,10 +96,11 @@ enum AuthorizationCodeGrant {
             throw OAuthError.invalidGrant("code_verifier does not match the code_challenge")
         }
         // RFC 6749 §4.1.3: required and identical when the authorize request carried it; when it
-        // did not, a redirect_uri sent anyway must still be the one the code went to.
+        // did not, a redirect_uri sent anyway must still be the one the code went to. Byte for
+        // byte, as the one-trip statement compares it (never Swift's canonical-equivalence `==`).
         let redirectURI = try request.parameters.single("redirect_uri")
         if code.redirectURIGiven || redirectURI != nil {
-            guard redirectURI == code.redirectURI else {
+            guard let redirectURI, RedirectURI.identical(redirectURI, code.redirectURI) else {
                 throw OAuthError.invalidGrant("redirect_uri does not match the authorization request")
             }
         }

@@ -10,6 +10,10 @@
 /// 401 would ask it to retry with credentials it can never have. The dispatcher gives the same
 /// answer to any client whose registration lacks the grant; this check keeps the rule even if a
 /// public client's registration somehow lists it.
+///
+/// Only verified clients (CONTRACT revision 2): an unverified one — anonymous registration,
+/// metadata document — is `unauthorized_client`, both in the one-trip statement (its `client`
+/// CTE has no row for an unverified client asking for this grant) and on the full path.
 enum ClientCredentialsGrant {
     /// One round trip: the client is authenticated by the statement that issues the token.
     static func issueAtOnce(_ request: OneTripTokenRequest, _ context: Context) throws -> IssuedTokens? {
@@ -23,6 +27,9 @@ enum ClientCredentialsGrant {
         let client = request.client.client
         guard !client.isPublic, request.client.method != "none" else {
             throw OAuthError(.unauthorizedClient, "client_credentials is only for confidential clients")
+        }
+        guard client.verified else {
+            throw OAuthError(.unauthorizedClient, "client_credentials is only for verified clients; ask an admin to verify this app")
         }
         let asked = try AskedScopeAndResource(request.parameters)
         for scope in asked.scopes ?? [] { try ScopeSet.permit(scope, clientScopes: client.scope) }

@@ -1,0 +1,36 @@
+/// `prompt` (OpenID Connect Core §3.1.2.1; CONTRACT "Authorization endpoint" steps 1, 3 and 5):
+/// space-separated values latch knows — `none` (answer without any page: `login_required`
+/// when nobody is signed in, `consent_required` when consent is not remembered), `consent`
+/// (always ask, even when consent is remembered) and `login` (accepted; asking for the password
+/// again belongs to the OpenID Connect work and is not enforced yet). Any other value, or
+/// `none` with anything else, is `invalid_request`.
+struct Prompt: Equatable {
+    static let known: Set<String> = ["none", "consent", "login"]
+
+    var none = false
+    var consent = false
+    var login = false
+
+    init(_ parameters: Parameters) throws {
+        guard let text = try parameters.single("prompt") else { return }
+        let values = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard !values.isEmpty else { throw OAuthError.invalidRequest("prompt must not be empty") }
+        for value in values where !Prompt.known.contains(value) {
+            throw OAuthError.invalidRequest("prompt value '\(value)' is not supported; use none, consent or login")
+        }
+        none = values.contains("none")
+        consent = values.contains("consent")
+        login = values.contains("login")
+        if none && values.contains(where: { $0 != "none" }) {
+            throw OAuthError.invalidRequest("prompt=none cannot be combined with other values")
+        }
+    }
+
+    /// Whether the request asks for `prompt=none`, read before anything else is checked (so
+    /// that a signed-out request with it runs steps 2–3 instead of going to sign-in). A request
+    /// whose query cannot be read does not.
+    static func asksForNone(_ request: Request) -> Bool {
+        guard let parameters = try? request.queryParameters(), let text = (try? parameters.single("prompt")) ?? nil else { return false }
+        return text.split(separator: " ").contains("none")
+    }
+}
