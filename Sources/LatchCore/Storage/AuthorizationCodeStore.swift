@@ -22,8 +22,11 @@ public struct CodeRedemption: Sendable {
     /// The request's redirect_uri: required and identical when the authorize request carried
     /// one; when it did not, one sent anyway must still be the one the code went to.
     public let redirectURI: String?
-    /// The request's resource: the one the authorize request named, or none as it did.
+    /// The request's resource, normalised: nil, or the one the code is for (CONTRACT "Token
+    /// endpoint": "resource (optional; equal to the code's)").
     public let resource: String?
+    /// latch's own API, normalised: the resource of a code stored before revision 2 without one.
+    public let own: String
 }
 
 /// The `authorization_codes` table: issuing codes at consent and redeeming them, once,
@@ -100,8 +103,9 @@ public struct AuthorizationCodeStore {
                   AND code.code_challenge = \(redemption.codeChallenge)
                   AND CASE WHEN code.redirect_uri_given OR \(redemption.redirectURI)::text IS NOT NULL
                            THEN code.redirect_uri = \(redemption.redirectURI)::text ELSE true END
-                  AND code.resource IS NOT DISTINCT FROM \(redemption.resource)::text
-                RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope, code.resource,
+                  AND (\(redemption.resource)::text IS NULL OR coalesce(code.resource, \(redemption.own)::text) = \(redemption.resource)::text)
+                RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope,
+                          coalesce(code.resource, \(redemption.own)::text) AS resource,
                           'refresh_token' = ANY (c.grant_types) AS with_refresh
             ), made AS (
                 INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at)

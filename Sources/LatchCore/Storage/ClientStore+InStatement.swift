@@ -5,7 +5,7 @@
 /// refresh tokens are (see `TokenStore.rotate`): the compared bytes are a digest the caller
 /// cannot steer, so an early-exit compare leaks nothing usable about the secret.
 ///
-/// Both builders give the CTE `client (client_id, scope, grant_types)`; a statement acts only
+/// Both builders give the CTE `client (client_id, scope, grant_types, verified)`; a statement acts only
 /// from its row, so when it is empty the statement changes nothing and returns no row.
 extension ClientStore {
     /// `client`: one row when `presented` proves the client, by a method the client may use
@@ -19,7 +19,7 @@ extension ClientStore {
             guard presented.method == "none" else { return nil }
             return """
                 client AS (
-                    SELECT c.client_id, c.scope, c.grant_types FROM clients c
+                    SELECT c.client_id, c.scope, c.grant_types, c.verified FROM clients c
                     WHERE c.client_id = \(presented.clientID) AND c.token_endpoint_auth_method = 'none' \(fragment: grantCondition)
                 )
                 """
@@ -27,7 +27,7 @@ extension ClientStore {
         guard let secret = Credential.parse(secretText, as: .clientSecret) else { return nil }
         return """
             client AS (
-                SELECT c.client_id, c.scope, c.grant_types FROM clients c
+                SELECT c.client_id, c.scope, c.grant_types, c.verified FROM clients c
                 WHERE c.client_id = \(presented.clientID)
                   AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
                            WHEN c.origin = 'admin' THEN \(presented.method)::text IN ('client_secret_basic', 'client_secret_post')
@@ -44,6 +44,6 @@ extension ClientStore {
 
     /// `client` for a client already authenticated (`ClientAuthenticator.verify`).
     public static func authenticatedCTE(_ clientID: String) -> SQL {
-        "client AS (SELECT client_id, scope, grant_types FROM clients WHERE client_id = \(clientID))"
+        "client AS (SELECT client_id, scope, grant_types, verified FROM clients WHERE client_id = \(clientID))"
     }
 }

@@ -27,7 +27,8 @@ public enum AuthorizeEndpoint {
             return error.response(signedIn: signedIn)
         }
         do {
-            let authorization = try AuthorizationRequest(parameters, target: target, database: context.database)
+            let authorization = try AuthorizationRequest(parameters, target: target, database: context.database,
+                                                         configuration: context.configuration)
             var response = ConsentPage.response(authorization, signedIn: signedIn)
             response.logClientID = target.client.clientID
             return response

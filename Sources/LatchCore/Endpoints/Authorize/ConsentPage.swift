@@ -42,8 +42,8 @@ enum ConsentPage {
     }
 
     static func resourceNote(_ authorization: AuthorizationRequest) -> HTML {
-        guard let resource = authorization.resource else { return .empty }
-        return "<p class=\"muted\">Access is limited to <code>\(resource)</code>.</p>"
+        let resource = authorization.resource
+        return "<p class=\"muted\">Access is limited to <strong>\(resource.name)</strong> (<code>\(resource.identifier)</code>).</p>"
     }
 
     static func icon(_ client: Client) -> HTML { AppIcon.html(name: client.name, icon: client.icon) }

@@ -3,7 +3,8 @@
 /// In order: the registration mode (`LATCH_REGISTRATION`: `off` → 403; `admin` → an admin
 /// token or an admin session with CSRF, else 401/403), the per-address rate limit (429 with
 /// `Retry-After`, counted in PostgreSQL so every worker and host shares it), the strict JSON
-/// body, the metadata rules of `ClientMetadata`, then one transaction that stores the client,
+/// body, the metadata rules of `ClientMetadata` (its `scope` narrowed by `ScopePolicy.narrowed`),
+/// then one transaction that stores the client,
 /// its secret (not for public clients), its registration access token and the audit row
 /// (`client.registered`).
 public enum RegistrationEndpoint {
@@ -27,11 +28,16 @@ public enum RegistrationEndpoint {
             throw RateLimiter.tooMany(retryAfter: retryAfter, "too many registrations from this address; try again later")
         }
         let body = try request.jsonObject(invalid: .invalidClientMetadata)
-        let metadata = try ClientMetadata.parse(body, definedScopes: try ScopeStore(database: context.database).names())
+        let defined = try ScopeStore(database: context.database).all()
+        let metadata = try ClientMetadata.parse(body, definedScopes: defined.map(\.name))
+        var newClient = metadata.client(id: ClientStore.newClientID())
+        // CONTRACT "Scopes": a registration's scope is narrowed to what the client may get (an
+        // unverified client: the open scopes), and the 201 answer shows the result.
+        newClient.scope = ScopePolicy.narrowed(newClient.scope, verified: newClient.verified, defined: defined)
 
         let database = context.database
         let (client, secret, token) = try database.withTransaction {
-            let client = try ClientStore(database: database).insert(metadata.client(id: ClientStore.newClientID()))
+            let client = try ClientStore(database: database).insert(newClient)
             let secret = metadata.isPublic ? nil : try ClientStore(database: database).createSecret(for: client.clientID)
             let token = try RegistrationTokenStore(database: database).issue(for: client.clientID)
             // An anonymous registrant is the new client itself; an admin is named.

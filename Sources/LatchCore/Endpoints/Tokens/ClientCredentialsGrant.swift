@@ -10,6 +10,10 @@
 /// 401 would ask it to retry with credentials it can never have. The dispatcher gives the same
 /// answer to any client whose registration lacks the grant; this check keeps the rule even if a
 /// public client's registration somehow lists it.
+///
+/// Scopes follow `ScopePolicy` (an unverified client never gets a scope that is not open, even
+/// with an empty registered list), and the token's audience is the request's registered
+/// `resource`, else `LATCH_DEFAULT_RESOURCE` (`invalid_target` otherwise).
 enum ClientCredentialsGrant {
     /// One round trip: the client is authenticated by the statement that issues the token.
     static func issueAtOnce(_ request: OneTripTokenRequest, _ context: Context) throws -> IssuedTokens? {
@@ -24,20 +28,24 @@ enum ClientCredentialsGrant {
             throw OAuthError(.unauthorizedClient, "client_credentials is only for confidential clients")
         }
         let asked = try AskedScopeAndResource(request.parameters)
-        for scope in asked.scopes ?? [] { try ScopeSet.permit(scope, clientScopes: client.scope) }
-        // Which scopes the deployment defines is read by the issuing statement itself.
+        // Which resources and scopes exist is read by the issuing statement itself.
         if let issued = try issue(asked, client: ClientStore.authenticatedCTE(client.clientID), request.auditSource, context) {
             return issued
         }
-        // A requested scope is not defined: name it.
-        _ = try ScopeSet.resolve(requested: asked.scopes.map(ScopeSet.format), clientScopes: client.scope,
-                                 defined: try ScopeStore(database: context.database).names())
-        throw OAuthError.invalidScope("a requested scope is not defined")
+        // Nothing was issued: name the rule the request broke.
+        let configuration = context.configuration
+        let resource = try ScopePolicy.resource(named: asked.resource, store: ResourceStore(database: context.database,
+                                                                                            own: configuration.ownResource),
+                                                configuration: configuration)
+        _ = try ScopePolicy.resolve(requested: asked.scopes.map(ScopeSet.format), client: client, resource: resource,
+                                    defined: try ScopeStore(database: context.database).all())
+        throw OAuthError.invalidScope("a requested scope may not be granted")
     }
 
     private static func issue(_ asked: AskedScopeAndResource, client: SQL, _ audit: AuditSource, _ context: Context) throws -> IssuedTokens? {
-        try TokenStore(database: context.database).issueForClient(
-            client: client, requested: asked.scopes, audience: asked.resource,
-            accessLifetime: context.configuration.accessTokenLifetime, audit: audit)
+        let configuration = context.configuration
+        return try TokenStore(database: context.database).issueForClient(
+            client: client, requested: asked.scopes, audience: asked.resource ?? configuration.defaultResourceIdentifier,
+            own: configuration.ownResource, accessLifetime: configuration.accessTokenLifetime, audit: audit)
     }
 }
