@@ -47,6 +47,17 @@ def test_a_token_for_another_resource_is_refused_everywhere(stack, world):
         'error="invalid_token", error_description="the access token is invalid, expired, revoked or meant for another resource"')
 
 
+def test_latchs_own_api_refuses_a_token_meant_for_another_resource(stack, factory):
+    """The same hole without the registry: a token whose audience is another resource (stored
+    as latch stores it) must not open latch's own API or the gate's default location."""
+    app = factory.app()
+    user_id, _ = factory.user()
+    pair = factory.tokens(app, user_id, resource=API)
+    assert stack.get("/api/v2/users/me", headers=bearer(pair.access)).status_code == 401
+    r = check(stack, pair.access)
+    assert r.status_code == 401 and 'error="invalid_token"' in r.headers["WWW-Authenticate"]
+
+
 def test_204_carries_every_header(stack, world):
     r = check(stack, world["payments"].access, resource=API, scope=world["pay"])
     assert r.status_code == 204

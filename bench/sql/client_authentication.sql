@@ -4,7 +4,7 @@
 -- presented secret proves it (client_secret_check.sql) and it may use the path's grant type;
 -- `secret_used` (client_secret_used.sql).
 client AS (
-    SELECT c.client_id, c.scope, c.grant_types FROM clients c
+    SELECT c.client_id, c.scope, c.grant_types, c.verified FROM clients c
 -- include: client_secret_check.sql
       AND :grant_type::text = ANY (c.grant_types)
 ),

@@ -10,7 +10,7 @@
 -- the pool check.data.sql created at random.
 \set n random(1, :pool)
 WITH client AS (
-    SELECT c.client_id, c.scope, c.grant_types FROM clients c
+    SELECT c.client_id, c.scope, c.grant_types, c.verified FROM clients c
 -- include: client_secret_check.sql
 ),
 -- include: client_secret_used.sql
