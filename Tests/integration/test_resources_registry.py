@@ -200,3 +200,48 @@ def test_an_unregistered_default_resource_is_invalid_target(make_stack):
     assert r.status_code == 200, r.text
     assert other.scalar(f"SELECT audience FROM tokens WHERE id = '{r.json()['access_token'][4:20]}'") == \
         "https://not-registered.example/api"
+
+
+def test_narrowing_latchs_own_api(stack, admin, factory):
+    """latch's own API accepts every defined scope until an admin narrows it; deleting the
+    narrowing row restores that; without a row it cannot be deleted."""
+    kept, dropped = factory.scope(), factory.scope()
+    service = factory.app(scope=f"{kept} {dropped}", client_credentials=True)
+    own = next(r for r in stack.get(BASE, headers=admin).json() if r["resource"] == stack.issuer)
+    assert {kept, dropped} <= set(own["scopes"])
+    r = stack.request("PUT", f"{BASE}/{own['id']}", json={"scopes": [kept]}, headers=admin)
+    assert r.status_code == 200, r.text
+    narrowed = r.json()
+    assert narrowed["scopes"] == [kept] and narrowed["resource"] == stack.issuer
+    try:
+        r = token_request(stack, service, grant_type="client_credentials", scope=dropped)
+        assert r.status_code == 400 and r.json()["error"] == "invalid_scope"
+        r = token_request(stack, service, grant_type="client_credentials")
+        assert r.status_code == 200 and r.json()["scope"] == kept
+        assert stack.get("/.well-known/oauth-protected-resource").json()["scopes_supported"] == [kept]
+    finally:
+        assert stack.request("DELETE", f"{BASE}/{narrowed['id']}", headers=admin).status_code == 204
+    r = token_request(stack, service, grant_type="client_credentials", scope=dropped)
+    assert r.status_code == 200
+    r = stack.request("DELETE", f"{BASE}/res_latch", headers=admin)
+    assert r.status_code == 400 and "always registered" in r.json()["error_description"]
+
+
+def test_hostile_resource_names_and_sizes_are_400_not_500(stack, admin):
+    for name in ("e" + "\u0301" * 250, "a\nb", "x" * 201):
+        r = stack.post(BASE, json={"resource": f"https://{unique('n')}.example", "name": name, "scopes": []}, headers=admin)
+        assert r.status_code == 400 and r.json()["error"] == "invalid_request", name
+    r = stack.post(BASE, json={"resource": "https://x.example/" + "a" * 3000, "name": "long", "scopes": []}, headers=admin)
+    assert r.status_code == 400
+    r = stack.post(BASE, data="{", headers={**admin, "Content-Type": "application/json"})
+    assert r.status_code == 400
+
+
+def test_a_bearer_token_for_another_resource_cannot_revoke_through_latchs_api(stack, factory):
+    app = factory.app()
+    user_id, _ = factory.user()
+    pair = factory.tokens(app, user_id, resource="https://elsewhere.example/api")
+    r = stack.request("DELETE", f"/oauth2/tokens?client_id={app.client_id}",
+                      headers={"Authorization": f"Bearer {pair.access}"})
+    assert r.status_code == 401
+    assert stack.scalar(f"SELECT revoked_at IS NULL FROM grants WHERE id = '{pair.grant_id}'") == "t"

@@ -1,7 +1,7 @@
 /// A resource as an admin describes it, checked by one set of rules whichever door it comes
 /// through (management API JSON, `latchctl resource add`): CONTRACT "Resources".
 /// - `resource`: an absolute URI without a fragment, stored in normal form (`ResourceIdentifier`);
-/// - `name`: 1–200 characters, no control characters;
+/// - `name`: 1–200 Unicode scalars (as the table's CHECK counts them), no control characters;
 /// - `scopes`: defined scopes it accepts; `default_scopes`: a subset of them;
 /// - `token_format`: `opaque` (default) or `jwt`; `dpop_required`: a boolean (default false).
 /// Anything else wrong: `400 invalid_request` naming it.
@@ -18,8 +18,9 @@ public struct ResourceInput: Sendable, Equatable {
         guard let normal = ResourceIdentifier.normalized(identifier) else {
             throw OAuthError.invalidRequest("resource must be an absolute URI without a fragment (at most \(ResourceIdentifier.maxLength) bytes)")
         }
-        guard (1...200).contains(name.count), !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw OAuthError.invalidRequest("name must be 1 to 200 characters without control characters")
+        guard (1...200).contains(name.unicodeScalars.count),
+              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw OAuthError.invalidRequest("name must be 1 to 200 Unicode scalars without control characters")
         }
         for scope in scopes where !defined.contains(scope) {
             throw OAuthError.invalidRequest("scope '\(scope)' is not defined on this server (latchctl scope add)")
@@ -38,7 +39,7 @@ public struct ResourceInput: Sendable, Equatable {
     public static func parse(_ members: [(String, JSON)], defined: [String], existing: Resource?) throws(OAuthError) -> ResourceInput {
         let body = JSONMembers(members, code: .invalidRequest)
         guard let identifier = try body.string("resource") ?? existing?.identifier else { throw body.failure("resource is required") }
-        guard let name = try body.string("name", maxLength: 200) ?? existing?.name else { throw body.failure("name is required") }
+        guard let name = try body.string("name", maxLength: 1000) ?? existing?.name else { throw body.failure("name is required") }
         guard let scopes = try body.strings("scopes", maxCount: 200, maxLength: 100) ?? existing.map({ $0.scopes ?? defined }) else {
             throw body.failure("scopes is required (an array of scope names)")
         }
