@@ -245,3 +245,31 @@ def test_a_bearer_token_for_another_resource_cannot_revoke_through_latchs_api(st
                       headers={"Authorization": f"Bearer {pair.access}"})
     assert r.status_code == 401
     assert stack.scalar(f"SELECT revoked_at IS NULL FROM grants WHERE id = '{pair.grant_id}'") == "t"
+
+
+def test_an_unverified_client_is_refused_a_closed_scope_at_authorize(stack):
+    """An empty registered scope list gives an unverified client the open scopes only, at
+    authorize too (the error reaches the client by redirect, or — for unverified clients, once
+    the trust model routes it — through latch's error page naming it)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from authflow import Browser, authorize_params, make_user, pkce_pair
+    closed, opened = unique("closed").replace("-", "_"), unique("opened").replace("-", "_")
+    stack.latchctl("scope", "add", closed, "--description", "Closed")
+    stack.latchctl("scope", "add", opened, "--description", "Opened", "--open")
+    r = register(stack, {"redirect_uris": ["https://unverified.example/cb"], "token_endpoint_auth_method": "none"})
+    assert r.status_code == 201, r.text
+    client_id = r.json()["client_id"]
+    name, password = make_user(stack)
+    browser = Browser(stack)
+    assert browser.sign_in(name, password).status_code == 303
+    _, challenge = pkce_pair()
+    r = browser.authorize(authorize_params(client_id, challenge, redirect_uri="https://unverified.example/cb",
+                                           state="s1", scope=closed))
+    if r.status_code == 302:
+        assert parse_qs(urlsplit(r.headers["Location"]).query)["error"] == ["invalid_scope"]
+    else:
+        assert r.status_code == 400 and "invalid_scope" in r.text
+    r = browser.authorize(authorize_params(client_id, challenge, redirect_uri="https://unverified.example/cb",
+                                           state="s2", scope=f"{opened} openid"))
+    assert r.status_code == 200 and opened in r.text  # the consent page
