@@ -209,6 +209,8 @@ def test_narrowing_latchs_own_api(stack, admin, factory):
     service = factory.app(scope=f"{kept} {dropped}", client_credentials=True)
     own = next(r for r in stack.get(BASE, headers=admin).json() if r["resource"] == stack.issuer)
     assert {kept, dropped} <= set(own["scopes"])
+    r = stack.request("PUT", f"{BASE}/{own['id']}", json={"resource": "https://elsewhere.example"}, headers=admin)
+    assert r.status_code == 400 and r.json()["error"] == "invalid_request"
     r = stack.request("PUT", f"{BASE}/{own['id']}", json={"scopes": [kept]}, headers=admin)
     assert r.status_code == 200, r.text
     narrowed = r.json()

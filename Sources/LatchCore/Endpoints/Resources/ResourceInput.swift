@@ -116,6 +116,10 @@ public struct ResourceAdministration {
     }
 
     public func update(_ resource: Resource, with input: ResourceInput) throws -> Resource {
+        // The built-in latch API (no row yet) may be narrowed, not renamed into another resource.
+        if resource.createdAt == nil && !input.identifier.utf8.elementsEqual(resource.identifier.utf8) {
+            throw OAuthError.invalidRequest("latch's own API keeps its identifier (LATCH_RESOURCE)")
+        }
         guard let updated = try store.update(input.resource(id: resource.id)) else {
             throw OAuthError.invalidRequest("a resource with this identifier is already registered")
         }
