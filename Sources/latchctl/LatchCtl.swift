@@ -15,6 +15,7 @@ struct LatchCtl: ParsableCommand {
             Migrate.self,
             UserCommand.self,
             ScopeCommand.self,
+            ResourceCommand.self,
             AppCommand.self,
             AdminTokenCommand.self,
             TokensCommand.self,

@@ -7,12 +7,19 @@ struct ScopeCommand: ParsableCommand {
 }
 
 struct ScopeAdd: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", abstract: "Define a scope (or change its description).")
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Define a scope (or change its description and whether it is open).",
+        discussion: """
+            An open scope may be granted to unverified apps (self-registered or metadata-document \
+            clients), e.g. an MCP server's mcp:tools; the others only to apps an admin verified. \
+            openid and offline_access are always defined and always open.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "the scope token, e.g. profile or files:read") var name: String
     @Option(help: "what granting it means, shown on the consent page") var description: String
+    @Flag(help: "unverified apps may be granted it too (without it: verified apps only)") var open = false
 
     func validate() throws {
         if let problem = ScopeStore.problem(name: name, description: description) { throw ValidationError(problem) }
@@ -20,10 +27,12 @@ struct ScopeAdd: ParsableCommand {
 
     func run() throws {
         let database = try global.database()
-        try ScopeStore(database: database).upsert(name: name, description: description)
+        let open = open || ScopeStore.alwaysDefined.contains(name)
+        try ScopeStore(database: database).upsert(name: name, description: description, open: open)
         try AuditLog(database: database).record(.adminScopeAdded, by: .latchctl,
-                                                detail: ["scope": .string(name), "description": .string(description)])
-        if output.json { Output.json(["name": .string(name), "description": .string(description)]) } else { print("scope \(name) defined") }
+                                                detail: ["scope": .string(name), "description": .string(description), "open": .bool(open)])
+        if output.json { Output.json(["name": .string(name), "description": .string(description), "open": .bool(open)]) }
+        else { print("scope \(name) defined" + (open ? " (open)" : "")) }
     }
 }
 
@@ -36,9 +45,9 @@ struct ScopeList: ParsableCommand {
     func run() throws {
         let scopes = try ScopeStore(database: try global.database()).all()
         if output.json {
-            Output.json(.array(scopes.map { ["name": .string($0.name), "description": .string($0.description)] }))
+            Output.json(.array(scopes.map { ["name": .string($0.name), "description": .string($0.description), "open": .bool($0.open)] }))
             return
         }
-        Output.table(["NAME", "DESCRIPTION"], scopes.map { [$0.name, $0.description] })
+        Output.table(["NAME", "OPEN", "DESCRIPTION"], scopes.map { [$0.name, $0.open ? "yes" : "no", $0.description] })
     }
 }

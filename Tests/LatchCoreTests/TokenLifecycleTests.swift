@@ -63,24 +63,24 @@ import Testing
 
     @Test func introspectionOfAUsersAccessToken() {
         let token = TokenInfo(id: "0123456789abcdef", kind: .access, grantID: "g_1", clientID: "app_1", userID: 42,
-                              username: "alice", scope: "read write", audience: nil, issuedAt: 1000, expiresAt: 4600)
-        let document = IntrospectionEndpoint.description(of: token, issuer: "https://auth.example")
+                              username: "alice", scope: "read write", audience: nil, clientVerified: true, issuedAt: 1000, expiresAt: 4600)
+        let document = IntrospectionEndpoint.description(of: token, issuer: "https://auth.example", own: "https://auth.example")
         #expect(document.serialized == """
-            {"active":true,"scope":"read write","client_id":"app_1","username":"alice","sub":"42","aud":"app_1",\
+            {"active":true,"scope":"read write","client_id":"app_1","username":"alice","sub":"42","aud":"https://auth.example",\
             "iss":"https://auth.example","exp":4600,"iat":1000,"token_type":"Bearer"}
             """)
     }
 
     @Test func introspectionOfAClientCredentialsTokenAndOfARefreshToken() {
         let service = TokenInfo(id: "0123456789abcdef", kind: .access, grantID: "g_2", clientID: "app_svc", userID: nil,
-                                username: nil, scope: "", audience: "https://api.example/", issuedAt: 1, expiresAt: 2)
-        let document = IntrospectionEndpoint.description(of: service, issuer: "https://auth.example")
+                                username: nil, scope: "", audience: "https://api.example", clientVerified: true, issuedAt: 1, expiresAt: 2)
+        let document = IntrospectionEndpoint.description(of: service, issuer: "https://auth.example", own: "https://auth.example")
         #expect(document["sub"]?.stringValue == "app_svc")
-        #expect(document["aud"]?.stringValue == "https://api.example/")
+        #expect(document["aud"]?.stringValue == "https://api.example")
         #expect(document["username"] == nil)
         let refresh = TokenInfo(id: "0123456789abcdef", kind: .refresh, grantID: "g_3", clientID: "app_1", userID: 7,
-                                username: "bob", scope: "read", audience: nil, issuedAt: 1, expiresAt: 2)
-        #expect(IntrospectionEndpoint.description(of: refresh, issuer: "https://auth.example")["token_type"]?.stringValue
+                                username: "bob", scope: "read", audience: nil, clientVerified: false, issuedAt: 1, expiresAt: 2)
+        #expect(IntrospectionEndpoint.description(of: refresh, issuer: "https://auth.example", own: "https://auth.example")["token_type"]?.stringValue
                 == "refresh_token")
         #expect(IntrospectionEndpoint.inactive.serialized == #"{"active":false}"#)
     }

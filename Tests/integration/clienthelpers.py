@@ -72,3 +72,15 @@ def no_empty_strings(value):
     if isinstance(value, list):
         return all(no_empty_strings(v) for v in value)
     return value != ""
+
+
+def register_resource(stack, uri, scopes=(), default_scopes=(), name=None, extra=()):
+    """Registers a protected resource with latchctl (CONTRACT "Resources"); an identifier a test
+    of the same session registered already is fine. Returns its JSON (`latchctl resource show`)."""
+    args = ["resource", "add", uri, "--name", name or unique("resource"), "--scopes", ",".join(scopes)]
+    if default_scopes:
+        args += ["--default-scopes", ",".join(default_scopes)]
+    result = stack.latchctl(*args, *extra, check=False)
+    if result.returncode != 0 and "already registered" not in result.stderr:
+        raise RuntimeError(f"latchctl resource add failed:\n{result.stdout}\n{result.stderr}")
+    return stack.latchctl_json("resource", "show", uri)

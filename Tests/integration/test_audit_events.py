@@ -309,7 +309,8 @@ def test_client_credentials_token_issued(stack, factory):
     issued = only(events_since(stack, since), "token.issued")
     assert_row(issued, f"client:{app.client_id}", None, app.client_id, address)
     grant = stack.scalar(f"SELECT grant_id FROM tokens WHERE id = '{r.json()['access_token'][4:20]}'")
-    assert issued["detail"] == {"grant_type": "client_credentials", "grant_id": grant, "scope": ""}
+    # Revision 2: every token has an audience; the row names it.
+    assert issued["detail"] == {"grant_type": "client_credentials", "grant_id": grant, "scope": "", "resource": stack.issuer}
     assert_clean([issued], app.secret, r.json()["access_token"])
 
 
@@ -462,7 +463,7 @@ def test_admin_actions_through_latchctl(stack, factory):
                                           "admin.tokens_revoked", "user.disabled", "client.deleted", "admin.purged"]
     for row in rows:
         assert row["actor"] == "latchctl" and row["source_address"] is None, row
-    assert rows[0]["detail"] == {"scope": scope, "description": "Audited scope"}
+    assert rows[0]["detail"] == {"scope": scope, "description": "Audited scope", "open": False}
     assert (rows[1]["client_id"], rows[1]["detail"]["via"], rows[1]["detail"]["name"]) == (app, "latchctl", "CLI app")
     assert rows[2]["client_id"] == rows[3]["client_id"] == app
     assert rows[2]["detail"] == rows[3]["detail"] == {"secret_id": secret["id"]}

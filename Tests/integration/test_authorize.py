@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 import requests
 
+from clienthelpers import register_resource
 from authflow import (Browser, authorize_params, ensure_scopes, form_fields, make_app, make_user, pkce_pair,
                       query_of, remember, unique)
 
@@ -147,9 +148,11 @@ REDIRECT_CASES = [
     ("code_challenge_method missing", {"code_challenge_method": None}, "invalid_request"),
     ("code_challenge_method plain", {"code_challenge_method": "plain"}, "invalid_request"),
     ("code_challenge_method lower case", {"code_challenge_method": "s256"}, "invalid_request"),
-    ("resource relative", {"resource": "/api"}, "invalid_request"),
-    ("resource with fragment", {"resource": "https://api.example/#x"}, "invalid_request"),
-    ("resource empty", {"resource": ""}, "invalid_request"),
+    # Revision 2: a bad resource is invalid_target (RFC 8707 section 2), as is an unregistered one.
+    ("resource relative", {"resource": "/api"}, "invalid_target"),
+    ("resource with fragment", {"resource": "https://api.example/#x"}, "invalid_target"),
+    ("resource empty", {"resource": ""}, "invalid_target"),
+    ("resource not registered", {"resource": "https://unregistered.example/api"}, "invalid_target"),
     ("unknown scope", {"scope": "profile no-such-scope"}, "invalid_scope"),
     ("scope outside the app's set", {"scope": "files:read"}, "invalid_scope"),
     ("malformed scope", {"scope": "profile  email"}, "invalid_scope"),
@@ -266,7 +269,8 @@ def codes_of(stack, client):
 def test_allow_issues_a_code_with_everything_stored(stack, world):
     verifier, chal = pkce_pair()
     state = unique("state")
-    p = params(world, code_challenge=chal, state=state, scope="email profile", resource="https://api.example/v1")
+    register_resource(stack, "https://api.example/v1", scopes=["email", "profile"])
+    p = params(world, code_challenge=chal, state=state, scope="email profile", resource="https://API.example/v1/")
     fields = world["browser"].consent(p)
     r = world["browser"].decide(fields, "allow")
     assert r.status_code == 302

@@ -161,11 +161,14 @@ def test_protected_location_lets_a_valid_token_through_with_identity(stack, fact
     seen = r.json()
     assert seen["path"] == "/api/orders?page=2"
     latch = {k.lower(): v for k, v in seen["latch"].items()}
+    # Revision 2 adds the client's verified flag and the token's audience (latch's own API here).
     assert latch == {
         "x-latch-user": username.replace("ë", "%C3%AB"),
         "x-latch-user-id": str(user_id),
         "x-latch-client": app.client_id,
+        "x-latch-client-verified": "true",
         "x-latch-scope": "orders:read",
+        "x-latch-audience": stack.issuer,
     }
     # A body goes to the upstream untouched (the check subrequest never reads it).
     r = requests.post(base + "/api/orders", data="item=42&qty=1", headers=bearer(pair.access), timeout=10)
@@ -221,5 +224,6 @@ def test_clients_cannot_spoof_the_identity_headers(stack, factory, gateway):
     assert r.status_code == 200
     latch = {k.lower(): v for k, v in r.json()["latch"].items()}
     # A client_credentials token acts for no user: the spoofed user headers are dropped.
-    assert latch == {"x-latch-client": service.client_id, "x-latch-scope": scope}
+    assert latch == {"x-latch-client": service.client_id, "x-latch-client-verified": "true", "x-latch-scope": scope,
+                     "x-latch-audience": stack.issuer}
     assert requests.get(base + "/api/whoami", headers=spoof, timeout=10).status_code == 401

@@ -135,8 +135,12 @@ def test_refusals(stack, factory, service):
 
 def test_resource_becomes_the_audience(stack, service):
     app, read, _, _ = service
-    r = token_request(stack, app, grant_type="client_credentials", resource="https://api.example/orders")
-    assert r.status_code == 200
+    # Revision 2: the resource must be registered (else invalid_target), and must accept the scopes.
+    from clienthelpers import register_resource
+    register_resource(stack, "https://api.example/orders", scopes=[read])
+    r = token_request(stack, app, grant_type="client_credentials", resource="https://API.example:443/orders/")
+    assert r.status_code == 200, r.text
+    assert r.json()["scope"] == read  # the registered scopes the resource accepts
     assert introspect(stack, app, r.json()["access_token"]).json()["aud"] == "https://api.example/orders"
 
 

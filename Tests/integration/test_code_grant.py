@@ -7,6 +7,8 @@ import threading
 import pytest
 import requests
 
+from clienthelpers import register_resource
+
 from authflow import (Browser, authorize_params, ensure_scopes, exchange, make_app, make_confidential_app, make_user,
                       me, pkce_pair, remember)
 
@@ -112,13 +114,20 @@ def test_redirect_uri_may_be_left_out_when_the_authorize_request_did(stack, worl
     assert_invalid_grant(redeem(stack, world, code, verifier, redirect_uri="https://app.example/other"))
 
 
-def test_resource_becomes_the_audience_and_must_be_repeated(stack, world):
+def test_resource_becomes_the_audience_and_may_be_repeated(stack, world):
+    # Revision 2: the resource is registered; the token request may repeat it (in any
+    # equivalent form) or leave it out; without one at authorize the token is for latch's own API.
     resource = "https://api.example/v1"
-    code, verifier = new_code(world, resource=resource)
-    r = redeem(stack, world, code, verifier, resource=resource)
-    assert r.status_code == 200, r.text
-    token_id = r.json()["access_token"][4:20]
-    assert stack.scalar(f"SELECT audience FROM tokens WHERE id = '{token_id}'") == resource
+    register_resource(stack, resource, scopes=["profile", "email"])
+    for sent in [resource, "HTTPS://api.example/v1/", None]:
+        code, verifier = new_code(world, resource=resource)
+        r = redeem(stack, world, code, verifier, **({"resource": sent} if sent else {}))
+        assert r.status_code == 200, r.text
+        token_id = r.json()["access_token"][4:20]
+        assert stack.scalar(f"SELECT audience FROM tokens WHERE id = '{token_id}'") == resource
+    code, verifier = new_code(world)
+    r = redeem(stack, world, code, verifier)
+    assert stack.scalar(f"SELECT audience FROM tokens WHERE id = '{r.json()['access_token'][4:20]}'") == stack.issuer
 
 
 # -- every error outcome -------------------------------------------------------------------
@@ -214,7 +223,9 @@ def test_invalid_grant_outcomes(stack, world, case):
 
 def test_resource_mismatch_is_invalid_target(stack, world):
     resource = "https://api.example/v1"
-    for sent in [None, "https://api.example/v2"]:
+    register_resource(stack, resource, scopes=["profile", "email"])
+    register_resource(stack, "https://api.example/v2", scopes=["profile", "email"])
+    for sent in ["https://api.example/v2", "/v1", "https://api.example/v1#x"]:
         code, verifier = new_code(world, resource=resource)
         extra = {"resource": sent} if sent else {}
         r = redeem(stack, world, code, verifier, **extra)

@@ -355,8 +355,15 @@ def test_scopes_are_listed_and_added(stack, admin):
     assert r.status_code == 303 and r.headers["Location"] == "/admin/scopes?notice=saved"
     page = admin.get(r.headers["Location"])
     assert "Scope saved." in page.text
-    assert f'<tr><td><code class="scope-name">{name}</code></td><td>Read your &lt;files&gt;</td></tr>' in page.text
-    assert {"name": name, "description": "Read your <files>"} in stack.latchctl_json("scope", "list")
+    # Revision 2: each scope shows whether unverified apps may get it (open), and the form sets it.
+    assert (f'<tr><td><code class="scope-name">{name}</code></td><td class="scope-open">verified apps only</td>'
+            f'<td>Read your &lt;files&gt;</td></tr>') in page.text
+    assert {"name": name, "description": "Read your <files>", "open": False} in stack.latchctl_json("scope", "list")
+    r = admin.post("/admin/scopes", data={"name": name, "description": "Read your <files>", "open": "on",
+                                          "csrf_token": csrf_of(page.text)})
+    assert r.status_code == 303
+    page = admin.get(r.headers["Location"])
+    assert f'<code class="scope-name">{name}</code></td><td class="scope-open">open</td>' in page.text
     # The same name again changes the description; the new scope can be given to an app.
     admin.post("/admin/scopes", data={"name": name, "description": "Read your files", "csrf_token": csrf_of(page.text)})
     assert stack.scalar(f"SELECT description FROM scopes WHERE name = '{name}'") == "Read your files"

@@ -31,7 +31,7 @@ def test_active_access_token(stack, world):
     assert doc["client_id"] == app.client_id
     assert doc["username"] == username
     assert doc["sub"] == str(user_id)
-    assert doc["aud"] == app.client_id
+    assert doc["aud"] == stack.issuer  # revision 2: always a resource (latch's own API here)
     assert doc["iss"] == stack.issuer
     assert doc["token_type"] == "Bearer"
     assert isinstance(doc["exp"], int) and isinstance(doc["iat"], int)
@@ -50,11 +50,12 @@ def test_refresh_token_only_for_its_own_client(stack, world):
 
 def test_client_credentials_token(stack, factory):
     service = factory.app(client_credentials=True)
+    factory.resource("https://api.example/")
     token = token_request(stack, service, grant_type="client_credentials", resource="https://api.example/").json()["access_token"]
     doc = introspect(stack, factory.app(), token).json()
     assert doc["active"] is True
     assert doc["sub"] == service.client_id and doc["client_id"] == service.client_id
-    assert doc["aud"] == "https://api.example/" and "username" not in doc
+    assert doc["aud"] == "https://api.example" and "username" not in doc  # normalised (one trailing slash ignored)
 
 
 @pytest.mark.parametrize("state", ["revoked", "expired", "rotated_access", "rotated_refresh", "grant_revoked",

@@ -79,10 +79,12 @@ def test_admin_tokens(stack):
 
 def test_scopes(stack):
     name = unique("files") + ":read"
-    assert stack.latchctl_json("scope", "add", name, "--description", "Read your files") == {"name": name, "description": "Read your files"}
-    assert {"name": name, "description": "Read your files"} in stack.latchctl_json("scope", "list")
-    stack.latchctl("scope", "add", name, "--description", "Read files")
-    assert {"name": name, "description": "Read files"} in stack.latchctl_json("scope", "list")
+    # Revision 2: every scope says whether it is open (latchctl scope add --open).
+    assert stack.latchctl_json("scope", "add", name, "--description", "Read your files") == {
+        "name": name, "description": "Read your files", "open": False}
+    assert {"name": name, "description": "Read your files", "open": False} in stack.latchctl_json("scope", "list")
+    stack.latchctl("scope", "add", name, "--description", "Read files", "--open")
+    assert {"name": name, "description": "Read files", "open": True} in stack.latchctl_json("scope", "list")
     assert name in stack.latchctl("scope", "list").stdout
     assert stack.latchctl("scope", "add", "bad scope", "--description", "x", check=False).returncode == 64
 

@@ -2,7 +2,9 @@
 server protected by latch. The client is told nothing but the MCP server's URL: it finds latch
 through /.well-known/oauth-protected-resource and /.well-known/oauth-authorization-server,
 registers itself as a public client with a loopback redirect on a port it picked at run time,
-runs PKCE through sign-in and consent, and calls a tool that returns /api/v2/users/me.
+runs PKCE through sign-in and consent, and calls a tool that returns who latch says the caller is.
+Revision 2: the MCP server is a registered resource and `mcp:tools` an open scope (the SDK's
+client registers itself anonymously, so it is unverified).
 
 The browser's part (sign-in, consent) is `browser_sign_in_and_consent`: it reads the HTML forms
 latch serves (/login, the consent page) and submits them as a person would, so it does not
@@ -27,7 +29,7 @@ from mcp.client.auth import OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.auth import AuthorizationCodeResult, OAuthClientMetadata
 
-from clienthelpers import create_user, unique
+from clienthelpers import create_user, register_resource, unique
 
 HERE = os.path.dirname(__file__)
 PASSWORD = "correct horse battery staple"
@@ -41,8 +43,9 @@ def free_port():
 
 @pytest.fixture(scope="module")
 def mcp_server(stack):
-    stack.latchctl("scope", "add", "mcp:tools", "--description", "Use the tools of the test MCP server")
+    stack.latchctl("scope", "add", "mcp:tools", "--description", "Use the tools of the test MCP server", "--open")
     port = free_port()
+    register_resource(stack, f"http://127.0.0.1:{port}/mcp", scopes=["mcp:tools"], name="test MCP server")
     process = subprocess.Popen([sys.executable, os.path.join(HERE, "mcp_resource_server.py"), "--port", str(port),
                                 "--issuer", stack.issuer], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/mcp"
@@ -244,13 +247,14 @@ def test_mcp_client_discovers_latch_and_registers_itself(stack, mcp_server):
     assert query["code_challenge_method"] == "S256" and len(query["code_challenge"]) == 43
     assert query["redirect_uri"] == callback.redirect_uri
     assert query["resource"] == mcp_server
-    assert query["scope"] == "mcp:tools"
+    # The SDK adds offline_access when the server lists it (revision 2: always defined and open).
+    assert query["scope"] == "mcp:tools offline_access"
     info = storage.client_info
     assert info.client_id == query["client_id"] and info.client_secret is None
     assert info.token_endpoint_auth_method == "none"
     row = stack.psql(f"SELECT name, origin, token_endpoint_auth_method, array_to_string(redirect_uris, ' '), "
                      f"array_to_string(scope, ' ') FROM clients WHERE client_id = '{info.client_id}'")
-    assert row == [["latch MCP first-contact test", "dynamic", "none", callback.redirect_uri, "mcp:tools"]]
+    assert row == [["latch MCP first-contact test", "dynamic", "none", callback.redirect_uri, "mcp:tools offline_access"]]
 
 
 def test_mcp_first_contact_end_to_end(stack, mcp_server):
@@ -287,7 +291,7 @@ def test_mcp_first_contact_end_to_end(stack, mcp_server):
     assert json.loads(result.content[0].text) == {"id": person["id"], "username": person["username"]}
     assert callback.result["iss"] == stack.issuer
     assert storage.tokens.access_token.startswith("lat_") and storage.tokens.refresh_token.startswith("lrt_")
-    assert storage.tokens.scope == "mcp:tools"
+    assert storage.tokens.scope == "mcp:tools offline_access"
     # The token is bound to the MCP server as its audience (RFC 8707).
     token_id = storage.tokens.access_token[4:20]
     assert stack.psql(f"SELECT audience, client_id FROM tokens WHERE id = '{token_id}'") == [[mcp_server, storage.client_info.client_id]]

@@ -435,6 +435,8 @@ def test_roles_and_views(stack):
         assert out.splitlines() == ["c-open\tdana\tRole App\thttps://app.example/cb"]
         ok, out, err = readonly("SELECT event, username, app_name FROM dba.audit_trail WHERE event = 'consent.allowed'")
         assert out.splitlines() == ["consent.allowed\tdana\tRole App"]
+        ok, out, err = readonly("SELECT count(*) FROM dba.resources")
+        assert ok and out.strip().isdigit(), err
         # ...and nothing else.
         for sql in ["SELECT * FROM public.users", "SELECT * FROM public.tokens", "SELECT * FROM public.audit_events",
                     "SELECT * FROM public.schema_migrations", "DELETE FROM dba.outstanding_codes",
@@ -455,7 +457,7 @@ def test_roles_and_views(stack):
             WHERE n.nspname = 'dba' AND (c.relkind <> 'v' OR obj_description(c.oid, 'pg_class') IS NULL)""")
         assert ok and out.strip() == "", out
         ok, out, _ = psql_as(stack, "postgres", db, "SELECT count(*) FROM pg_views WHERE schemaname = 'dba'")
-        assert out.strip() == "5"
+        assert out.strip() == "6"  # revision 2 adds dba.resources (sql/093_resource_views.sql)
     finally:
         stack.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
 

@@ -82,7 +82,8 @@ def test_confidential_client_may_register_only_client_credentials(stack):
 
 def test_scope_logo_and_informational_metadata_are_kept_and_empty_uris_omitted(stack):
     scope = unique("reg") + ":read"
-    stack.latchctl("scope", "add", scope, "--description", "read things")
+    # Revision 2: an anonymous registration keeps only open scopes (test_resources_registry.py covers narrowing).
+    stack.latchctl("scope", "add", scope, "--description", "read things", "--open")
     r = register(stack, {"redirect_uris": [LOOPBACK], "token_endpoint_auth_method": "none", "scope": scope,
                          "logo_uri": "https://cdn.example.com/logo.png", "client_uri": "https://example.com",
                          "policy_uri": "", "tos_uri": "", "contacts": ["ops@example.com"], "software_id": "tool",

@@ -111,3 +111,28 @@ def test_refusals_still_answer_what_the_full_path_decides(stack, factory, world)
     # Introspection with a wrong secret: invalid_client, not an answer about the token.
     r = introspect(stack, wrong_secret, pair.access)
     assert r.status_code == 401 and r.json()["error"] == "invalid_client"
+
+
+# -- revision 2: resources and the gate keep the single round trip -----------------------------
+
+def test_a_token_for_a_registered_resource_is_one_statement(stack, factory, world):
+    app, _, read, _ = world
+    resource = "https://round-trip.example/api"
+    factory.resource(resource, scopes=[read])
+    body = one_statement_answer(stack, lambda: token_request(stack, app, grant_type="client_credentials", scope=read,
+                                                              resource=resource))
+    assert body["scope"] == read
+
+
+def test_the_gate_with_a_resource_and_required_scopes_is_one_statement(stack, factory, world):
+    """/oauth2/check compares audience and scopes in Swift: its one lookup (which also reads the
+    client's verified flag) is all it asks PostgreSQL, for a 204, a 401 and a 403 alike."""
+    app, user_id, read, write = world
+    resource = "https://round-trip.example/gate"
+    pair = factory.tokens(app, user_id, scope=read, resource=resource)
+    for scope, status in ((read, 204), (f"{read} {write}", 403)):
+        r, n = statements_for(stack, lambda: stack.get("/oauth2/check", params={"resource": resource, "scope": scope},
+                                                       headers=bearer(pair.access)))
+        assert (r.status_code, n) == (status, 1)
+    r, n = statements_for(stack, lambda: stack.get("/oauth2/check", headers=bearer(pair.access)))
+    assert (r.status_code, n) == (401, 1)

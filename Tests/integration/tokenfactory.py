@@ -87,6 +87,11 @@ class TokenFactory:
         self.stack.latchctl("scope", "add", name, "--description", description)
         return name
 
+    def resource(self, uri, scopes=(), default_scopes=()):
+        """A registered protected resource (latchctl resource add); an existing one is kept."""
+        from clienthelpers import register_resource
+        return register_resource(self.stack, uri, scopes=scopes, default_scopes=default_scopes)
+
     def app(self, scope=None, public=False, client_credentials=False, name=None):
         args = ["app", "create", "--name", name or unique("app"), "--callback-url", "https://app.example/cb"]
         if scope:

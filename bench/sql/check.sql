@@ -2,7 +2,8 @@
 -- one statement, TokenStore.live (BearerAuthentication.require): the token's row by lookup id
 -- and kind, live only if unrevoked, unused, unexpired, its grant unrevoked and its user not
 -- disabled; latch compares the stored hash in constant time and answers 204 with
--- X-Latch-User, -User-Id, -Client, -Scope.
+-- X-Latch-User, -User-Id, -Client, -Client-Verified, -Scope, -Audience when the audience is the
+-- location's resource and every required scope is held (compared in Swift, no other round trip).
 --
 -- Binds as latch sends them: the token's lookup id and kind ('access', from the lat_
 -- prefix). Here pgbench picks a token of the pool check.data.sql created at random.

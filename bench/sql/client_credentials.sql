@@ -1,7 +1,8 @@
 -- pgbench: POST /oauth2/tokens, grant_type=client_credentials (client_secret_basic), as latch
 -- sends it: ONE statement (TokenStore.issueForClient, from ClientCredentialsGrant.issueAtOnce),
--- autocommitted: it authenticates the client (client_authentication.sql), reads which of the
--- requested scopes the deployment defines (all must be, and be in the client's list), creates
+-- autocommitted: it authenticates the client (client_authentication.sql), checks the resource
+-- is registered, applies ScopePolicy (defined, open or verified client, the client's list, the
+-- resource's accepted scopes), creates
 -- the grant (no user), the audit row (token.issued) and one access token; no refresh token.
 --
 -- Binds as latch sends them: client_id (from Basic), the secret's lookup id and the SHA-256
@@ -14,23 +15,31 @@
 \set n :client_id * :stride + :base + :seq
 WITH
 -- include: client_authentication.sql
-, resolved AS (
-    SELECT c.client_id, c.scope AS allowed, d.scope, d.defined
-    FROM client c CROSS JOIN LATERAL (
+, target AS (
+    -- ResourceStore.targetCTE: the resource (here latch's own, 'own', as for a request naming none)
+    SELECT r.identifier, r.scopes, r.default_scopes FROM resources r WHERE r.identifier = 'own'
+    UNION ALL
+    SELECT 'own'::text, NULL::text[], '{}'::text[]
+    WHERE 'own'::text = 'own'::text AND NOT EXISTS (SELECT 1 FROM resources r WHERE r.identifier = 'own')
+), resolved AS (
+    SELECT c.client_id, t.identifier AS audience, d.scope, d.permitted
+    FROM client c CROSS JOIN target t CROSS JOIN LATERAL (
         SELECT coalesce(string_agg(candidate.name, ' ' ORDER BY candidate.position), '') AS scope,
-               count(*) AS defined
-        FROM unnest(coalesce(ARRAY[:scope]::text[], c.scope)) WITH ORDINALITY AS candidate(name, position)
-        WHERE EXISTS (SELECT 1 FROM scopes WHERE scopes.name = candidate.name)
+               count(*) AS permitted
+        FROM unnest(coalesce(ARRAY[:scope]::text[], CASE WHEN cardinality(c.scope) > 0 THEN c.scope ELSE t.default_scopes END))
+             WITH ORDINALITY AS candidate(name, position)
+        JOIN scopes s ON s.name = candidate.name
+        WHERE (c.verified OR s.open)
+          AND (cardinality(c.scope) = 0 OR s.name = ANY (c.scope))
+          AND (s.name IN ('openid', 'offline_access') OR t.scopes IS NULL OR s.name = ANY (t.scopes))
     ) AS d
 ), new_grant AS (
     INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)
-    SELECT 'g_' || substr(md5('cg' || :n::bigint), 1, 24), client_id, NULL, scope, NULL, now(),
+    SELECT 'g_' || substr(md5('cg' || :n::bigint), 1, 24), client_id, NULL, scope, audience, now(),
            now() + make_interval(secs => least(:access_lifetime, 7776000))
     FROM resolved
-    WHERE ARRAY[:scope]::text[] IS NULL
-       OR (defined = cardinality(ARRAY[:scope]::text[])
-           AND (cardinality(allowed) = 0 OR ARRAY[:scope]::text[] <@ allowed))
-    RETURNING id, client_id, scope, expires_at
+    WHERE ARRAY[:scope]::text[] IS NULL OR permitted = cardinality(ARRAY[:scope]::text[])
+    RETURNING id, client_id, scope, resource, expires_at
 ), client_seen AS (
     UPDATE clients SET last_token_at = now()
     WHERE client_id IN (SELECT client_id FROM client)
@@ -44,11 +53,11 @@ WITH
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
     SELECT 'token.issued'::text, :actor::text, NULL, client_id, :address::text,
-           jsonb_build_object('grant_type', 'client_credentials', 'grant_id', id, 'scope', scope)
+           jsonb_build_object('grant_type', 'client_credentials', 'grant_id', id, 'scope', scope, 'resource', resource)
     FROM new_grant
 )
 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
 SELECT substr(md5('ca' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint)), new_grant.id, new_grant.client_id,
-       NULL, new_grant.scope, NULL, new_grant.expires_at
+       NULL, new_grant.scope, new_grant.resource, new_grant.expires_at
 FROM new_grant
 RETURNING scope, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in;

@@ -27,8 +27,8 @@ WITH
       AND code.code_challenge = :challenge
       AND CASE WHEN code.redirect_uri_given OR :redirect_uri::text IS NOT NULL
                THEN code.redirect_uri = :redirect_uri::text ELSE true END
-      AND code.resource IS NOT DISTINCT FROM NULL::text
-    RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope, code.resource,
+      AND (NULL::text IS NULL OR coalesce(code.resource, 'own') = NULL::text)
+    RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope, coalesce(code.resource, 'own') AS resource,
               'refresh_token' = ANY (c.grant_types) AS with_refresh
 ), made AS (
     INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)

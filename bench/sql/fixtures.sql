@@ -17,11 +17,12 @@ ON CONFLICT (name) DO NOTHING;
 
 INSERT INTO users (username) VALUES ('bench-user') ON CONFLICT (username) DO NOTHING;
 
-INSERT INTO clients (client_id, name, callback_url, redirect_uris, scope, token_endpoint_auth_method, grant_types)
+-- An admin client, so verified (revision 2: unverified clients get only open scopes).
+INSERT INTO clients (client_id, name, callback_url, redirect_uris, scope, token_endpoint_auth_method, grant_types, verified)
 VALUES ('bench-app', 'latch bench', 'http://127.0.0.1:9/callback', '{http://127.0.0.1:9/callback}',
         '{bench:read,bench:write}', 'client_secret_basic',
-        '{authorization_code,refresh_token,client_credentials}')
-ON CONFLICT (client_id) DO NOTHING;
+        '{authorization_code,refresh_token,client_credentials}', true)
+ON CONFLICT (client_id) DO UPDATE SET verified = true;
 
 INSERT INTO client_secrets (id, client_id, secret_hash, display_prefix)
 VALUES (:'secret_id', 'bench-app', decode(:'secret_hash', 'hex'), :'display_prefix')

@@ -26,7 +26,7 @@ WITH
       AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
       AND g.id = t.grant_id AND g.revoked_at IS NULL AND g.expires_at > now() AND u.disabled_at IS NULL
       AND (NULL::text IS NULL OR string_to_array(NULL::text, ' ') <@ string_to_array(t.scope, ' '))
-      AND (NULL::text IS NULL OR t.audience = NULL::text)
+      AND (NULL::text IS NULL OR coalesce(t.audience, 'own') = NULL::text)
     RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at
 ), sibling AS (
     UPDATE tokens a SET revoked_at = now()

@@ -47,7 +47,7 @@ public struct Configuration: Sendable {
         ("LATCH_DATABASE_URL", "(required)", "libpq connection string or postgresql:// URL"),
         ("LATCH_ISSUER", "(required)", "issuer URL, e.g. https://auth.example.com; every absolute URL is built from it"),
         ("LATCH_RESOURCE", "LATCH_ISSUER", "protected-resource identifier advertised at /.well-known/oauth-protected-resource"),
-        ("LATCH_DEFAULT_RESOURCE", "LATCH_RESOURCE", "audience of tokens whose request names no resource (must be a registered resource)"),
+        ("LATCH_DEFAULT_RESOURCE", "LATCH_RESOURCE", "audience of tokens whose request names no resource; when it is not a registered resource (latchctl resource add), such requests are refused with invalid_target"),
         ("LATCH_CODE_LIFETIME", "600", "authorization code lifetime, seconds"),
         ("LATCH_ACCESS_TOKEN_LIFETIME", "3600", "access token lifetime, seconds"),
         ("LATCH_REFRESH_TOKEN_LIFETIME", "2592000", "refresh token lifetime, seconds (30 days)"),
@@ -127,12 +127,12 @@ public struct Configuration: Sendable {
         }
         configuration.demo = flag("LATCH_DEMO") ?? false
         if let resource = environment["LATCH_RESOURCE"], !resource.isEmpty {
-            if RedirectURI.isAbsoluteWithoutFragment(resource) { configuration.resource = resource }
+            if ResourceIdentifier.normalized(resource) != nil { configuration.resource = resource }
             else { problems.append("LATCH_RESOURCE='\(resource)' must be an absolute URI without fragment") }
         }
         configuration.defaultResource = configuration.resource
         if let resource = environment["LATCH_DEFAULT_RESOURCE"], !resource.isEmpty {
-            if RedirectURI.isAbsoluteWithoutFragment(resource) { configuration.defaultResource = resource }
+            if ResourceIdentifier.normalized(resource) != nil { configuration.defaultResource = resource }
             else { problems.append("LATCH_DEFAULT_RESOURCE='\(resource)' must be an absolute URI without fragment") }
         }
         func seconds(_ name: String, _ keyPath: WritableKeyPath<Configuration, Int>, range: ClosedRange<Int>) {
@@ -201,6 +201,14 @@ public struct Configuration: Sendable {
         guard ferror(file) == 0 else { return nil }
         return String(decoding: bytes.prefix(count), as: UTF8.self)
     }
+
+    /// latch's own API (`LATCH_RESOURCE`) in normal form (`ResourceIdentifier`): always a
+    /// registered resource, and the audience `/api/v2/users/me` accepts.
+    public var ownResource: String { ResourceIdentifier.normalized(resource) ?? resource }
+
+    /// The audience of a token whose request named no resource (`LATCH_DEFAULT_RESOURCE`), in
+    /// normal form. When it is not a registered resource such requests are `invalid_target`.
+    public var defaultResourceIdentifier: String { ResourceIdentifier.normalized(defaultResource) ?? defaultResource }
 
     /// Whether cookies must carry `Secure`.
     public var isSecure: Bool { issuer.hasPrefix("https://") }

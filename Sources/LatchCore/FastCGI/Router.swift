@@ -13,7 +13,8 @@ public final class Context {
 
 public typealias Handler = @Sendable (Request, Context) throws -> Response
 
-/// One path pattern (`/oauth2/clients/{client_id}`) and its handler per method.
+/// One path pattern (`/oauth2/clients/{client_id}`) and its handler per method. A last segment
+/// `{name*}` captures the rest of the path (one or more segments, as sent: still percent-encoded).
 public struct Route: Sendable {
     public let pattern: String
     public let handlers: [String: Handler]
@@ -23,23 +24,34 @@ public struct Route: Sendable {
     enum Segment: Sendable {
         case literal([UInt8])
         case capture(String)
+        case rest(String)
     }
 
     public init(_ pattern: String, _ handlers: [String: Handler]) {
         self.pattern = pattern
         self.handlers = handlers
         segments = pattern.split(separator: "/", omittingEmptySubsequences: false).map { part in
-            part.hasPrefix("{") && part.hasSuffix("}") ? .capture(String(part.dropFirst().dropLast())) : .literal(Array(part.utf8))
+            part.hasPrefix("{") && part.hasSuffix("*}") ? .rest(String(part.dropFirst().dropLast(2)))
+                : part.hasPrefix("{") && part.hasSuffix("}") ? .capture(String(part.dropFirst().dropLast())) : .literal(Array(part.utf8))
         }
     }
 
     /// The captured `{name}` values when the path (split at `/`) matches, else nil. Literal
     /// segments match byte for byte.
     func match(segments pathSegments: [Substring.UTF8View.SubSequence]) -> [String: String]? {
-        guard segments.count == pathSegments.count else { return nil }
         var captures: [String: String] = [:]
+        if case .rest(let name)? = segments.last {
+            guard pathSegments.count >= segments.count else { return nil }
+            let rest = pathSegments[(segments.count - 1)...]
+            guard !(rest.count == 1 && rest.first!.isEmpty) else { return nil }
+            captures[name] = rest.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
+        } else {
+            guard segments.count == pathSegments.count else { return nil }
+        }
         for (expected, actual) in zip(segments, pathSegments) {
             switch expected {
+            case .rest:
+                continue
             case .literal(let bytes):
                 guard bytes.elementsEqual(actual) else { return nil }
             case .capture(let name):

@@ -15,6 +15,10 @@ public struct Request: Sendable {
     /// The FastCGI parameter `LATCH_FRONT_SECRET` nginx adds (never a client's header:
     /// headers arrive as `HTTP_*`); `RemoteUser` compares it with the configured secret.
     public var frontSecret: String?
+    /// FastCGI parameters named `LATCH_…`, which only nginx's configuration sets (a client's
+    /// headers arrive as `HTTP_…`): e.g. the resource and scopes a protected location names for
+    /// `/oauth2/check` (`LATCH_CHECK_RESOURCE`, `LATCH_CHECK_SCOPE`; deploy/nginx/latch-check.conf).
+    public var serverVariables: [String: String] = [:]
 
     public init(method: String, path: String, query: String = "", headers: [String: String] = [:],
                 remoteAddress: String = "127.0.0.1", body: [UInt8] = []) {
@@ -47,6 +51,7 @@ public struct Request: Sendable {
         if let length = parameters["CONTENT_LENGTH"], !length.isEmpty { headers["content-length"] = length }
         if let user = parameters["REMOTE_USER"], !user.isEmpty { headers["x-latch-remote-user"] = user }
         self.headers = headers
+        serverVariables = parameters.filter { $0.key.hasPrefix("LATCH_") }
         remoteAddress = parameters["REMOTE_ADDR"] ?? ""
         frontSecret = parameters["LATCH_FRONT_SECRET"]
         self.body = body

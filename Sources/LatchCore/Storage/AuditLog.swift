@@ -55,6 +55,9 @@ public struct AuditEvent: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let adminTokensRevoked = AuditEvent(rawValue: "admin.tokens_revoked")
     public static let adminScopeAdded = AuditEvent(rawValue: "admin.scope_added")
     public static let adminScopeRemoved = AuditEvent(rawValue: "admin.scope_removed")
+    public static let adminResourceAdded = AuditEvent(rawValue: "admin.resource_added")
+    public static let adminResourceUpdated = AuditEvent(rawValue: "admin.resource_updated")
+    public static let adminResourceDeleted = AuditEvent(rawValue: "admin.resource_deleted")
     public static let adminAccessDenied = AuditEvent(rawValue: "admin.access_denied")
     public static let adminPurged = AuditEvent(rawValue: "admin.purged")
     public static let adminMigrated = AuditEvent(rawValue: "admin.migrated")
@@ -68,6 +71,7 @@ public struct AuditEvent: RawRepresentable, Hashable, Sendable, CustomStringConv
         .clientRegistered, .clientUpdated, .clientDeleted, .clientVerified, .clientUnverified, .registrationThrottled, .secretCreated, .secretRevoked,
         .userCreated, .userUpdated, .userDisabled, .userDeleted,
         .adminTokenCreated, .adminTokenRevoked, .adminTokensRevoked, .adminScopeAdded, .adminScopeRemoved,
+        .adminResourceAdded, .adminResourceUpdated, .adminResourceDeleted,
         .adminAccessDenied, .adminPurged, .adminMigrated,
     ]
 }

@@ -22,8 +22,11 @@ public struct CodeRedemption: Sendable {
     /// The request's redirect_uri: required and identical when the authorize request carried
     /// one; when it did not, one sent anyway must still be the one the code went to.
     public let redirectURI: String?
-    /// The request's resource: the one the authorize request named, or none as it did.
+    /// The request's resource, normalised: nil, or the one the code is for (CONTRACT "Token
+    /// endpoint": "resource (optional; equal to the code's)").
     public let resource: String?
+    /// latch's own API, normalised: the resource of a code stored before revision 2 without one.
+    public let own: String
 }
 
 /// The `authorization_codes` table: issuing codes at consent and redeeming them, once,
@@ -46,22 +49,22 @@ public struct AuthorizationCodeStore {
     }
 
     /// Remembered consent (CONTRACT "Authorization endpoint" step 5): issues the code only when
-    /// the person already allowed this *verified* client at least `scopes` for
-    /// `resolvedResource` — a grant of theirs that is not revoked, whose resource (or
-    /// `defaultResource` for a grant stored without one) is that resource, whose scopes include
-    /// every one of `scopes`, and which
-    /// still has a live token. Checked and issued in ONE statement, audited as
-    /// `consent.remembered` and `code.issued`. nil, and nothing stored, when consent is not
-    /// remembered: the person must be asked. The code stores `resource` as the request named it.
+    /// the person already allowed this *verified* client at least `scopes` for `resource` (a
+    /// normalised identifier) — a grant of theirs that is neither revoked nor past its end, whose
+    /// resource (`ownResource` for a grant stored before revision 2 without one) is that
+    /// resource, whose scopes include every one of `scopes`, and which still has a live token.
+    /// Checked and issued in ONE statement, audited as `consent.remembered` and `code.issued`.
+    /// nil, and nothing stored, when consent is not remembered: the person must be asked.
     public func issueIfRemembered(clientID: String, userID: Int, redirectURI: String, redirectURIGiven: Bool,
-                                  codeChallenge: String, scopes: [String], resource: String?, resolvedResource: String,
-                                  defaultResource: String, state: String?, lifetime: Int, audit: AuditSource) throws -> Credential? {
+                                  codeChallenge: String, scopes: [String], resource: String, ownResource: String,
+                                  state: String?, lifetime: Int, audit: AuditSource) throws -> Credential? {
         let code = Credential.mint(.authorizationCode)
         let remembered: SQL = """
             EXISTS (
                 SELECT 1 FROM grants g JOIN clients c ON c.client_id = g.client_id AND c.verified
-                WHERE g.user_id = \(userID)::bigint AND g.client_id = \(clientID)::text AND g.revoked_at IS NULL
-                  AND coalesce(g.resource, \(defaultResource)::text) = \(resolvedResource)::text
+                WHERE g.user_id = \(userID)::bigint AND g.client_id = \(clientID)::text
+                  AND g.revoked_at IS NULL AND g.expires_at > now()
+                  AND coalesce(g.resource, \(ownResource)::text) = \(resource)::text
                   AND string_to_array(g.scope, ' ') @> \(TextArray(scopes))::text[]
                   AND EXISTS (SELECT 1 FROM tokens t
                               WHERE t.grant_id = g.id AND t.revoked_at IS NULL AND t.expires_at > now()
@@ -145,8 +148,9 @@ public struct AuthorizationCodeStore {
                   AND code.code_challenge = \(redemption.codeChallenge)
                   AND CASE WHEN code.redirect_uri_given OR \(redemption.redirectURI)::text IS NOT NULL
                            THEN code.redirect_uri = \(redemption.redirectURI)::text ELSE true END
-                  AND code.resource IS NOT DISTINCT FROM \(redemption.resource)::text
-                RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope, code.resource,
+                  AND (\(redemption.resource)::text IS NULL OR coalesce(code.resource, \(redemption.own)::text) = \(redemption.resource)::text)
+                RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope,
+                          coalesce(code.resource, \(redemption.own)::text) AS resource,
                           'refresh_token' = ANY (c.grant_types) AS with_refresh
             ), made AS (
                 INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)

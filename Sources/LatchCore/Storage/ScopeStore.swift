@@ -45,11 +45,13 @@ public struct ScopeStore {
         return nil
     }
 
-    /// Adds a scope or updates its description.
-    public func upsert(name: String, description: String) throws {
+    /// Adds a scope or updates its description and whether it is open (`openid` and
+    /// `offline_access` stay open whatever `open` says: CONTRACT "Scopes").
+    public func upsert(name: String, description: String, open: Bool = false) throws {
+        let open = open || ScopeStore.alwaysDefined.contains(name)
         try database.query("""
-            INSERT INTO scopes (name, description) VALUES (\(name), \(description))
-            ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description
+            INSERT INTO scopes (name, description, open) VALUES (\(name), \(description), \(open))
+            ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description, open = EXCLUDED.open
             """)
     }
 }

@@ -99,46 +99,50 @@ extension TokenStore {
     }
 
     /// A client_credentials token (RFC 6749 §4.4): a new grant acting for the client itself
-    /// (user_id NULL) and one access token, no refresh token, and its audit row (`token.issued`),
-    /// in one statement, for the row of the `client` CTE (`ClientStore.authenticatingCTEs` or
-    /// `authenticatedCTE`). The scope: `requested` (parsed, duplicates removed) when the
-    /// client asked — then every one must be defined by the deployment and, when the client
-    /// registered a scope list, be in it; otherwise the client's registered scopes that are
-    /// defined, in their order. nil, and nothing issued, when the client CTE is empty or a rule
-    /// is broken (the caller finds out which). The grant ends with its one access token (it
-    /// can issue nothing more), at most `grantLifetime` seconds from now, so the purge takes it
-    /// then.
-    public func issueForClient(client: SQL, requested: [String]?, audience: String?,
+    /// (user_id NULL) and one access token for `audience`, no refresh token, and its audit row
+    /// (`token.issued`), in one statement, for the row of the `client` CTE
+    /// (`ClientStore.authenticatingCTEs` or `authenticatedCTE`). `audience` (normalised) must be a
+    /// registered resource (`ResourceStore.targetCTE`; `own` is latch's own API). The scope, by
+    /// the rules of `ScopePolicy`: `requested` (parsed, duplicates removed) when the client asked —
+    /// then every one must be defined, open or asked by a verified client, in the client's
+    /// registered list when it has one, and accepted by the resource; otherwise the client's
+    /// registered scopes (or, with no list, the resource's default scopes) that pass the same
+    /// rules, in their order. nil, and nothing issued, when the client CTE is empty or a rule is
+    /// broken (the caller finds out which). The grant ends with its one access token (it can
+    /// issue nothing more), at most `grantLifetime` seconds from now, so the purge takes it then.
+    public func issueForClient(client: SQL, requested: [String]?, audience: String, own: String,
                                accessLifetime: Int, grantLifetime: Int, audit: AuditSource) throws -> IssuedTokens? {
         let access = Credential.mint(.accessToken)
         let asked = requested.map(TextArray.init)
         guard let row = try database.query("""
-            WITH \(fragment: client), resolved AS (
-                SELECT c.client_id, c.scope AS allowed, d.scope, d.defined
-                FROM client c CROSS JOIN LATERAL (
+            WITH \(fragment: client), \(fragment: ResourceStore.targetCTE(identifier: audience, own: own)), resolved AS (
+                SELECT c.client_id, t.identifier AS audience, d.scope, d.permitted
+                FROM client c CROSS JOIN target t CROSS JOIN LATERAL (
                     SELECT coalesce(string_agg(candidate.name, ' ' ORDER BY candidate.position), '') AS scope,
-                           count(*) AS defined
-                    FROM unnest(coalesce(\(asked)::text[], c.scope)) WITH ORDINALITY AS candidate(name, position)
-                    WHERE EXISTS (SELECT 1 FROM scopes WHERE scopes.name = candidate.name)
+                           count(*) AS permitted
+                    FROM unnest(coalesce(\(asked)::text[], CASE WHEN cardinality(c.scope) > 0 THEN c.scope ELSE t.default_scopes END))
+                         WITH ORDINALITY AS candidate(name, position)
+                    JOIN scopes s ON s.name = candidate.name
+                    WHERE (c.verified OR s.open)
+                      AND (cardinality(c.scope) = 0 OR s.name = ANY (c.scope))
+                      AND (s.name IN ('openid', 'offline_access') OR t.scopes IS NULL OR s.name = ANY (t.scopes))
                 ) AS d
             ), new_grant AS (
                 INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)
-                SELECT \(TokenStore.newGrantID()), client_id, NULL, scope, \(audience), now(),
+                SELECT \(TokenStore.newGrantID()), client_id, NULL, scope, audience, now(),
                        now() + make_interval(secs => least(\(accessLifetime)::int, \(grantLifetime)::int))
                 FROM resolved
-                WHERE \(asked)::text[] IS NULL
-                   OR (defined = cardinality(\(asked)::text[])
-                       AND (cardinality(allowed) = 0 OR \(asked)::text[] <@ allowed))
-                RETURNING id, client_id, scope, expires_at
+                WHERE \(asked)::text[] IS NULL OR permitted = cardinality(\(asked)::text[])
+                RETURNING id, client_id, scope, resource, expires_at
             ), \(fragment: IssuingStatement.recorded(after: "new_grant")), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.tokenIssued.rawValue)::text, \(audit.actor)::text, NULL, client_id, \(audit.address)::text,
-                       jsonb_build_object('grant_type', 'client_credentials', 'grant_id', id, 'scope', scope)
+                       jsonb_build_object('grant_type', 'client_credentials', 'grant_id', id, 'scope', scope, 'resource', resource)
                 FROM new_grant
             )
             INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
             SELECT \(access.id), 'access', \(access.secretHash), new_grant.id, new_grant.client_id, NULL, new_grant.scope,
-                   \(audience), new_grant.expires_at
+                   new_grant.resource, new_grant.expires_at
             FROM new_grant
             RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at"))
             """).first else { return nil }

@@ -22,14 +22,18 @@ public struct RefreshRequest: Sendable {
     public let clientID: String
     /// The narrowed scope (normalized, space-separated), or nil to keep the token's scope.
     public let scope: String?
-    /// The RFC 8707 resource the client named, or nil.
+    /// The RFC 8707 resource the client named (normalised), or nil: when named, it must be the
+    /// token's audience (refresh never changes the audience).
     public let resource: String?
+    /// latch's own API (normalised): the audience of a token stored before revision 2 without one.
+    public let own: String
 
-    public init(presented: Credential, clientID: String, scope: String?, resource: String?) {
+    public init(presented: Credential, clientID: String, scope: String?, resource: String?, own: String = "") {
         self.presented = presented
         self.clientID = clientID
         self.scope = scope
         self.resource = resource
+        self.own = own
     }
 }
 
@@ -92,7 +96,7 @@ extension TokenStore {
                   AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
                   AND g.id = t.grant_id AND g.revoked_at IS NULL AND g.expires_at > now() AND u.disabled_at IS NULL
                   AND (\(request.scope)::text IS NULL OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' '))
-                  AND (\(request.resource)::text IS NULL OR t.audience = \(request.resource))
+                  AND (\(request.resource)::text IS NULL OR coalesce(t.audience, \(request.own)::text) = \(request.resource))
                 RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at
             ), sibling AS (
                 UPDATE tokens a SET revoked_at = now()
@@ -146,7 +150,8 @@ extension TokenStore {
                         AND (t.user_id IS NULL OR u.disabled_at IS NULL)) AS live,
                        (\(request.scope)::text IS NULL
                         OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' ')) AS scope_granted,
-                       coalesce(\(request.resource)::text IS NULL OR t.audience = \(request.resource), false) AS resource_matches,
+                       coalesce(\(request.resource)::text IS NULL
+                                OR coalesce(t.audience, \(request.own)::text) = \(request.resource), false) AS resource_matches,
                        -- Rotated within the grace, and no refresh token of the grant rotated since.
                        coalesce(\(reuseGrace)::int > 0 AND t.used_at > now() - make_interval(secs => \(reuseGrace)::int)
                                 AND NOT EXISTS (SELECT 1 FROM tokens n WHERE n.grant_id = t.grant_id AND n.kind = 'refresh'

@@ -9,9 +9,19 @@ public struct TokenInfo: Sendable, Equatable {
     public let userID: Int?
     public let username: String?
     public let scope: String
+    /// The resource the token is for (normalised); nil only for a token stored before revision 2,
+    /// meaning latch's own API (`audience(own:)`).
     public let audience: String?
+    /// Whether the token's client is verified (`X-Latch-Client-Verified`), read by the same lookup.
+    public let clientVerified: Bool
     public let issuedAt: Int
     public let expiresAt: Int
+
+    /// The token's audience, `own` (latch's own API) for a token stored without one.
+    public func audience(own: String) -> String { audience ?? own }
+
+    /// Whether the token is for `resource` (both in normal form): byte for byte.
+    public func isFor(_ resource: String, own: String) -> Bool { audience(own: own).utf8.elementsEqual(resource.utf8) }
 }
 
 /// Tokens handed to a client by the token endpoint.
@@ -84,10 +94,11 @@ public struct TokenStore {
 
     static func liveLookup(_ credential: Credential) -> SQL {
         """
-        SELECT t.secret_hash, t.grant_id, t.client_id, t.user_id, u.username, t.scope, t.audience,
+        SELECT t.secret_hash, t.grant_id, t.client_id, t.user_id, u.username, t.scope, t.audience, c.verified AS client_verified,
                extract(epoch FROM t.created_at)::bigint AS iat, extract(epoch FROM t.expires_at)::bigint AS exp
         FROM tokens t
         JOIN grants g ON g.id = t.grant_id
+        JOIN clients c ON c.client_id = t.client_id
         LEFT JOIN users u ON u.id = t.user_id
         WHERE t.id = \(credential.id) AND t.kind = \(credential.kind == .accessToken ? "access" : "refresh")
           AND t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now()
@@ -102,6 +113,7 @@ public struct TokenStore {
                          grantID: try row.string("grant_id"), clientID: try row.string("client_id"),
                          userID: row.optionalInt("user_id"), username: row.optionalString("username"),
                          scope: try row.string("scope"), audience: row.optionalString("audience"),
+                         clientVerified: try row.bool("client_verified"),
                          issuedAt: try row.int("iat"), expiresAt: try row.int("exp"))
     }
 

@@ -25,23 +25,5 @@ public enum ScopeSet {
 
     public static func format(_ scopes: [String]) -> String { scopes.joined(separator: " ") }
 
-    /// The scopes a request gets (RFC 6749 §3.3, CONTRACT "Scopes and resources"):
-    /// none requested → the client's registered scopes; each requested scope must be defined
-    /// by the deployment and, when the client registered a set, be in it.
-    public static func resolve(requested: String?, clientScopes: [String], defined: [String]) throws(OAuthError) -> [String] {
-        guard let requested else { return clientScopes.filter { defined.contains($0) } }
-        let scopes = try parseRequested(requested)
-        for scope in scopes {
-            guard defined.contains(scope) else { throw OAuthError.invalidScope("unknown scope '\(scope)'") }
-            try permit(scope, clientScopes: clientScopes)
-        }
-        return scopes
-    }
-
-    /// `invalid_scope` unless the client may ask for `scope` (an empty list allows every scope).
-    static func permit(_ scope: String, clientScopes: [String]) throws(OAuthError) {
-        guard clientScopes.isEmpty || clientScopes.contains(scope) else {
-            throw OAuthError.invalidScope("this client may not request scope '\(scope)'")
-        }
-    }
+    // Which scopes a request gets: `ScopePolicy`.
 }

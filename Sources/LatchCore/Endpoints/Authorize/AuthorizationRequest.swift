@@ -6,22 +6,23 @@ struct AuthorizationRequest {
     let target: RedirectTarget
     let codeChallenge: String
     let scopes: [ScopeStore.Scope]
-    let resource: String?
+    /// The resource the code and its tokens are for: the request's, else the default one.
+    let resource: Resource
     /// The request's parameters, as received, for the consent form's hidden fields.
     let carried: [(String, String)]
 
     static let carriedNames = ["response_type", "client_id", "redirect_uri", "scope", "state",
                                "code_challenge", "code_challenge_method", "resource"]
 
-    init(_ parameters: Parameters, target: RedirectTarget, database: Database) throws {
+    init(_ parameters: Parameters, target: RedirectTarget, database: Database, configuration: Configuration) throws {
         if let duplicate = parameters.firstDuplicateName {
             throw OAuthError.invalidRequest("parameter '\(duplicate)' was given more than once")
         }
         self.target = target
         try ResponseTypeCheck.check(parameters, client: target.client)
         codeChallenge = try PKCE.challenge(in: parameters)
-        resource = try ResourceCheck.resource(in: parameters)
-        scopes = try ScopeCheck.scopes(in: parameters, client: target.client, database: database)
+        resource = try ResourceCheck.resource(in: parameters, database: database, configuration: configuration)
+        scopes = try ScopeCheck.scopes(in: parameters, client: target.client, resource: resource, database: database)
         carried = try AuthorizationRequest.carriedNames.compactMap { name in try parameters.single(name).map { (name, $0) } }
     }
 

@@ -34,7 +34,8 @@ public enum AuthorizeEndpoint {
         }
         let issuer = context.configuration.issuer
         do {
-            let authorization = try AuthorizationRequest(parameters, target: target, database: context.database)
+            let authorization = try AuthorizationRequest(parameters, target: target, database: context.database,
+                                                         configuration: context.configuration)
             let prompt = try Prompt(parameters)
             guard let signedIn else {
                 throw OAuthError(.loginRequired, "nobody is signed in, and prompt=none forbids asking")
@@ -63,9 +64,8 @@ public enum AuthorizeEndpoint {
         return try AuthorizationCodeStore(database: context.database).issueIfRemembered(
             clientID: target.client.clientID, userID: signedIn.user.id, redirectURI: target.redirectURI,
             redirectURIGiven: target.redirectURIGiven, codeChallenge: authorization.codeChallenge,
-            scopes: authorization.scopes.map(\.name), resource: authorization.resource,
-            resolvedResource: authorization.resource ?? configuration.defaultResource,
-            defaultResource: configuration.defaultResource, state: target.state, lifetime: configuration.codeLifetime,
+            scopes: authorization.scopes.map(\.name), resource: authorization.resource.identifier,
+            ownResource: configuration.ownResource, state: target.state, lifetime: configuration.codeLifetime,
             audit: AuditSource(actor: AuditActor.user(signedIn.user.username), request: request))
     }
 }

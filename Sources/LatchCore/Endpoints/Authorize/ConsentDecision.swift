@@ -31,13 +31,14 @@ enum ConsentDecision {
         let issuer = context.configuration.issuer
         let audit = AuditSource(actor: AuditActor.user(signedIn.user.username), request: request)
         do {
-            let authorization = try AuthorizationRequest(form, target: target, database: context.database)
+            let authorization = try AuthorizationRequest(form, target: target, database: context.database,
+                                                         configuration: context.configuration)
             switch try form.single("decision") {
             case "allow"?:
                 let code = try AuthorizationCodeStore(database: context.database).issue(
                     clientID: target.client.clientID, userID: signedIn.user.id, redirectURI: target.redirectURI,
                     redirectURIGiven: target.redirectURIGiven, codeChallenge: authorization.codeChallenge,
-                    scope: authorization.scope, resource: authorization.resource, state: target.state,
+                    scope: authorization.scope, resource: authorization.resource.identifier, state: target.state,
                     lifetime: context.configuration.codeLifetime, audit: audit)
                 return target.redirect(code: code, issuer: issuer)
             case "cancel"?:

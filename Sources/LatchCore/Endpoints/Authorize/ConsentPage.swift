@@ -51,8 +51,8 @@ enum ConsentPage {
     }
 
     static func resourceNote(_ authorization: AuthorizationRequest) -> HTML {
-        guard let resource = authorization.resource else { return .empty }
-        return "<p class=\"muted\">Access is limited to <code>\(resource)</code>.</p>"
+        let resource = authorization.resource
+        return "<p class=\"muted\">Access is limited to <strong>\(resource.name)</strong> (<code>\(resource.identifier)</code>).</p>"
     }
 
     /// The app's logo only when it is verified; otherwise the letter.

@@ -1,9 +1,15 @@
 /// RFC 8414 authorization server metadata and RFC 9728 protected resource metadata,
 /// built from `LATCH_ISSUER` (never from the request's Host header).
+///
+/// Protected resources (CONTRACT "Discovery"): `/.well-known/oauth-protected-resource` describes
+/// latch's own API; `/.well-known/oauth-protected-resource/<path>` the registered resource whose
+/// identifier is `<issuer origin>/<path>` — or, behind nginx on a resource's own host, the one its
+/// location names (`LATCH_CHECK_RESOURCE`, deploy/nginx/latch-resource-metadata.conf). Unknown: `404`.
 public enum DiscoveryEndpoint {
     public static let routes: [Route] = [
         Route("/.well-known/oauth-authorization-server", ["GET": { _, context in try authorizationServer(context) }]),
-        Route("/.well-known/oauth-protected-resource", ["GET": { _, context in try protectedResource(context) }]),
+        Route("/.well-known/oauth-protected-resource", ["GET": { request, context in try protectedResource(request, context) }]),
+        Route("/.well-known/oauth-protected-resource/{path*}", ["GET": { request, context in try protectedResource(request, context) }]),
     ]
 
     /// Discovery documents change only when scopes do; caches may keep them a minute.
@@ -33,15 +39,29 @@ public enum DiscoveryEndpoint {
         return .json(document, headers: cacheHeaders)
     }
 
-    static func protectedResource(_ context: Context) throws -> Response {
+    static func protectedResource(_ request: Request, _ context: Context) throws -> Response {
         let configuration = context.configuration
-        let scopes = try ScopeStore(database: context.database).names()
-        let document: JSON = [
-            "resource": .string(configuration.resource),
-            "authorization_servers": [.string(configuration.issuer)],
-            "bearer_methods_supported": ["header"],
-            "scopes_supported": .array(scopes.map { .string($0) }),
+        let resources = ResourceStore(database: context.database, own: configuration.ownResource)
+        let identifier: String
+        if let named = request.serverVariables["LATCH_CHECK_RESOURCE"], !named.isEmpty {
+            identifier = named
+        } else if let path = request.pathParameters["path"] {
+            identifier = ResourceIdentifier.origin(of: configuration.issuer) + "/" + path
+        } else {
+            identifier = configuration.ownResource
+        }
+        guard let resource = try resources.find(identifier: identifier) else {
+            throw OAuthError.notFound("no protected resource is registered here")
+        }
+        let scopes = try resource.scopes ?? ScopeStore(database: context.database).names()
+        var document: [(String, JSON)] = [
+            ("resource", .string(resource.identifier)),
+            ("resource_name", .string(resource.name)),
+            ("authorization_servers", [.string(configuration.issuer)]),
+            ("bearer_methods_supported", ["header"]),
+            ("scopes_supported", .array(scopes.map { .string($0) })),
         ]
-        return .json(document, headers: cacheHeaders)
+        if resource.dpopRequired { document.append(("dpop_bound_access_tokens_required", true)) }
+        return .json(.object(document), headers: cacheHeaders)
     }
 }

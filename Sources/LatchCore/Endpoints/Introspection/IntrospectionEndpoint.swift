@@ -57,7 +57,8 @@ public enum IntrospectionEndpoint {
     static func answer(_ token: TokenInfo?, caller: String, _ context: Context) -> Response {
         var response: Response
         if let token, token.kind == .access || token.clientID == caller {
-            response = .noStoreJSON(description(of: token, issuer: context.configuration.issuer))
+            response = .noStoreJSON(description(of: token, issuer: context.configuration.issuer,
+                                                 own: context.configuration.ownResource))
         } else {
             response = .noStoreJSON(inactive)
         }
@@ -65,8 +66,10 @@ public enum IntrospectionEndpoint {
         return response
     }
 
-    /// The RFC 7662 §2.2 members of an active token.
-    static func description(of token: TokenInfo, issuer: String) -> JSON {
+    /// The RFC 7662 §2.2 members of an active token. `aud` is the one resource the token is for
+    /// (CONTRACT "Resources"; `own`, latch's own API, for a token stored without one), so a
+    /// resource server can refuse a token meant for another (RFC 9700 §2.3).
+    static func description(of token: TokenInfo, issuer: String, own: String) -> JSON {
         var fields: [(String, JSON)] = [
             ("active", true),
             ("scope", .string(token.scope)),
@@ -75,7 +78,7 @@ public enum IntrospectionEndpoint {
         if let username = token.username { fields.append(("username", .string(username))) }
         // sub: the user the token acts for; a client_credentials token acts for the client.
         fields.append(("sub", .string(token.userID.map { String($0) } ?? token.clientID)))
-        fields.append(("aud", .string(token.audience ?? token.clientID)))
+        fields.append(("aud", .string(token.audience(own: own))))
         fields.append(("iss", .string(issuer)))
         fields.append(("exp", .integer(token.expiresAt)))
         fields.append(("iat", .integer(token.issuedAt)))

@@ -65,8 +65,8 @@ public enum ClientConfigurationEndpoint {
                 throw members.failure("client_secret does not match the client's current secret; it cannot be chosen by the client")
             }
         }
-        let metadata = try ClientMetadata.parse(body, definedScopes: try ScopeStore(database: context.database).names(),
-                                                verified: current.verified)
+        let defined = try ScopeStore(database: context.database).all()
+        let metadata = try ClientMetadata.parse(body, definedScopes: defined.map(\.name), verified: current.verified)
         guard metadata.isPublic == current.isPublic else {
             throw members.failure(current.isPublic ? "a public client cannot become confidential; register a new client"
                                                    : "a confidential client cannot become public; register a new client")
@@ -75,6 +75,8 @@ public enum ClientConfigurationEndpoint {
         replacement.origin = current.origin
         replacement.verified = current.verified
         replacement.createdAt = current.createdAt
+        // CONTRACT "Scopes": the registered list is narrowed to what this client may get.
+        replacement.scope = ScopePolicy.narrowed(replacement.scope, verified: current.verified, defined: defined)
         let database = context.database
         let next = try database.withTransaction { () throws -> Credential? in
             guard let next = try RegistrationTokenStore(database: database).rotate(clientID: current.clientID, from: token) else { return nil }

@@ -8,8 +8,9 @@
 ///
 /// In order: the registration mode (`LATCH_REGISTRATION`: `off` → 403; `admin` → an admin
 /// token or an admin session with CSRF, else 401/403), the per-address rate limit (429 with
-/// `Retry-After`; per IPv4 address or IPv6 /64, counted in PostgreSQL so every worker and host shares it), the strict JSON
-/// body, the metadata rules of `ClientMetadata`, then one transaction that stores the client,
+/// `Retry-After`; per IPv4 address or IPv6 /64, counted in PostgreSQL so every worker and host
+/// shares it), the strict JSON body, the metadata rules of `ClientMetadata` (its `scope` narrowed
+/// by `ScopePolicy.narrowed`), then one transaction that stores the client,
 /// its secret (not for public clients), its registration access token and the audit row
 /// (`client.registered`).
 public enum RegistrationEndpoint {
@@ -37,13 +38,16 @@ public enum RegistrationEndpoint {
             throw RateLimiter.tooMany(retryAfter: retryAfter, "too many registrations from this address; try again later")
         }
         let body = try request.jsonObject(invalid: .invalidClientMetadata)
-        let metadata = try ClientMetadata.parse(body, definedScopes: try ScopeStore(database: context.database).names(),
-                                                verified: verified)
+        let defined = try ScopeStore(database: context.database).all()
+        let metadata = try ClientMetadata.parse(body, definedScopes: defined.map(\.name), verified: verified)
         var registered = metadata.client(id: ClientStore.newClientID())
         if verified {
             registered.origin = .admin
             registered.verified = true
         }
+        // CONTRACT "Scopes": a registration's scope is narrowed to what the client may get (an
+        // unverified client: the open scopes), and the 201 answer shows the result.
+        registered.scope = ScopePolicy.narrowed(registered.scope, verified: registered.verified, defined: defined)
 
         let database = context.database
         let (client, secret, token) = try database.withTransaction {

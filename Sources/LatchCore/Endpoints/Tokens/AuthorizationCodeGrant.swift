@@ -32,15 +32,15 @@ enum AuthorizationCodeGrant {
                                                                unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
         let configuration = context.configuration
         return try AuthorizationCodeStore(database: context.database).redeem(
-            credential, try redemption(parameters, verifier: verifier), client: client,
+            credential, try redemption(parameters, verifier: verifier, own: configuration.ownResource), client: client,
             accessLifetime: configuration.accessTokenLifetime, refreshLifetime: configuration.refreshTokenLifetime,
             grantLifetime: configuration.grantMaxLifetime, audit: request.auditSource)
     }
 
     /// What the request repeats about its code.
-    static func redemption(_ parameters: Parameters, verifier: String) throws -> CodeRedemption {
+    static func redemption(_ parameters: Parameters, verifier: String, own: String) throws -> CodeRedemption {
         CodeRedemption(codeChallenge: PKCE.challenge(forVerifier: verifier), redirectURI: try parameters.single("redirect_uri"),
-                       resource: try parameters.single("resource"))
+                       resource: try AskedScopeAndResource(parameters).resource, own: own)
     }
 
     static func exchange(_ request: TokenRequest, _ context: Context) throws -> IssuedTokens {
@@ -65,13 +65,14 @@ enum AuthorizationCodeGrant {
         }
         let verifier: String
         do {
-            verifier = try check(code, against: request)
+            verifier = try check(code, against: request, own: context.configuration.ownResource)
         } catch {
             try codes.burn(code, refusal: error as? OAuthError ?? OAuthError.invalidRequest("the request is malformed"), audit: audit)
             throw error
         }
         let configuration = context.configuration
-        guard let tokens = try codes.redeem(credential, try redemption(request.parameters, verifier: verifier),
+        guard let tokens = try codes.redeem(credential, try redemption(request.parameters, verifier: verifier,
+                                                                       own: configuration.ownResource),
                                             client: ClientStore.authenticatedCTE(request.client.client.clientID),
                                             accessLifetime: configuration.accessTokenLifetime,
                                             refreshLifetime: configuration.refreshTokenLifetime,
@@ -85,7 +86,7 @@ enum AuthorizationCodeGrant {
 
     /// Everything the token request must repeat or prove about the code; the verifier that
     /// proved it.
-    static func check(_ code: AuthorizationCode, against request: TokenRequest) throws -> String {
+    static func check(_ code: AuthorizationCode, against request: TokenRequest, own: String) throws -> String {
         guard code.clientID == request.client.client.clientID else {
             throw OAuthError.invalidGrant("the authorization code was issued to another client")
         }
@@ -104,8 +105,13 @@ enum AuthorizationCodeGrant {
                 throw OAuthError.invalidGrant("redirect_uri does not match the authorization request")
             }
         }
-        guard try request.parameters.single("resource") == code.resource else {
-            throw OAuthError(.invalidTarget, "resource must be the one given in the authorization request")
+        // RFC 8707 §2.2: a resource named here must be the code's (compared in normal form, byte
+        // for byte); naming none is fine, the tokens are for the code's.
+        if let requested = try request.parameters.single("resource") {
+            guard let normal = ResourceIdentifier.normalized(requested),
+                  normal.utf8.elementsEqual((code.resource ?? own).utf8) else {
+                throw OAuthError(.invalidTarget, "resource must be the one the authorization request was for")
+            }
         }
         return verifier
     }

@@ -14,6 +14,10 @@
 /// Only verified clients (CONTRACT revision 2): an unverified one — anonymous registration,
 /// metadata document — is `unauthorized_client`, both in the one-trip statement (its `client`
 /// CTE has no row for an unverified client asking for this grant) and on the full path.
+///
+/// Scopes follow `ScopePolicy` (an unverified client never gets a scope that is not open, even
+/// with an empty registered list), and the token's audience is the request's registered
+/// `resource`, else `LATCH_DEFAULT_RESOURCE` (`invalid_target` otherwise).
 enum ClientCredentialsGrant {
     /// One round trip: the client is authenticated by the statement that issues the token.
     static func issueAtOnce(_ request: OneTripTokenRequest, _ context: Context) throws -> IssuedTokens? {
@@ -32,21 +36,25 @@ enum ClientCredentialsGrant {
             throw OAuthError(.unauthorizedClient, "client_credentials is only for verified clients; ask an admin to verify this app")
         }
         let asked = try AskedScopeAndResource(request.parameters)
-        for scope in asked.scopes ?? [] { try ScopeSet.permit(scope, clientScopes: client.scope) }
-        // Which scopes the deployment defines is read by the issuing statement itself.
+        // Which resources and scopes exist is read by the issuing statement itself.
         if let issued = try issue(asked, client: ClientStore.authenticatedCTE(client.clientID), request.auditSource, context) {
             return issued
         }
-        // A requested scope is not defined: name it.
-        _ = try ScopeSet.resolve(requested: asked.scopes.map(ScopeSet.format), clientScopes: client.scope,
-                                 defined: try ScopeStore(database: context.database).names())
-        throw OAuthError.invalidScope("a requested scope is not defined")
+        // Nothing was issued: name the rule the request broke.
+        let configuration = context.configuration
+        let resource = try ScopePolicy.resource(named: asked.resource, store: ResourceStore(database: context.database,
+                                                                                            own: configuration.ownResource),
+                                                configuration: configuration)
+        _ = try ScopePolicy.resolve(requested: asked.scopes.map(ScopeSet.format), client: client, resource: resource,
+                                    defined: try ScopeStore(database: context.database).all())
+        throw OAuthError.invalidScope("a requested scope may not be granted")
     }
 
     private static func issue(_ asked: AskedScopeAndResource, client: SQL, _ audit: AuditSource, _ context: Context) throws -> IssuedTokens? {
-        try TokenStore(database: context.database).issueForClient(
-            client: client, requested: asked.scopes, audience: asked.resource,
-            accessLifetime: context.configuration.accessTokenLifetime, grantLifetime: context.configuration.grantMaxLifetime,
-            audit: audit)
+        let configuration = context.configuration
+        return try TokenStore(database: context.database).issueForClient(
+            client: client, requested: asked.scopes, audience: asked.resource ?? configuration.defaultResourceIdentifier,
+            own: configuration.ownResource, accessLifetime: configuration.accessTokenLifetime,
+            grantLifetime: configuration.grantMaxLifetime, audit: audit)
     }
 }

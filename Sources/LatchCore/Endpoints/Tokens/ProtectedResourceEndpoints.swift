@@ -1,4 +1,10 @@
-/// `GET /api/v2/users/me` and `GET /oauth2/check` (nginx `auth_request`).
+/// `GET /api/v2/users/me` (latch's own API) and `GET /oauth2/check` (the gate, for nginx
+/// `auth_request`), CONTRACT "Revocation, introspection, the bearer check".
+///
+/// Both refuse a token meant for another resource (RFC 9700 §2.3, RFC 8707): a token's audience
+/// is exactly one resource, compared in normal form byte for byte. The check does its one token
+/// lookup (which also reads the client's verified flag) and compares audience and scopes in
+/// Swift: no other round trip.
 public enum ProtectedResourceEndpoints {
     public static let routes: [Route] = [
         Route("/api/v2/users/me", ["GET": { request, context in try me(request, context) }]),
@@ -15,16 +21,31 @@ public enum ProtectedResourceEndpoints {
         return .noStoreJSON(["id": .integer(userID), "username": .string(username)])
     }
 
-    /// 204 with who the token acts for, for nginx to pass upstream; 401 otherwise.
+    /// `204` with who the token acts for, for nginx to pass upstream, when the token is live,
+    /// for the location's resource and holds every scope it requires; `401`/`403` with the
+    /// RFC 6750 / RFC 9728 challenge otherwise (`GateLocation`).
     static func check(_ request: Request, _ context: Context) throws -> Response {
-        let token = try BearerAuthentication.require(request, context: context)
+        let configuration = context.configuration
+        let location: GateLocation
+        do { location = try GateLocation(request, configuration: configuration) } catch let error as HTTPError {
+            throw OAuthError(error)
+        }
+        guard let presented = request.bearerToken else { throw location.challenge(.noToken) }
+        guard let token = try TokenStore(database: context.database).live(presented), token.kind == .access,
+              token.isFor(location.resource, own: configuration.ownResource) else {
+            throw location.challenge(.invalidToken)
+        }
+        let held = token.scope.split(separator: " ").map(String.init)
+        guard location.requiredScopes.allSatisfy(held.contains) else { throw location.challenge(.insufficientScope) }
         var headers: [(String, String)] = [("Cache-Control", "no-store")]
         if let username = token.username, let userID = token.userID {
             headers.append(("X-Latch-User", HeaderValue.sanitized(username)))
             headers.append(("X-Latch-User-Id", String(userID)))
         }
         headers.append(("X-Latch-Client", token.clientID))
+        headers.append(("X-Latch-Client-Verified", token.clientVerified ? "true" : "false"))
         headers.append(("X-Latch-Scope", token.scope))
+        headers.append(("X-Latch-Audience", HeaderValue.sanitized(token.audience(own: configuration.ownResource))))
         return .empty(204, headers: headers)
     }
 }

@@ -20,16 +20,18 @@
 enum RefreshTokenGrant {
     /// One round trip: the client is authenticated by the rotation statement itself.
     static func rotateAtOnce(_ request: OneTripTokenRequest, _ context: Context) throws -> IssuedTokens? {
-        guard let refresh = try? refreshRequest(request.parameters, clientID: request.client.clientID),
+        guard let refresh = try? refreshRequest(request.parameters, clientID: request.client.clientID,
+                                                own: context.configuration.ownResource),
               let client = ClientStore.authenticatingCTEs(request.client, grantType: "refresh_token",
-                                                               unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
+                                                          unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
         return try TokenStore(database: context.database).rotateOnce(
             refresh, client: client, accessLifetime: context.configuration.accessTokenLifetime,
             refreshLifetime: context.configuration.refreshTokenLifetime, audit: request.auditSource)
     }
 
     static func rotate(_ request: TokenRequest, _ context: Context) throws -> IssuedTokens {
-        let refresh = try refreshRequest(request.parameters, clientID: request.client.client.clientID)
+        let refresh = try refreshRequest(request.parameters, clientID: request.client.client.clientID,
+                                         own: context.configuration.ownResource)
         let outcome = try TokenStore(database: context.database).rotate(
             refresh, accessLifetime: context.configuration.accessTokenLifetime,
             refreshLifetime: context.configuration.refreshTokenLifetime, reuseGrace: context.configuration.refreshReuseGrace,
@@ -49,13 +51,13 @@ enum RefreshTokenGrant {
     }
 
     /// The request's refresh token, narrowed scope and resource, checked without the database.
-    static func refreshRequest(_ parameters: Parameters, clientID: String) throws -> RefreshRequest {
+    static func refreshRequest(_ parameters: Parameters, clientID: String, own: String) throws -> RefreshRequest {
         let presented = try TokenRequest.required("refresh_token", in: parameters)
         guard let credential = Credential.parse(presented, as: .refreshToken) else {
             throw OAuthError.invalidGrant("the refresh token is invalid, expired or revoked")
         }
         let asked = try AskedScopeAndResource(parameters)
         return RefreshRequest(presented: credential, clientID: clientID, scope: asked.scopes.map(ScopeSet.format),
-                              resource: asked.resource)
+                              resource: asked.resource, own: own)
     }
 }

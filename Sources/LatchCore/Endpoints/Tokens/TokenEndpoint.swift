@@ -136,7 +136,9 @@ public struct OneTripTokenRequest {
 
 /// The `scope` and `resource` a token request asks for (RFC 6749 §3.3, RFC 8707 §2.2), checked
 /// without the database: the scopes parsed, duplicates removed (nil when none were asked for);
-/// the resource an absolute URI without a fragment (`invalid_target` otherwise).
+/// the resource an absolute URI without a fragment (`invalid_target` otherwise), in normal form
+/// (`ResourceIdentifier`), nil when none was named. Whether it is registered is checked by the
+/// statement that issues the tokens.
 struct AskedScopeAndResource {
     let scopes: [String]?
     let resource: String?
@@ -147,9 +149,15 @@ struct AskedScopeAndResource {
         } else {
             scopes = nil
         }
-        resource = try parameters.single("resource")
-        if let resource, !RedirectURI.isAbsoluteWithoutFragment(resource) {
+        if let requested = try parameters.single("resource") {
+            guard let normal = ResourceIdentifier.normalized(requested) else {
+                throw OAuthError(.invalidTarget, "resource must be an absolute URI without a fragment")
+            }
+            resource = normal
+        } else if parameters.contains("resource") {
             throw OAuthError(.invalidTarget, "resource must be an absolute URI without a fragment")
+        } else {
+            resource = nil
         }
     }
 }
