@@ -43,6 +43,9 @@ BEGIN
         GRANT INSERT (name, description, open), UPDATE (description, open) ON scopes TO latch_app;
         REVOKE ALL ON sessions FROM latch_app;
         GRANT SELECT, INSERT, DELETE ON sessions TO latch_app;
+        -- The sign-in throttle's key (migration 005): read, never replaced by the app.
+        REVOKE ALL ON signin_key FROM latch_app;
+        GRANT SELECT ON signin_key TO latch_app;
         -- Tables later migrations create (as this same owner) get the default privileges.
         ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO latch_app;
         ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON SEQUENCES TO latch_app;
