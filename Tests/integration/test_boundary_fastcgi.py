@@ -203,3 +203,18 @@ def test_an_inherited_tcp_socket_obeys_the_same_rules(stack):
             if process.poll() is None:
                 process.terminate()
                 process.wait(timeout=30)
+
+
+def test_sigterm_as_soon_as_the_socket_exists_still_stops_the_executable(stack, tmp_path):
+    """The socket appears once start-up is done (the decoy hash comes first); a SIGTERM from
+    then on, however early, ends the process instead of being swallowed."""
+    import signal
+    for attempt in range(3):
+        path = str(tmp_path / f"early-{attempt}.sock")
+        process = start(stack, "latch-discovery", "--listen", f"unix:{path}")
+        deadline = time.time() + 20
+        while not os.path.exists(path) and process.poll() is None and time.time() < deadline:
+            time.sleep(0.005)
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=40)
+        assert process.returncode == 0
