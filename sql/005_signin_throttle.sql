@@ -33,7 +33,7 @@ CREATE INDEX signin_throttle_updated_idx ON signin_throttle (updated_at);
 COMMENT ON TABLE signin_throttle IS 'Consecutive sign-in failures per account (NIST SP 800-63B 5.2.2): exponential waits across minutes, the owner''s last address counted apart.';
 COMMENT ON COLUMN signin_throttle.account_key IS 'HMAC-SHA256 under signin_key.key of the username as typed (never the name itself).';
 COMMENT ON COLUMN signin_throttle.failures IS 'Consecutive failures from addresses other than owner_address since the last successful sign-in (an attempt counts as a failure until it succeeds).';
-COMMENT ON COLUMN signin_throttle.wait_until IS 'No attempt from other addresses is tried before this: 5 failures are free, then 1 s, 2 s, 4 s … up to 1 hour; from 100 failures on, 24 hours.';
+COMMENT ON COLUMN signin_throttle.wait_until IS 'No attempt from other addresses is tried before this: the first 4 failures are free, the 5th makes the account wait 1 s, then 2 s, 4 s … up to 1 hour; from the 100th on, 24 hours.';
 COMMENT ON COLUMN signin_throttle.owner_address IS 'Where the owner last signed in: the IPv4 address, or the /64 of an IPv6 one.';
 COMMENT ON COLUMN signin_throttle.owner_failures IS 'Consecutive failures from owner_address, counted apart so that failures from elsewhere never lock the owner out there.';
 COMMENT ON COLUMN signin_throttle.owner_wait_until IS 'Like wait_until, for attempts from owner_address.';

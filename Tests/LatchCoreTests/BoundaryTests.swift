@@ -149,6 +149,13 @@ import Testing
         #expect(SessionStore.cookieValue(request("latch_session=a"), https) == nil)
         #expect(SessionStore.hasCookie(request("latch_session=a; latch_session=b"), http))
     }
+
+    @Test func valuesAreReadLikeParseReadsThem() {
+        let header = "a=1; latch_session=\"x\" ; b ; latch_session = y;latch_session=;=z"
+        #expect(Cookies.values(named: "latch_session", in: header) == ["x", "y", ""])
+        #expect(Cookies.parse(header)["latch_session"] == "x")
+        #expect(Cookies.values(named: "LATCH_SESSION", in: header).isEmpty)
+    }
 }
 
 @Suite struct ContentSecurityPolicyTests {

@@ -166,3 +166,55 @@ def test_systemd_sockets_are_0660_with_a_group_of_their_own(executable):
     assert ["g", "latch-fcgi", "-"] in lines
     assert ["m", "www-data", "latch-fcgi"] in lines     # nginx's worker user, and nobody else
     assert [l for l in lines if l[0] == "m" and l[2] == "latch-fcgi"] == [["m", "www-data", "latch-fcgi"]]
+
+
+def test_an_inherited_tcp_socket_obeys_the_same_rules(stack):
+    """systemd socket activation (or spawn-fcgi) hands over a TCP socket on fd 0."""
+    import socket as sockets
+    for host, allow, serves in [("0.0.0.0", None, False), ("0.0.0.0", "127.0.0.1", True), ("127.0.0.1", None, True)]:
+        listener = sockets.socket(sockets.AF_INET, sockets.SOCK_STREAM)
+        listener.setsockopt(sockets.SOL_SOCKET, sockets.SO_REUSEADDR, 1)
+        listener.bind((host, 0))
+        listener.listen(16)
+        port = listener.getsockname()[1]
+        environment = dict(os.environ)
+        environment.update(stack.env)
+        environment.pop("FCGI_WEB_SERVER_ADDRS", None)
+        if allow:
+            environment["FCGI_WEB_SERVER_ADDRS"] = allow
+        process = subprocess.Popen([os.path.join(BIN, "latch-discovery"), "--workers", "1"], env=environment,
+                                   stdin=listener.fileno(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   start_new_session=True)
+        listener.close()
+        try:
+            if serves:
+                answer = None
+                deadline = time.time() + 20
+                while answer is None and time.time() < deadline:
+                    try:
+                        answer = tcp_request(("127.0.0.1", port), "GET", DISCOVERY, source="127.0.0.1")
+                    except ConnectionError:
+                        time.sleep(0.1)
+                assert answer is not None and answer.status == 200, (host, allow)
+            else:
+                _, err = process.communicate(timeout=20)
+                assert process.returncode == 71 and "without an allow-list" in err
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+
+
+def test_sigterm_as_soon_as_the_socket_exists_still_stops_the_executable(stack, tmp_path):
+    """The socket appears once start-up is done (the decoy hash comes first); a SIGTERM from
+    then on, however early, ends the process instead of being swallowed."""
+    import signal
+    for attempt in range(3):
+        path = str(tmp_path / f"early-{attempt}.sock")
+        process = start(stack, "latch-discovery", "--listen", f"unix:{path}")
+        deadline = time.time() + 20
+        while not os.path.exists(path) and process.poll() is None and time.time() < deadline:
+            time.sleep(0.005)
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=40)
+        assert process.returncode == 0

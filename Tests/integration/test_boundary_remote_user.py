@@ -35,6 +35,12 @@ def test_forged_remote_user_without_the_front_secret_signs_nobody_in(trusting):
         assert r.status == 200 and 'name="password"' in r.text, extra
         assert not any(c.startswith("latch_session=") for c in r.all("set-cookie")), extra
     assert s.scalar(f"SELECT count(*) FROM users WHERE username = '{name}'") == "0"
+    # Naming an existing admin straight to the socket is no admin session either.
+    admin = unique("admin")
+    s.scalar(f"INSERT INTO users (username, is_admin) VALUES ('{admin}', true) RETURNING id")
+    r = login_via_socket(s, admin)
+    assert r.status == 200 and not any(c.startswith("latch_session=") for c in r.all("set-cookie"))
+    assert s.scalar(f"SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = '{admin}'") == "0"
     # What nginx sends, the secret included, is believed.
     r = login_via_socket(s, name, LATCH_FRONT_SECRET=s.front_secret)
     assert r.status == 303 and r.header("location") == "/account/apps"

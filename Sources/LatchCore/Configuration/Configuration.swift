@@ -59,7 +59,7 @@ public struct Configuration: Sendable {
         ("LATCH_MAX_BODY_BYTES", "65536", "largest request body accepted; larger is 413"),
         ("LATCH_REGISTRATION", "open", "dynamic client registration: open, admin or off"),
         ("LATCH_REGISTRATION_RATE_LIMIT", "20", "registrations a minute per source address"),
-        ("LATCH_SIGNIN_FAILURE_LIMIT", "10", "failed sign-ins a minute per source address (IPv6: per /64); accounts slow down exponentially after 5 consecutive failures and lock for 24 hours at 100"),
+        ("LATCH_SIGNIN_FAILURE_LIMIT", "10", "failed sign-ins a minute per source address (IPv6: per /64); per account, the 5th consecutive failure on makes it wait 1 s, 2 s, 4 s ... (up to 1 hour), the 100th 24 hours"),
         ("LATCH_TRUST_REMOTE_USER", "false", "trust REMOTE_USER set by nginx as the signed-in user (needs LATCH_FRONT_SECRET_FILE)"),
         ("LATCH_FRONT_SECRET_FILE", "(none)", "file holding the secret nginx sends as the FastCGI parameter LATCH_FRONT_SECRET (at least 32 characters); REMOTE_USER counts only with it"),
         ("LATCH_ALLOW_INSECURE_ISSUER", "false", "accept a plain-http LATCH_ISSUER whose host is not loopback (never in production)"),

@@ -6,6 +6,11 @@ import Glibc
 public enum FastCGIServer {
     /// The entry point every executable's `main.swift` calls.
     public static func main(executable: String, serves: String, routes: Router) -> Never {
+        // SIGTERM, SIGINT, SIGHUP and SIGCHLD wait for the supervisor's sigwait from the start:
+        // one arriving while the process starts (FCGX_Init installs libfcgi's own handlers, the
+        // decoy hash is computed) is then a shutdown like any other, never lost.
+        var signals = Supervisor.handledSignals()
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
         let arguments = Array(CommandLine.arguments.dropFirst())
         let environment = Environment.current()
         let options: ServerOptions

@@ -6,27 +6,30 @@ public enum Cookies {
     /// which Swift's Character comparison finds equal to `;`, must not act as one.
     public static func parse(_ header: String) -> [String: String] {
         var cookies: [String: String] = [:]
+        for (name, value) in pairs(header) where cookies[name] == nil { cookies[name] = value }
+        return cookies
+    }
+
+    /// Every value of the cookie `name` (compared byte for byte) in a `Cookie` header, in
+    /// order, read as `parse` reads them. A sibling subdomain can add a cookie of the same
+    /// name, which browsers send next to ours: a caller that must not pick one of several
+    /// asks for all of them.
+    public static func values(named name: String, in header: String) -> [String] {
+        pairs(header).filter { $0.name.utf8.elementsEqual(name.utf8) }.map(\.value)
+    }
+
+    /// The `name=value` pieces in order: split at the `;` and `=` scalars, spaces and tabs
+    /// trimmed, one pair of surrounding quotes dropped, pieces without `=` or a name skipped.
+    static func pairs(_ header: String) -> [(name: String, value: String)] {
+        var pairs: [(name: String, value: String)] = []
         for piece in header.unicodeScalars.split(separator: ";") {
             guard let equals = piece.firstIndex(of: "=") else { continue }
             let name = Substring(piece[..<equals]).trimmingSpaces()
             var value = Substring(piece[piece.index(after: equals)...]).trimmingSpaces().unicodeScalars[...]
             if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
-            if !name.isEmpty, cookies[name] == nil { cookies[name] = String(value) }
+            if !name.isEmpty { pairs.append((name, String(value))) }
         }
-        return cookies
-    }
-
-    /// Every value of the cookie `name` in a `Cookie` header, in order (split as `parse` does).
-    /// A sibling subdomain can add a cookie of the same name, which browsers send next to
-    /// ours: a caller that must not pick one of several asks for all of them.
-    public static func values(named name: String, in header: String) -> [String] {
-        var values: [String] = []
-        for piece in header.unicodeScalars.split(separator: ";") {
-            guard let equals = piece.firstIndex(of: "=") else { continue }
-            guard Substring(piece[..<equals]).trimmingSpaces().utf8.elementsEqual(name.utf8) else { continue }
-            values.append(Substring(piece[piece.index(after: equals)...]).trimmingSpaces())
-        }
-        return values
+        return pairs
     }
 
     /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure when `secure`.
