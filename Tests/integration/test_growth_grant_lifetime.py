@@ -1,8 +1,13 @@
 """LATCH_GRANT_MAX_LIFETIME (CONTRACT "Tokens and secrets"): a grant has an absolute end; no
 token of it outlives it, rotation never extends past it, and past it the grant is dead.
 Before, refresh tokens slid forever."""
+import os
+import shutil
+
 import pytest
 
+from latchstack import ROOT
+from test_operability import psql_as, url_for
 from tokenfactory import TokenFactory, access_works, introspect, q, refresh, token_request
 
 VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"   # RFC 7636 Appendix B; TokenFactory.code's challenge
@@ -96,3 +101,35 @@ def test_migrated_and_hand_made_grants_get_the_default_end(s, f):
                     "(SELECT attnum FROM pg_attribute WHERE attrelid = 'grants'::regclass AND attname = 'expires_at'))") \
         .startswith("When the grant ends")
 
+
+
+def test_the_migration_backfills_existing_grants_from_when_they_were_made(s, tmp_path):
+    """sql/006 on a database that already holds grants: each ends 90 days after it was made."""
+    before = tmp_path / "sql"
+    before.mkdir()
+    for name in sorted(os.listdir(os.path.join(ROOT, "sql"))):
+        if name.endswith(".sql") and int(name.split("_")[0]) < 6:
+            shutil.copy(os.path.join(ROOT, "sql", name), before / name)
+    db = "growth_backfill"
+    s.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    s.psql(f"CREATE DATABASE {db}")
+    try:
+        url = url_for(s, db)
+        s.latchctl("migrate", "--database-url", url, "--dir", str(before))
+        seed = ("INSERT INTO clients (client_id, name) VALUES ('app-old', 'Old'); "
+                "INSERT INTO grants (id, client_id, scope, created_at) VALUES "
+                "('g-old', 'app-old', '', '2026-01-01T00:00:00Z'), ('g-new', 'app-old', '', '2026-12-01T00:00:00Z')")
+        assert subprocess_psql(s, db, seed)
+        applied = s.latchctl_json("migrate", "--database-url", url, "--dir", os.path.join(ROOT, "sql"))["applied"]
+        assert "006_bounded_growth" in applied
+        rows = subprocess_psql(s, db, "SELECT id, expires_at - created_at, attnotnull FROM grants, pg_attribute "
+                                      "WHERE attrelid = 'grants'::regclass AND attname = 'expires_at' ORDER BY id")
+        assert rows == "g-new\t90 days\tt\ng-old\t90 days\tt\n"
+    finally:
+        s.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+
+
+def subprocess_psql(s, db, sql):
+    ok, out, err = psql_as(s, "postgres", db, sql)
+    assert ok, err
+    return out or True

@@ -157,3 +157,26 @@ def test_idle_days_come_from_the_environment_or_the_option(s, f):
 def test_purge_help_names_what_it_deletes(s):
     text = s.latchctl("purge", "--help").stdout
     assert "grants" in text and "LATCH_DYNAMIC_CLIENT_IDLE_DAYS" in text and "--dynamic-client-idle-days" in text
+
+
+def test_purge_many_dead_grants_in_batches_and_keep_live_ones(s, f):
+    """A quarter of a million dead grants (what a busy client_credentials service leaves in a
+    day), in batches; the live grant and its tokens stay."""
+    s.latchctl("purge")
+    app = f.app(client_credentials=True)
+    user_id, _ = f.user()
+    live = f.tokens(app, user_id)
+    c = q(app.client_id)
+    s.psql(f"INSERT INTO grants (id, client_id, scope, created_at, expires_at) "
+           f"SELECT 'gx' || g, {c}, '', now() - interval '2 hours', now() - interval '1 hour' FROM generate_series(1, 150000) g")
+    s.psql(f"INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, created_at, expires_at) "
+           f"SELECT 'tx' || g, 'access', '\\x00', 'gx' || g, {c}, now() - interval '2 hours', now() - interval '1 hour' "
+           f"FROM generate_series(1, 150000) g")
+    s.psql(f"INSERT INTO grants (id, client_id, scope, revoked_at) "
+           f"SELECT 'gr' || g, {c}, '', now() FROM generate_series(1, 100000) g")
+    result = s.latchctl_json("purge", "--batch-size", "50000")
+    assert result["tokens"]["deleted"] == 150000
+    assert result["grants"]["deleted"] == 250000
+    assert s.scalar(f"SELECT count(*) FROM grants WHERE client_id = {c}") == "1"
+    assert access_works(s, live.access) and refresh(s, app, live.refresh).status_code == 200
+    assert s.latchctl_json("purge")["grants"] == {"deleted": 0, "batches": 1}

@@ -50,7 +50,9 @@ public struct Purger {
             var deleted = target == .grants ? grantsWithTokens : 0
             var batches = 0
             while true {
-                let batch = try deleteBatch(target, limit: batchSize)
+                // A batch that loses a deadlock to live traffic (a rotation, a revocation) is
+                // simply run again: it is one statement.
+                let batch = try database.retryingConflicts { try deleteBatch(target, limit: batchSize) }
                 batches += 1
                 deleted += batch.rows
                 grantsWithTokens += batch.grants
