@@ -1,6 +1,6 @@
 -- The client trust model in the DBA views (CONTRACT "Clients and trust": the origin and the
 -- verified flag are shown in every listing, the DBA views included). No hash, no
--- credential: registration_token_hash and every secret stay out; secrets are counted.
+-- credential: registration_token_hash and every secret stay out; secrets are only counted.
 
 CREATE VIEW dba.clients AS
 SELECT c.client_id,
@@ -13,7 +13,7 @@ SELECT c.client_id,
        c.redirect_uris,
        c.created_at,
        c.updated_at,
-       (SELECT count(*) FROM client_secrets s WHERE s.client_id = c.client_id) AS secrets,
+       (SELECT count(*) FROM client_secrets s WHERE s.client_id = c.client_id) AS credentials,
        (SELECT count(*) FROM grants g WHERE g.client_id = c.client_id AND g.revoked_at IS NULL) AS unrevoked_grants
 FROM clients c;
 COMMENT ON VIEW dba.clients IS 'Every client (app) with its origin and verified flag: who made it and whether an admin vouches for it. Unverified clients get only open scopes, no client_credentials, introspect only their own tokens, and their authorization errors go through a latch page.';
@@ -27,7 +27,7 @@ COMMENT ON COLUMN dba.clients.scope IS 'Scopes it may request; empty = every sco
 COMMENT ON COLUMN dba.clients.redirect_uris IS 'Registered redirect URIs.';
 COMMENT ON COLUMN dba.clients.created_at IS 'When it was created.';
 COMMENT ON COLUMN dba.clients.updated_at IS 'When it was last changed (verification included).';
-COMMENT ON COLUMN dba.clients.secrets IS 'How many client secrets it has (never the secrets).';
+COMMENT ON COLUMN dba.clients.credentials IS 'How many client secrets it has (never the secrets themselves).';
 COMMENT ON COLUMN dba.clients.unrevoked_grants IS 'Grants of the client not revoked (expired ones included until purged).';
 
 COMMENT ON COLUMN clients.redirect_uris IS 'Registered redirect URIs; authorize requests must match one byte for byte (for loopback hosts 127.x.y.z, [::1] and localhost the port may vary, RFC 8252 section 7.3).';

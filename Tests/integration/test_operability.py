@@ -457,7 +457,7 @@ def test_roles_and_views(stack):
             WHERE n.nspname = 'dba' AND (c.relkind <> 'v' OR obj_description(c.oid, 'pg_class') IS NULL)""")
         assert ok and out.strip() == "", out
         ok, out, _ = psql_as(stack, "postgres", db, "SELECT count(*) FROM pg_views WHERE schemaname = 'dba'")
-        assert out.strip() == "6"  # revision 2 adds dba.resources (sql/093_resource_views.sql)
+        assert out.strip() == "7"  # revision 2 adds dba.clients (092) and dba.resources (093)
     finally:
         stack.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
 

@@ -203,6 +203,18 @@ def test_api_put_with_only_verified_changes_nothing_else(stack, admin_token):
     assert r.status_code == 404
 
 
+def test_api_post_may_name_client_credentials_but_not_origin_or_verified(stack, admin_token):
+    r = stack.post(APPS, json={"name": unique("Svc"), "callback_url": "https://svc.example/cb",
+                               "grant_types": ["authorization_code", "refresh_token", "client_credentials"]},
+                   headers=bearer(admin_token))
+    assert r.status_code == 201, r.text
+    assert "client_credentials" in r.json()["grant_types"] and r.json()["verified"] is True
+    for member in [{"verified": False}, {"origin": "dynamic"}]:
+        r = stack.post(APPS, json={"name": unique("Svc"), "callback_url": "https://svc.example/cb", **member},
+                       headers=bearer(admin_token))
+        assert r.status_code == 400 and r.json()["error"] == "invalid_client_metadata", r.text
+
+
 def test_console_button_verifies_with_csrf_only(stack, admin, admin_token):
     client_id = anonymous(stack)["client_id"]
     page = admin.get(f"/admin/apps/{client_id}")

@@ -7,13 +7,13 @@ the one byte-wise comparison of redirect URIs.
   `consent.remembered`; `prompt=consent` always asks; an unverified app is always asked;
 - `prompt=none`: without a session `login_required` (by redirect, after steps 2–3), without
   remembered consent `consent_required`; an unknown value or `none` with another →
-  `invalid_request`; `prompt=login` is known (not yet enforced)."""
+  `invalid_request`; `prompt=login` asks for the password again (also of someone signed in)."""
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from authflow import (Browser, authorize_params, ensure_scopes, exchange, make_app, make_secret, make_user, pkce_pair,
-                      query_of, remember, unique)
+from authflow import (Browser, authorize_params, ensure_scopes, exchange, form_fields, make_app, make_secret, make_user,
+                      pkce_pair, query_of, remember, unique)
 from clienthelpers import register
 
 REDIRECT = "https://notes.example/cb"
@@ -180,10 +180,44 @@ def test_unknown_prompt_or_none_with_another_is_invalid_request(stack, world, pr
     assert q["error"] == "invalid_request" and "prompt" in q["error_description"]
 
 
-@pytest.mark.parametrize("prompt", ["login", "consent login"])
-def test_prompt_login_is_a_known_value(stack, world, prompt):
-    client_id, _ = verified_app(stack)
-    assert is_consent_page(ask(world["browser"], client_id, prompt=prompt)[0])
+def test_prompt_login_asks_for_the_password_again(stack, world):
+    client_id, secret = verified_app(stack)
+    name, password = make_user(stack)
+    browser = Browser(stack)
+    assert browser.sign_in(name, password).status_code == 303
+    allow_and_exchange(stack, browser, client_id, secret, "profile")   # consent is remembered from here on
+    signins = int(stack.scalar(f"SELECT count(*) FROM audit_events WHERE event = 'signin.success' AND actor = '{name}'"))
+
+    r, _ = ask(browser, client_id, prompt="login consent")
+    assert r.status_code == 303
+    location = urlsplit(r.headers["Location"])
+    assert location.path == "/login"
+    login_query = {k: v[0] for k, v in parse_qs(location.query).items()}
+    assert login_query["reauthenticate"] == "1"
+    # Back to the same request, without login (so the fresh sign-in is not asked twice).
+    back = {k: v[0] for k, v in parse_qs(urlsplit(login_query["next"]).query).items()}
+    assert urlsplit(login_query["next"]).path == "/oauth2/authorize"
+    assert back["prompt"] == "consent" and back["client_id"] == client_id and back["state"] == "st-2"
+    # The sign-in page shows its form although the person is signed in.
+    page = browser.get(r.headers["Location"])
+    assert page.status_code == 200 and 'action="/login"' in page.text
+    fields = dict(form_fields(page.text, "/login"))
+    assert fields["next"] == login_query["next"]
+    r = browser.post("/login", data={"username": name, "password": password, "csrf_token": fields["csrf_token"],
+                                     "next": fields["next"]})
+    assert r.status_code == 303 and r.headers["Location"] == login_query["next"]
+    assert int(stack.scalar(f"SELECT count(*) FROM audit_events WHERE event = 'signin.success' AND actor = '{name}'")) \
+        == signins + 1
+    assert is_consent_page(browser.get(r.headers["Location"]))
+
+    # Signed out with prompt=login: one sign-in, whose next no longer asks for another.
+    r, _ = ask(Browser(stack), client_id, prompt="login")
+    assert r.status_code == 303 and r.headers["Location"].startswith("/login?next=")
+    next_query = parse_qs(urlsplit(parse_qs(urlsplit(r.headers["Location"]).query)["next"][0]).query)
+    assert "prompt" not in next_query and next_query["client_id"] == [client_id]
+    # Steps 2–3 still come first: a bad request is its error, not a sign-in page.
+    r, _ = ask(browser, client_id, prompt="login", code_challenge_method="plain")
+    assert r.status_code == 302 and query_of(r.headers["Location"])["error"] == "invalid_request"
 
 
 # -- loopback localhost, any port ----------------------------------------------------------------

@@ -188,3 +188,16 @@ def test_custom_scheme_destination_is_named_on_the_page(stack, browser):
                                            state=state, code_challenge_method="plain"))
     assert r.status_code == 400 and "Location" not in r.headers
     assert '<strong class="destination-host">com.example.notes:</strong>' in r.text
+
+
+def test_error_page_shows_a_hostile_name_and_state_as_text(stack, browser):
+    hostile = '<img src=x onerror=alert(1)> "Bank" & co'
+    client = anonymous(stack, token_endpoint_auth_method="none", client_name=hostile)
+    state = '"><script>alert(1)</script>'
+    r = browser.authorize(authorize_params(client["client_id"], pkce_pair()[1], redirect_uri=EVIL, state=state,
+                                           response_type="token"))
+    assert r.status_code == 400
+    assert "<img src=x" not in r.text and "<script>alert" not in r.text
+    assert html.escape(hostile, quote=True).replace("&#x27;", "&#39;") in r.text
+    link = html.unescape(re.search(r'id="continue" rel="noreferrer" href="([^"]+)"', r.text).group(1))
+    assert parse_qs(urlsplit(link).query)["state"] == [state]

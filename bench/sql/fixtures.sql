@@ -17,11 +17,12 @@ ON CONFLICT (name) DO NOTHING;
 
 INSERT INTO users (username) VALUES ('bench-user') ON CONFLICT (username) DO NOTHING;
 
--- An admin client, so verified (revision 2: unverified clients get only open scopes).
-INSERT INTO clients (client_id, name, callback_url, redirect_uris, scope, token_endpoint_auth_method, grant_types, verified)
+-- An admin's app: origin admin, verified (client_credentials is for verified clients only).
+INSERT INTO clients (client_id, name, callback_url, redirect_uris, scope, token_endpoint_auth_method, grant_types,
+                     origin, verified)
 VALUES ('bench-app', 'latch bench', 'http://127.0.0.1:9/callback', '{http://127.0.0.1:9/callback}',
         '{bench:read,bench:write}', 'client_secret_basic',
-        '{authorization_code,refresh_token,client_credentials}', true)
+        '{authorization_code,refresh_token,client_credentials}', 'admin', true)
 ON CONFLICT (client_id) DO UPDATE SET verified = true;
 
 INSERT INTO client_secrets (id, client_id, secret_hash, display_prefix)
@@ -29,8 +30,8 @@ VALUES (:'secret_id', 'bench-app', decode(:'secret_hash', 'hex'), :'display_pref
 ON CONFLICT (id) DO NOTHING;
 
 -- Owners of the filler rows (fill.sql): one client, 1000 users.
-INSERT INTO clients (client_id, name, redirect_uris, scope)
-VALUES ('bench-filler', 'latch bench filler', '{http://127.0.0.1:9/filler}', '{bench:read}')
+INSERT INTO clients (client_id, name, redirect_uris, scope, origin, verified)
+VALUES ('bench-filler', 'latch bench filler', '{http://127.0.0.1:9/filler}', '{bench:read}', 'admin', true)
 ON CONFLICT (client_id) DO NOTHING;
 INSERT INTO users (username)
 SELECT 'bench-filler-' || i FROM generate_series(1, 1000) AS i

@@ -1,7 +1,8 @@
 /// `GET /oauth2/authorize` (the request and the consent page) and `POST /oauth2/authorize`
 /// (the consent form), in the order of CONTRACT "Authorization endpoint":
 /// 1. nobody signed in: `303` to `/login?next=…` — with `prompt=none`, steps 2–3 run first
-///    and the answer is `login_required`;
+///    and the answer is `login_required`; `prompt=login` (after steps 2–3) asks for the
+///    password again, also of someone signed in;
 /// 2. unknown client or unregistered redirect URI: `400` HTML page, never a redirect
 ///    (`ClientRedirectCheck`);
 /// 3. every other error: back to the client by redirect with `error`, `error_description`,
@@ -20,6 +21,10 @@ public enum AuthorizeEndpoint {
     static func show(_ request: Request, _ context: Context) throws -> Response {
         let signedIn = try BrowserSession.current(request, context)
         if signedIn == nil && !Prompt.asksForNone(request) {
+            // Signing in now is the fresh sign-in prompt=login asks for: come back without it.
+            if let parameters = Prompt.asksForLogin(request) {
+                return .redirect(BrowserSession.signInURL(next: Prompt.afterSignIn(request, parameters)), status: 303)
+            }
             return BrowserSession.signInFirst(request)
         }
         let target: RedirectTarget
@@ -39,6 +44,9 @@ public enum AuthorizeEndpoint {
             let prompt = try Prompt(parameters)
             guard let signedIn else {
                 throw OAuthError(.loginRequired, "nobody is signed in, and prompt=none forbids asking")
+            }
+            if prompt.login {
+                return .redirect(Prompt.reauthenticateURL(next: Prompt.afterSignIn(request, parameters)), status: 303)
             }
             if !prompt.consent, target.client.verified,
                let code = try rememberedConsent(authorization, signedIn: signedIn, request, context) {

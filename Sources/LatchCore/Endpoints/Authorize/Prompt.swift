@@ -1,9 +1,10 @@
 /// `prompt` (OpenID Connect Core §3.1.2.1; CONTRACT "Authorization endpoint" steps 1, 3 and 5):
 /// space-separated values latch knows — `none` (answer without any page: `login_required`
 /// when nobody is signed in, `consent_required` when consent is not remembered), `consent`
-/// (always ask, even when consent is remembered) and `login` (accepted; asking for the password
-/// again belongs to the OpenID Connect work and is not enforced yet). Any other value, or
-/// `none` with anything else, is `invalid_request`.
+/// (always ask, even when consent is remembered) and `login` (ask for the password again: the
+/// sign-in page, `/login?next=…&reauthenticate=1`, shows its form even to someone signed in,
+/// and sends the browser back to this request without `login`). Any other value, or `none`
+/// with anything else, is `invalid_request`. (`max_age` belongs to the OpenID Connect work.)
 struct Prompt: Equatable {
     static let known: Set<String> = ["none", "consent", "login"]
 
@@ -24,6 +25,30 @@ struct Prompt: Equatable {
         if none && values.contains(where: { $0 != "none" }) {
             throw OAuthError.invalidRequest("prompt=none cannot be combined with other values")
         }
+    }
+
+    /// The request's path and query with `login` taken out of `prompt`: where sign-in sends
+    /// the browser back to, so that the fresh sign-in is not asked for a second time.
+    static func afterSignIn(_ request: Request, _ parameters: Parameters) -> String {
+        var pairs: [(String, String)] = []
+        for pair in parameters.pairs {
+            guard pair.name == "prompt" else { pairs.append((pair.name, pair.value)); continue }
+            let rest = pair.value.split(separator: " ", omittingEmptySubsequences: true).filter { $0 != "login" }
+            if !rest.isEmpty { pairs.append(("prompt", rest.joined(separator: " "))) }
+        }
+        return LocalPath.safe(pairs.isEmpty ? request.path : request.path + "?" + Parameters.encode(pairs))
+    }
+
+    /// `/login` asking for the password again, then back to `next`.
+    static func reauthenticateURL(next: String) -> String {
+        "/login?" + Parameters.encode([("next", next), ("reauthenticate", "1")])
+    }
+
+    /// Whether the request's query asks for `prompt=login` (read before the rest is checked).
+    static func asksForLogin(_ request: Request) -> Parameters? {
+        guard let parameters = try? request.queryParameters(), let text = (try? parameters.single("prompt")) ?? nil,
+              text.split(separator: " ").contains("login") else { return nil }
+        return parameters
     }
 
     /// Whether the request asks for `prompt=none`, read before anything else is checked (so

@@ -17,7 +17,8 @@ public enum LoginEndpoint {
         if let name = RemoteUser.trustedName(request, context.configuration) {
             return try signInRemoteUser(name, next: next, request, context)
         }
-        if let signedIn = try BrowserSession.current(request, context) {
+        // `reauthenticate` (authorize's prompt=login): the form even for someone signed in.
+        if let signedIn = try BrowserSession.current(request, context), !parameters.contains("reauthenticate") {
             return next == LocalPath.home ? SignInPage.alreadySignedIn(signedIn) : .redirect(next, status: 303)
         }
         let csrf = LoginCSRF.token(for: request, configuration: context.configuration)
