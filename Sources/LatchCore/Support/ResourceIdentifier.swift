@@ -42,7 +42,13 @@ public enum ResourceIdentifier {
                 port = host[(portColon + 1)...]
                 host = host[..<portColon]
             }
+            // A host is a bracketed IP literal or has no ':', '[' or ']' at all; a port is digits.
+            let bracketed = host.first == UInt8(ascii: "[") && host.last == UInt8(ascii: "]")
+            let delimiters: [UInt8] = [UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]")]
+            let inner = bracketed ? host.dropFirst().dropLast() : host
             guard !host.isEmpty || !(isHTTP || isHTTPS),
+                  !inner.contains(where: { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") }),
+                  bracketed || !host.contains(where: delimiters.contains),
                   port.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
             let defaultPort = isHTTP && port.elementsEqual("80".utf8) || isHTTPS && port.elementsEqual("443".utf8)
             out += "//".utf8
