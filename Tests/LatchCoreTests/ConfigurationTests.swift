@@ -52,4 +52,15 @@ import Testing
         #expect(throws: ServerOptionsError.self) { try ServerOptions.parse(["--listen", "nowhere"]) }
         #expect(throws: ServerOptionsError.self) { try ServerOptions.parse(["--bogus"]) }
     }
+
+    /// CONTRACT "Resources": latch's own API and the default resource, in the normal form tokens carry.
+    @Test func resourcesAreNormalised() throws {
+        var environment = minimal
+        environment["LATCH_DEFAULT_RESOURCE"] = "HTTPS://API.example.com:443/v1/"
+        let c = try Configuration.fromEnvironment(environment)
+        #expect(c.ownResource == "https://auth.example.com")
+        #expect(c.defaultResourceIdentifier == "https://api.example.com/v1")
+        environment["LATCH_DEFAULT_RESOURCE"] = "https://api.example.com/%zz"
+        #expect(throws: ConfigurationError.self) { try Configuration.fromEnvironment(environment) }
+    }
 }

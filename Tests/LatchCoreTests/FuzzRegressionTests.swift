@@ -113,4 +113,14 @@ import Testing
         #expect(r.path == "/oauth2/authorize")
         #expect(bytes(r.query) == bytes("\u{301}x=1&y=2"))
     }
+
+    // MARK: ResourceIdentifier (fuzz/targets/ResourceIdentifier.swift)
+
+    /// Found: `https://n:[::1]:443//` normalised to `https://n:[::1]//`, which no longer
+    /// normalised at all (its "port" was `[::1]`). A host is now a bracketed literal or has no
+    /// `:`, `[` or `]`.
+    @Test(arguments: ["https://n:[::1]:443//", "https://a]b/", "https://[::1/", "https://x[y]/"])
+    func aHostWithStrayDelimitersIsNoIdentifier(_ input: String) {
+        #expect(ResourceIdentifier.normalized(input) == nil)
+    }
 }

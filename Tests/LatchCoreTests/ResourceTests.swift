@@ -11,7 +11,7 @@ import Testing
         ("http://127.0.0.1:8080/mcp", "http://127.0.0.1:8080/mcp"),
         ("https://api.example.com/a%2fb", "https://api.example.com/a%2Fb"),
         ("https://api.example.com/%7Euser", "https://api.example.com/~user"),
-        ("https://api.example.com/files//", "https://api.example.com/files/"),
+        ("https://api.example.com/files//", "https://api.example.com/files//"),
         ("https://api.example.com/x/?q=1", "https://api.example.com/x?q=1"),
         ("https://[::1]:443/", "https://[::1]"),
         ("urn:example:resource", "urn:example:resource"),
@@ -39,6 +39,21 @@ import Testing
                               issuedAt: 0, expiresAt: 1)
         #expect(!token.isFor(ResourceIdentifier.normalized(decomposed)!, own: "https://auth.example"))
         #expect(token.isFor(ResourceIdentifier.normalized(precomposed)!, own: "https://auth.example"))
+    }
+
+    /// Scalars that Swift's Character-based String operations hide behind (a combining mark after
+    /// a delimiter, U+037E that equals `;`): the normal form is computed on bytes, is stable, and
+    /// never merges such an identifier with the plain one.
+    @Test(arguments: ["https:\u{301}//api.example/x", "https://api.example/\u{301}", "https://api.example:\u{301}443/x",
+                      "https://api.example\u{37E}/x", "https://API.example/%7e\u{301}", "https://a@b@API.example:443/",
+                      "https://[::1]:443/\u{301}/", "HTTPS://api.example//"])
+    func theNormalFormIsStableAndByteExact(_ input: String) {
+        guard let normal = ResourceIdentifier.normalized(input) else { return }
+        #expect(ResourceIdentifier.normalized(normal) == normal)
+        if input.unicodeScalars.contains(where: { $0.value > 0x7F }) {
+            #expect(!ResourceIdentifier.same(input, "https://api.example/x"))
+            #expect(!ResourceIdentifier.same(input, "https://api.example"))
+        }
     }
 
     @Test func metadataURLFollowsRFC9728() {

@@ -275,3 +275,18 @@ def test_an_unverified_client_is_refused_a_closed_scope_at_authorize(stack):
     r = browser.authorize(authorize_params(client_id, challenge, redirect_uri="https://unverified.example/cb",
                                            state="s2", scope=f"{opened} openid"))
     assert r.status_code == 200 and opened in r.text  # the consent page
+
+
+def test_rfc7592_update_is_narrowed_too(stack):
+    closed, opened = unique("closed").replace("-", "_"), unique("opened").replace("-", "_")
+    stack.latchctl("scope", "add", closed, "--description", "Closed")
+    stack.latchctl("scope", "add", opened, "--description", "Opened", "--open")
+    r = register(stack, {"redirect_uris": ["https://app.example/cb"], "token_endpoint_auth_method": "none"})
+    assert r.status_code == 201, r.text
+    info = r.json()
+    r = stack.request("PUT", f"/oauth2/clients/{info['client_id']}",
+                      json={"client_id": info["client_id"], "redirect_uris": ["https://app.example/cb"],
+                            "token_endpoint_auth_method": "none", "scope": f"{closed} {opened}"},
+                      headers={"Authorization": f"Bearer {info['registration_access_token']}"})
+    assert r.status_code == 200, r.text
+    assert r.json()["scope"] == opened

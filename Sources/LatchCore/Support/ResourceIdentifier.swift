@@ -8,7 +8,8 @@
 /// - the hex digits of a percent-encoding in upper case, and percent-encoded unreserved
 ///   characters decoded (§6.2.2.1, §6.2.2.2);
 /// - the scheme's default port dropped (`http` 80, `https` 443; §6.2.3), as is an empty port;
-/// - one trailing `/` of the path dropped (so `https://api.example/` is `https://api.example`).
+/// - one trailing `/` of the path dropped (so `https://api.example/` is `https://api.example`;
+///   a path ending in `//` is kept, so that normalising twice changes nothing).
 /// Dot segments are not resolved: `https://a/x/../y` is not `https://a/y` (it stays unregistered).
 public enum ResourceIdentifier {
     public static let maxLength = 2000
@@ -41,7 +42,13 @@ public enum ResourceIdentifier {
                 port = host[(portColon + 1)...]
                 host = host[..<portColon]
             }
+            // A host is a bracketed IP literal or has no ':', '[' or ']' at all; a port is digits.
+            let bracketed = host.first == UInt8(ascii: "[") && host.last == UInt8(ascii: "]")
+            let delimiters: [UInt8] = [UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]")]
+            let inner = bracketed ? host.dropFirst().dropLast() : host
             guard !host.isEmpty || !(isHTTP || isHTTPS),
+                  !inner.contains(where: { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") }),
+                  bracketed || !host.contains(where: delimiters.contains),
                   port.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
             let defaultPort = isHTTP && port.elementsEqual("80".utf8) || isHTTPS && port.elementsEqual("443".utf8)
             out += "//".utf8
@@ -53,7 +60,9 @@ public enum ResourceIdentifier {
         }
         guard var tail = percentNormalized(rest) else { return nil }
         let queryStart = tail.firstIndex(of: UInt8(ascii: "?")) ?? tail.endIndex
-        if queryStart > tail.startIndex && tail[queryStart - 1] == UInt8(ascii: "/") {
+        // One trailing slash, not two: `…/x//` stays as it is, so the normal form is stable.
+        if queryStart > tail.startIndex && tail[queryStart - 1] == UInt8(ascii: "/")
+            && !(queryStart - 1 > tail.startIndex && tail[queryStart - 2] == UInt8(ascii: "/")) {
             tail.remove(at: queryStart - 1)
         }
         out += tail
