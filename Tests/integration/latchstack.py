@@ -18,6 +18,13 @@ PG_BIN = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=Tru
 EXECUTABLES = ["latch-discovery", "latch-authorize", "latch-tokens", "latch-register"]
 
 
+def nginx_user_line():
+    """The `user` directive a test's own nginx needs to reach the stack's FastCGI sockets: they are
+    0660 with the group latch-fcgi (deploy/stack), so as root the workers run as nobody:latch-fcgi,
+    exactly as the stack's own nginx does."""
+    return "user nobody latch-fcgi;" if os.geteuid() == 0 else ""
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

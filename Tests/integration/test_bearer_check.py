@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from latchstack import ROOT, free_port
+from latchstack import ROOT, free_port, nginx_user_line
 from tokenfactory import bearer, factory, token_request  # noqa: F401
 
 # -- /oauth2/check itself -----------------------------------------------------------------
@@ -109,6 +109,7 @@ def gateway(stack):
     nginx_dir = os.path.join(ROOT, "deploy", "nginx")
     with open(conf, "w") as f:
         f.write(f"""
+{nginx_user_line()}
 worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/logs/error.log warn;

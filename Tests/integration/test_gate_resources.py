@@ -14,7 +14,7 @@ import requests
 import test_bearer_check as gate_kit
 from authflow import Browser, authorize_params, exchange, make_confidential_app, make_user, pkce_pair
 from clienthelpers import bearer, register_resource, unique
-from latchstack import ROOT, free_port
+from latchstack import ROOT, free_port, nginx_user_line
 
 REDIRECT = "https://app.example/cb"
 
@@ -57,6 +57,7 @@ def two_resources(stack):
     conf = os.path.join(prefix, "nginx.conf")
     with open(conf, "w") as f:
         f.write(f"""
+{nginx_user_line()}
 worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/logs/error.log warn;
