@@ -48,7 +48,7 @@ public func fuzzResponseSerialization(_ data: UnsafePointer<UInt8>?, _ size: Int
         require(text.first?.hasPrefix("Status: 400 ") == true, "unsafe headers did not turn the response into a 400")
         for line in text.dropFirst() {
             let name = line.prefix { $0 != ":" }
-            require(["Content-Type", "Cache-Control", "Pragma", "Content-Length"].contains(name),
+            require(["Content-Type", "X-Content-Type-Options", "Cache-Control", "Pragma", "Content-Length"].contains(name),
                     "a header of the refused response was written: \(line)")
         }
     } else {
