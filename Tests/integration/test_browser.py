@@ -73,8 +73,11 @@ def test_sign_in_consent_and_allow_reach_the_callback(stack, driver, callback, w
 def test_cancel_reaches_the_callback_with_access_denied(stack, driver, callback, world):
     redirect = callback.url + "/callback"
     driver.get(stack.url("/oauth2/authorize?" + urlencode(authorize_params(world["client"], pkce_pair()[1],
-                                                                           redirect_uri=redirect, state="cancel-me"))))
-    wait_for_title(driver, "Allow Browser Test App")      # still signed in from the previous test
+                                                                           redirect_uri=redirect, state="cancel-me",
+                                                                           prompt="consent"))))
+    # Still signed in from the previous test, which allowed this verified app: without
+    # prompt=consent the remembered consent would answer with a code at once.
+    wait_for_title(driver, "Allow Browser Test App")
     before = len(callback.received)
     driver.find_element(By.CSS_SELECTOR, "button[value=cancel]").click()
     q = callback.wait(before + 1)
@@ -128,7 +131,7 @@ def test_cancel_to_a_custom_scheme_redirect(stack, driver, world):
 
 def test_the_consent_page_cannot_be_framed(stack, driver, callback, world):
     authorize = stack.url("/oauth2/authorize?" + urlencode(authorize_params(
-        world["client"], pkce_pair()[1], redirect_uri=callback.url + "/callback", state="framed")))
+        world["client"], pkce_pair()[1], redirect_uri=callback.url + "/callback", state="framed", prompt="consent")))
     driver.get_log("browser")
     driver.get(callback.url + "/frame?" + urlencode({"src": authorize}))
     wait_for_title(driver, "framer")

@@ -215,7 +215,8 @@ def test_scopes_and_delete_confirmation_pages(site, driver, artifacts):
     driver.find_element(By.CSS_SELECTOR, "form.scope-form button[type=submit]").click()
     wait_for_text(driver, "Scope saved.")
     names = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "code.scope-name")]
-    assert names == ["email", "photos:read", "profile"]
+    # openid and offline_access are always defined (revision 2).
+    assert names == ["email", "offline_access", "openid", "photos:read", "profile"]
     shot(driver, artifacts, "admin-scopes.png")
 
     client_id = site["state"]["client_id"]
