@@ -79,7 +79,7 @@ struct TokensRevoke: ParsableCommand {
 
 struct Purge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Delete expired codes, tokens and sessions, dead grants, idle dynamic clients and old rate-limit rows, in small batches.",
+        abstract: "Delete expired codes, tokens and sessions, dead grants, idle dynamic clients, old rate-limit rows and idle sign-in throttle rows, in small batches.",
         discussion: """
             Grants go when they are past their end (LATCH_GRANT_MAX_LIFETIME, or their only access token's \
             expiry), revoked, or left with no token. Unverified dynamic and metadata clients that obtained no \

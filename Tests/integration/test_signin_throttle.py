@@ -162,3 +162,22 @@ def test_failures_per_ipv6_address_count_by_the_64(throttled):
     # The next /64 is someone else.
     other = prefix.rsplit(":", 1)[0] + f":{(int(prefix.rsplit(':', 1)[1], 16) + 1) % 65536:x}"
     assert post_login(s, other + "::1", unique("nobody"), "wrong").status == 403
+
+
+def test_the_purge_forgets_accounts_untouched_for_30_days_but_not_running_waits(throttled):
+    s = throttled
+    idle, _ = make_user(s)
+    waiting, _ = make_user(s)
+    recent, _ = make_user(s)
+    for name in (idle, waiting, recent):
+        for _ in range(5):
+            attempt(s, name, "wrong")
+    let_waits_pass(s, idle)
+    s.psql(f"UPDATE signin_throttle SET updated_at = now() - interval '31 days' "
+           f"WHERE account_key IN ('\\x{_hmac(s, idle)}', '\\x{_hmac(s, waiting)}')")
+    s.psql(f"UPDATE signin_throttle SET wait_until = now() + interval '1 hour' WHERE account_key = '\\x{_hmac(s, waiting)}'")
+    result = s.latchctl_json("purge")
+    assert result["signin_throttle"]["deleted"] >= 1
+    assert row(s, idle) is None                          # 30 idle days: forgotten
+    assert row(s, waiting) is not None                   # a wait still running is kept
+    assert row(s, recent) is not None                    # recent failures are kept

@@ -2,8 +2,8 @@
 /// expired authorization codes, tokens and sessions; grants past their end
 /// (`LATCH_GRANT_MAX_LIFETIME`, or their only access token's expiry), revoked grants, and grants
 /// left with no token at all; unverified dynamic and metadata clients that obtained no token
-/// for `LATCH_DYNAMIC_CLIENT_IDLE_DAYS`; and rate-limit windows older than five minutes — all in
-/// bounded batches.
+/// for `LATCH_DYNAMIC_CLIENT_IDLE_DAYS`; rate-limit windows older than five minutes; and sign-in
+/// throttle rows untouched for 30 days whose waits are over — all in bounded batches.
 ///
 /// Each batch is one statement, so its own transaction: it picks at most `batchSize` rows by
 /// `ctid` through an index on what makes them dead (expiry, revocation, idleness) and deletes
@@ -23,6 +23,8 @@ public struct Purger {
         case rateLimits = "rate_limits"
         /// Idle unverified dynamic and metadata clients (with everything of theirs).
         case clients
+        /// Sign-in throttle rows (migration 005) untouched for 30 days, with no wait running.
+        case signInThrottle = "signin_throttle"
     }
 
     public struct Result: Sendable, Equatable {
@@ -139,6 +141,17 @@ public struct Purger {
                     DELETE FROM rate_limits
                     WHERE ctid = ANY (ARRAY(SELECT ctid FROM rate_limits WHERE window_start < now() - interval '5 minutes' LIMIT \(limit)))
                       AND window_start < now() - interval '5 minutes'
+                    RETURNING 1)
+                SELECT count(*) AS n FROM gone
+                """
+        case .signInThrottle:
+            // 30 days without a failure or a success: the account's count starts again (its
+            // longest wait is 24 hours) and its owner's address is learnt at the next sign-in.
+            sql = """
+                WITH gone AS (
+                    DELETE FROM signin_throttle
+                    WHERE ctid = ANY (ARRAY(SELECT ctid FROM signin_throttle WHERE updated_at < now() - interval '30 days' LIMIT \(limit)))
+                      AND updated_at < now() - interval '30 days' AND wait_until < now() AND owner_wait_until < now()
                     RETURNING 1)
                 SELECT count(*) AS n FROM gone
                 """
