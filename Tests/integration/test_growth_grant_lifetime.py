@@ -80,6 +80,9 @@ def test_a_grant_past_its_end_is_dead(s, f):
     # Refused as dead, not as a reuse: the grant was not revoked for it.
     assert s.scalar(f"SELECT revoked_at IS NULL FROM grants WHERE id = {q(pair.grant_id)}") == "t"
     assert s.scalar(f"SELECT used_at IS NULL FROM tokens WHERE id = {q(pair.refresh_id)}") == "t"
+    # The DBA views see it as every check does (sql/095_views_grant_end.sql).
+    assert s.scalar(f"SELECT count(*) FROM dba.active_grants WHERE grant_id = {q(pair.grant_id)}") == "0"
+    assert s.scalar(f"SELECT state FROM dba.tokens_by_state WHERE token_id = {q(pair.access_id)}") == "expired"
 
 
 def test_a_client_credentials_grant_ends_with_its_token(s, f):
