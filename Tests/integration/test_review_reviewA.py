@@ -1,0 +1,33 @@
+"""Review of issue 13 (sections: clients, scopes and resources; discovery; authorization and
+token endpoints; the bearer check; management API): each test shows a deviation from
+CONTRACT revision 2 that was fixed."""
+from tokenfactory import bearer, factory, token_request  # noqa: F401
+
+
+def test_discovery_names_registration_endpoint_only_while_registration_is_not_off(stack, make_stack):
+    # CONTRACT "Discovery": registration_endpoint (only while registration is not `off`);
+    # prompt_values_supported. RFC 8414 §2: no registration endpoint, no member.
+    doc = stack.get("/.well-known/oauth-authorization-server").json()
+    assert doc["registration_endpoint"] == stack.issuer + "/oauth2/register"
+    assert set(doc["prompt_values_supported"]) == {"none", "login", "consent"}
+    assert {"openid", "offline_access"} <= set(doc["scopes_supported"])
+    off = make_stack({"LATCH_REGISTRATION": "off"})
+    doc = off.get("/.well-known/oauth-authorization-server").json()
+    assert "registration_endpoint" not in doc
+    assert off.get("/.well-known/openid-configuration").status_code in (200, 404)
+    admin_only = make_stack({"LATCH_REGISTRATION": "admin"})
+    assert admin_only.get("/.well-known/oauth-authorization-server").json()["registration_endpoint"] == \
+        admin_only.issuer + "/oauth2/register"
+
+
+def test_check_of_a_client_token_has_empty_user_headers(stack, factory):
+    # CONTRACT "the bearer check": 204 with X-Latch-User (username; empty for a client's own
+    # token), X-Latch-User-Id, ... — the headers are there, empty, for a client_credentials token.
+    app = factory.app(client_credentials=True)
+    r = token_request(stack, app, grant_type="client_credentials")
+    assert r.status_code == 200, r.text
+    check = stack.get("/oauth2/check", headers=bearer(r.json()["access_token"]))
+    assert check.status_code == 204
+    assert check.headers["X-Latch-User"] == "" and check.headers["X-Latch-User-Id"] == ""
+    assert check.headers["X-Latch-Client"] == app.client_id
+    assert check.headers["X-Latch-Client-Verified"] == "true"
