@@ -38,10 +38,10 @@ public enum ProtectedResourceEndpoints {
         let held = token.scope.split(separator: " ").map(String.init)
         guard location.requiredScopes.allSatisfy(held.contains) else { throw location.challenge(.insufficientScope) }
         var headers: [(String, String)] = [("Cache-Control", "no-store")]
-        if let username = token.username, let userID = token.userID {
-            headers.append(("X-Latch-User", HeaderValue.sanitized(username)))
-            headers.append(("X-Latch-User-Id", String(userID)))
-        }
+        // A client's own token (client_credentials) acts for no person: the user headers are
+        // there and empty (CONTRACT: "X-Latch-User (username; empty for a client's own token)").
+        headers.append(("X-Latch-User", token.username.map(HeaderValue.sanitized) ?? ""))
+        headers.append(("X-Latch-User-Id", token.userID.map { String($0) } ?? ""))
         headers.append(("X-Latch-Client", token.clientID))
         headers.append(("X-Latch-Client-Verified", token.clientVerified ? "true" : "false"))
         headers.append(("X-Latch-Scope", token.scope))
