@@ -1,6 +1,7 @@
 """Review of issue 13 (sections: clients, scopes and resources; discovery; authorization and
 token endpoints; the bearer check; management API): each test shows a deviation from
 CONTRACT revision 2 that was fixed."""
+from latchstack import Stack
 from tokenfactory import bearer, factory, token_request  # noqa: F401
 
 
@@ -31,3 +32,27 @@ def test_check_of_a_client_token_has_empty_user_headers(stack, factory):
     assert check.headers["X-Latch-User"] == "" and check.headers["X-Latch-User-Id"] == ""
     assert check.headers["X-Latch-Client"] == app.client_id
     assert check.headers["X-Latch-Client-Verified"] == "true"
+
+
+def test_own_api_with_a_path_is_challenged_with_its_rfc9728_metadata_url():
+    # CONTRACT "the bearer check": resource_metadata is "the metadata URL as RFC 9728 §3.1 derives
+    # it from the identifier: its origin, then /.well-known/oauth-protected-resource, then its
+    # path" — latch's own API included. A client checks that the document fetched from that URL
+    # names the identifier the URL was built from (RFC 9728 §3.3).
+    s = Stack()
+    s.extra_env["LATCH_RESOURCE"] = s.issuer + "/api"
+    s.up()
+    try:
+        expected = s.issuer + "/.well-known/oauth-protected-resource/api"
+        for path in ("/api/v2/users/me", "/oauth2/check"):
+            r = s.get(path)
+            assert r.status_code == 401
+            assert r.headers["WWW-Authenticate"] == f'Bearer resource_metadata="{expected}"', path
+            r = s.get(path, headers=bearer("lat_0000000000000000_" + "A" * 43))
+            assert r.status_code == 401 and f'resource_metadata="{expected}"' in r.headers["WWW-Authenticate"]
+        doc = s.get(expected[len(s.issuer):])
+        assert doc.status_code == 200 and doc.json()["resource"] == s.issuer + "/api"
+        # The bare document still describes latch's own API.
+        assert s.get("/.well-known/oauth-protected-resource").json()["resource"] == s.issuer + "/api"
+    finally:
+        s.down()
