@@ -56,3 +56,33 @@ def test_own_api_with_a_path_is_challenged_with_its_rfc9728_metadata_url():
         assert s.get("/.well-known/oauth-protected-resource").json()["resource"] == s.issuer + "/api"
     finally:
         s.down()
+
+
+def test_management_api_app_has_exactly_the_grant_types_it_was_created_with(stack):
+    # CONTRACT "Management API": POST {name, callback_url, …, grant_types?} → 201 app, whose
+    # grant_types (RFC 7591 §2) are what was asked: client_credentials alone is a service, not
+    # also an authorization-code client.
+    admin = stack.latchctl("admin-token", "create", "review-a").stdout.strip()
+    apps = "/api/v2/oauth2-provider/apps"
+    r = stack.post(apps, headers=bearer(admin), json={"name": "svc", "callback_url": "https://svc.example/cb",
+                                                      "grant_types": ["client_credentials"]})
+    assert r.status_code == 201, r.text
+    app = r.json()
+    assert app["grant_types"] == ["client_credentials"] and app["verified"] is True
+    assert stack.get(f"{apps}/{app['id']}", headers=bearer(admin)).json()["grant_types"] == ["client_credentials"]
+    secret = stack.post(f"{apps}/{app['id']}/secrets", headers=bearer(admin)).json()["client_secret_full"]
+    ok = stack.post("/oauth2/tokens", data={"grant_type": "client_credentials"}, auth=(app["id"], secret))
+    assert ok.status_code == 200, ok.text
+    refused = stack.post("/oauth2/tokens", data={"grant_type": "authorization_code", "code": "lac_0_x",
+                                                 "code_verifier": "v" * 43}, auth=(app["id"], secret))
+    assert refused.status_code == 400 and refused.json()["error"] == "unauthorized_client"
+
+    both = stack.post(apps, headers=bearer(admin), json={"name": "both", "callback_url": "https://both.example/cb",
+                                                         "grant_types": ["authorization_code", "client_credentials"]})
+    assert both.status_code == 201 and both.json()["grant_types"] == ["authorization_code", "client_credentials"]
+    plain = stack.post(apps, headers=bearer(admin), json={"name": "web", "callback_url": "https://web.example/cb"})
+    assert plain.status_code == 201 and plain.json()["grant_types"] == ["authorization_code", "refresh_token"]
+    for bad in (["refresh_token"], [], ["password"]):
+        r = stack.post(apps, headers=bearer(admin), json={"name": "bad", "callback_url": "https://bad.example/cb",
+                                                          "grant_types": bad})
+        assert r.status_code == 400 and r.json()["error"] == "invalid_client_metadata", (bad, r.text)
