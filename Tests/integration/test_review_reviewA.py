@@ -86,3 +86,16 @@ def test_management_api_app_has_exactly_the_grant_types_it_was_created_with(stac
         r = stack.post(apps, headers=bearer(admin), json={"name": "bad", "callback_url": "https://bad.example/cb",
                                                           "grant_types": bad})
         assert r.status_code == 400 and r.json()["error"] == "invalid_client_metadata", (bad, r.text)
+
+
+def test_users_me_with_a_client_token_answers_one_error(stack, factory):
+    # RFC 6750 §3.1: the body's error is the challenge's. A client_credentials token for latch's
+    # own API is live and for this resource, but acts for nobody: 403 insufficient_scope in both,
+    # with the resource's metadata (RFC 9728 §5.1), never invalid_token in the body.
+    app = factory.app(client_credentials=True)
+    token = token_request(stack, app, grant_type="client_credentials").json()["access_token"]
+    r = stack.get("/api/v2/users/me", headers=bearer(token))
+    assert r.status_code == 403
+    assert r.json()["error"] == "insufficient_scope"
+    assert r.headers["WWW-Authenticate"] == ('Bearer error="insufficient_scope", resource_metadata="'
+                                             + stack.issuer + '/.well-known/oauth-protected-resource"')

@@ -14,9 +14,12 @@ public enum ProtectedResourceEndpoints {
     static func me(_ request: Request, _ context: Context) throws -> Response {
         let token = try BearerAuthentication.require(request, context: context)
         guard let userID = token.userID, let username = token.username else {
-            // A client_credentials token acts for the client, not for a person.
-            throw OAuthError(.invalidToken, "this token does not act for a user", status: 403,
-                             headers: [("WWW-Authenticate", "Bearer error=\"insufficient_scope\"")])
+            // A client_credentials token acts for the client, not for a person: a live token for
+            // this resource that cannot reach it (RFC 6750 §3.1 insufficient_scope), the body's
+            // error the same as the challenge's.
+            let metadata = GateLocation.quoted(context.configuration.ownResourceMetadataURL)
+            throw OAuthError(.insufficientScope, "this token does not act for a user", status: 403,
+                             headers: [("WWW-Authenticate", "Bearer error=\"insufficient_scope\", resource_metadata=\(metadata)")])
         }
         return .noStoreJSON(["id": .integer(userID), "username": .string(username)])
     }
