@@ -99,3 +99,32 @@ def test_users_me_with_a_client_token_answers_one_error(stack, factory):
     assert r.json()["error"] == "insufficient_scope"
     assert r.headers["WWW-Authenticate"] == ('Bearer error="insufficient_scope", resource_metadata="'
                                              + stack.issuer + '/.well-known/oauth-protected-resource"')
+
+
+def test_your_apps_shows_an_unverified_app_without_its_logo_with_the_mark_and_host(stack):
+    # CONTRACT "Clients and trust": an unverified client cannot "show its own logo; its name is
+    # shown with an "unverified" mark and the host of its redirect URI" — "Your apps" included,
+    # where a self-registered "Sign in with Google" kept Google's logo.
+    from authflow import Browser, authorize_params, exchange, make_user, pkce_pair
+    logo = "https://logos.example/google.png"
+    reg = stack.post("/oauth2/register", json={"redirect_uris": ["https://lookalike.example/cb"],
+                                               "client_name": "Sign in with Google", "logo_uri": logo}).json()
+    name, password = make_user(stack)
+    browser = Browser(stack)
+    assert browser.sign_in(name, password).status_code == 303
+    verifier, challenge = pkce_pair()
+    code = browser.code(authorize_params(reg["client_id"], challenge, "https://lookalike.example/cb"))
+    assert exchange(stack, code, verifier, reg["client_id"], reg["client_secret"],
+                    "https://lookalike.example/cb").status_code == 200
+    page = browser.get("/account/apps")
+    assert page.status_code == 200
+    entry = page.text[page.text.index(f'data-client-id="{reg["client_id"]}"'):]
+    entry = entry[:entry.index("</li>")]
+    assert logo not in page.text and "logos.example" not in page.headers["Content-Security-Policy"]
+    assert "unverified" in entry and "lookalike.example" in entry
+    # Once an admin verifies it, it is shown as it presents itself.
+    stack.latchctl("app", "verify", reg["client_id"])
+    page = browser.get("/account/apps")
+    entry = page.text[page.text.index(f'data-client-id="{reg["client_id"]}"'):]
+    entry = entry[:entry.index("</li>")]
+    assert logo in entry and "unverified" not in entry
