@@ -128,3 +128,18 @@ def test_your_apps_shows_an_unverified_app_without_its_logo_with_the_mark_and_ho
     entry = page.text[page.text.index(f'data-client-id="{reg["client_id"]}"'):]
     entry = entry[:entry.index("</li>")]
     assert logo in entry and "unverified" not in entry
+
+
+def test_consent_page_of_an_unverified_app_lets_no_image_of_its_own_load(stack):
+    # The logo is not shown (CONTRACT "Clients and trust"), so the page's CSP names no image
+    # origin of the client's either: nothing the registrant chose is fetched by the browser.
+    from authflow import Browser, authorize_params, make_user, pkce_pair
+    reg = stack.post("/oauth2/register", json={"redirect_uris": ["https://csp-client.example/cb"],
+                                               "client_name": "csp", "logo_uri": "https://tracker.example/l.png"}).json()
+    name, password = make_user(stack)
+    browser = Browser(stack)
+    assert browser.sign_in(name, password).status_code == 303
+    _, challenge = pkce_pair()
+    page = browser.authorize(authorize_params(reg["client_id"], challenge, "https://csp-client.example/cb"))
+    assert page.status_code == 200
+    assert "tracker.example" not in page.text and "tracker.example" not in page.headers["Content-Security-Policy"]
