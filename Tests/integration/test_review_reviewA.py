@@ -143,3 +143,37 @@ def test_consent_page_of_an_unverified_app_lets_no_image_of_its_own_load(stack):
     page = browser.authorize(authorize_params(reg["client_id"], challenge, "https://csp-client.example/cb"))
     assert page.status_code == 200
     assert "tracker.example" not in page.text and "tracker.example" not in page.headers["Content-Security-Policy"]
+
+
+def test_a_client_an_admin_unverifies_receives_no_scope_that_is_not_open_on_refresh(stack):
+    # CONTRACT "Clients and trust": an unverified client cannot "receive a scope that is not
+    # marked open". Un-verifying a client must end that at its next refresh, instead of the
+    # refresh token handing out the scope it got while verified until the grant ends.
+    from authflow import Browser, authorize_params, ensure_scopes, exchange, make_user, pkce_pair
+    ensure_scopes(stack)
+    admin = stack.latchctl("admin-token", "create", "review-a").stdout.strip()
+    reg = stack.post("/oauth2/register", json={"redirect_uris": ["https://later.example/cb"], "client_name": "later"}).json()
+    client = (reg["client_id"], reg["client_secret"])
+    app_url = f"/api/v2/oauth2-provider/apps/{reg['client_id']}"
+    assert stack.request("PUT", app_url, headers=bearer(admin), json={"verified": True}).status_code == 200
+    name, password = make_user(stack)
+    browser = Browser(stack)
+    assert browser.sign_in(name, password).status_code == 303
+    verifier, challenge = pkce_pair()
+    code = browser.code(authorize_params(reg["client_id"], challenge, "https://later.example/cb", scope="profile openid"))
+    tokens = exchange(stack, code, verifier, *client, "https://later.example/cb").json()
+    assert tokens["scope"] == "profile openid"
+    assert stack.request("PUT", app_url, headers=bearer(admin), json={"verified": False}).status_code == 200
+
+    r = stack.post("/oauth2/tokens", data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}, auth=client)
+    assert r.status_code == 400 and r.json()["error"] == "invalid_scope", r.text
+    assert r.headers["Cache-Control"] == "no-store" and r.headers["Pragma"] == "no-cache"
+    # Narrowed to open scopes it works, and the grant is not burnt by the refusal.
+    r = stack.post("/oauth2/tokens", data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
+                                           "scope": "openid"}, auth=client)
+    assert r.status_code == 200 and r.json()["scope"] == "openid", r.text
+    # Verified again, the grant's full scope comes back.
+    assert stack.request("PUT", app_url, headers=bearer(admin), json={"verified": True}).status_code == 200
+    r = stack.post("/oauth2/tokens", data={"grant_type": "refresh_token", "refresh_token": r.json()["refresh_token"]},
+                   auth=client)
+    assert r.status_code == 200 and r.json()["scope"] == "profile openid", r.text
