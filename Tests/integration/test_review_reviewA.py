@@ -177,3 +177,25 @@ def test_a_client_an_admin_unverifies_receives_no_scope_that_is_not_open_on_refr
     r = stack.post("/oauth2/tokens", data={"grant_type": "refresh_token", "refresh_token": r.json()["refresh_token"]},
                    auth=client)
     assert r.status_code == 200 and r.json()["scope"] == "profile openid", r.text
+
+
+def test_login_hint_prefills_the_username(stack):
+    # CONTRACT "Authorization endpoint" step 5: "login_hint pre-fills the username" — on the
+    # sign-in page the authorization request sends the person to (escaped like every value).
+    import html
+    import re
+    from authflow import Browser, authorize_params, make_app, pkce_pair
+    client_id = make_app(stack, ["https://hint.example/cb"])
+    _, challenge = pkce_pair()
+    for hint in ("alice@example.com", '"><script>alert(1)</script>'):
+        browser = Browser(stack)
+        r = browser.authorize(authorize_params(client_id, challenge, "https://hint.example/cb", login_hint=hint))
+        assert r.status_code == 303 and r.headers["Location"].startswith("/login?next=")
+        page = browser.get(r.headers["Location"])
+        assert page.status_code == 200
+        field = re.search(r'<input[^>]*name="username"[^>]*>', page.text).group(0)
+        assert html.unescape(re.search(r'value="([^"]*)"', field).group(1)) == hint
+        assert "<script>" not in page.text
+    # Without a hint, or outside an authorization request, the field is empty.
+    page = Browser(stack).get("/login?next=%2Faccount%2Fapps%3Flogin_hint%3Dmallory")
+    assert 'value=""' in re.search(r'<input[^>]*name="username"[^>]*>', page.text).group(0)
