@@ -199,3 +199,22 @@ def test_login_hint_prefills_the_username(stack):
     # Without a hint, or outside an authorization request, the field is empty.
     page = Browser(stack).get("/login?next=%2Faccount%2Fapps%3Flogin_hint%3Dmallory")
     assert 'value=""' in re.search(r'<input[^>]*name="username"[^>]*>', page.text).group(0)
+
+
+def test_latchs_own_resource_has_a_created_at_like_every_resource(stack):
+    # CONTRACT "Management API": a resource is {id, resource, name, scopes, default_scopes,
+    # token_format, dpop_required, created_at} — latch's own API (always registered) included;
+    # it answered created_at null.
+    import datetime
+    admin = stack.latchctl("admin-token", "create", "review-a").stdout.strip()
+    listed = stack.get("/api/v2/oauth2-provider/resources", headers=bearer(admin)).json()
+    own = [r for r in listed if r["resource"] == stack.issuer]
+    assert len(own) == 1
+    for doc in (own[0], stack.get(f"/api/v2/oauth2-provider/resources/{own[0]['id']}", headers=bearer(admin)).json(),
+                stack.latchctl_json("resource", "show", stack.issuer)):
+        assert isinstance(doc["created_at"], str), doc
+        datetime.datetime.fromisoformat(doc["created_at"].replace("Z", "+00:00"))
+    # It still keeps its identifier.
+    r = stack.request("PUT", f"/api/v2/oauth2-provider/resources/{own[0]['id']}", headers=bearer(admin),
+                      json={"resource": "https://elsewhere.example/", "name": "latch", "scopes": ["openid"]})
+    assert r.status_code == 400
