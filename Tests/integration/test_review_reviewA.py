@@ -218,3 +218,28 @@ def test_latchs_own_resource_has_a_created_at_like_every_resource(stack):
     r = stack.request("PUT", f"/api/v2/oauth2-provider/resources/{own[0]['id']}", headers=bearer(admin),
                       json={"resource": "https://elsewhere.example/", "name": "latch", "scopes": ["openid"]})
     assert r.status_code == 400
+
+
+def test_a_code_issued_before_an_admin_unverifies_the_client_gives_it_no_closed_scope(stack):
+    # The same rule at the code exchange: the code was issued with a closed scope while the
+    # client was verified; redeemed after it was un-verified, it is refused (and burnt).
+    from authflow import Browser, authorize_params, ensure_scopes, exchange, make_user, pkce_pair
+    ensure_scopes(stack)
+    admin = stack.latchctl("admin-token", "create", "review-a").stdout.strip()
+    reg = stack.post("/oauth2/register", json={"redirect_uris": ["https://soon.example/cb"], "client_name": "soon"}).json()
+    app_url = f"/api/v2/oauth2-provider/apps/{reg['client_id']}"
+    assert stack.request("PUT", app_url, headers=bearer(admin), json={"verified": True}).status_code == 200
+    name, password = make_user(stack)
+    browser = Browser(stack)
+    assert browser.sign_in(name, password).status_code == 303
+    verifier, challenge = pkce_pair()
+    code = browser.code(authorize_params(reg["client_id"], challenge, "https://soon.example/cb", scope="profile"))
+    assert stack.request("PUT", app_url, headers=bearer(admin), json={"verified": False}).status_code == 200
+    r = exchange(stack, code, verifier, reg["client_id"], reg["client_secret"], "https://soon.example/cb")
+    assert r.status_code == 400 and r.json()["error"] == "invalid_grant", r.text
+    assert "access_token" not in r.json()
+    # An open scope is still fine for it.
+    verifier, challenge = pkce_pair()
+    code = browser.code(authorize_params(reg["client_id"], challenge, "https://soon.example/cb", scope="openid"))
+    r = exchange(stack, code, verifier, reg["client_id"], reg["client_secret"], "https://soon.example/cb")
+    assert r.status_code == 200 and r.json()["scope"] == "openid", r.text
