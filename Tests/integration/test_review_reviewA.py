@@ -243,3 +243,23 @@ def test_a_code_issued_before_an_admin_unverifies_the_client_gives_it_no_closed_
     code = browser.code(authorize_params(reg["client_id"], challenge, "https://soon.example/cb", scope="openid"))
     r = exchange(stack, code, verifier, reg["client_id"], reg["client_secret"], "https://soon.example/cb")
     assert r.status_code == 200 and r.json()["scope"] == "openid", r.text
+
+
+def test_offline_access_is_never_refused_for_not_being_in_the_apps_list(stack):
+    # CONTRACT "Scopes": "openid and offline_access are always defined and open; offline_access
+    # only asks for a refresh token, which an app registered for refresh_token gets with or
+    # without it." An app limited to "profile" asking "profile offline_access" (as OAuth
+    # libraries and MCP SDKs add it) was invalid_scope.
+    from authflow import Browser, authorize_params, ensure_scopes, exchange, make_confidential_app, make_user, pkce_pair
+    ensure_scopes(stack)
+    client_id, secret = make_confidential_app(stack, ["https://limited.example/cb"], scope="profile")
+    name, password = make_user(stack)
+    browser = Browser(stack)
+    assert browser.sign_in(name, password).status_code == 303
+    verifier, challenge = pkce_pair()
+    code = browser.code(authorize_params(client_id, challenge, "https://limited.example/cb", scope="profile offline_access"))
+    r = exchange(stack, code, verifier, client_id, secret, "https://limited.example/cb")
+    assert r.status_code == 200 and "refresh_token" in r.json(), r.text
+    # Its list still limits everything else.
+    r = browser.authorize(authorize_params(client_id, challenge, "https://limited.example/cb", scope="email"))
+    assert r.status_code == 302 and "error=invalid_scope" in r.headers["Location"]
