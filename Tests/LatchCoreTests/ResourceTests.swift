@@ -96,6 +96,9 @@ import Testing
         #expect(try names("files:read openid offline_access", client(verified: true), files) == ["files:read", "openid", "offline_access"])
         #expect(throws: OAuthError.self) { try names("nope", client(verified: true), files) }
         #expect(throws: OAuthError.self) { try names("files:read", client(verified: true, scope: ["mcp:tools"]), files) }
+        // offline_access only asks for a refresh token: outside the registered list too.
+        #expect(try names("mcp:tools offline_access", client(verified: false, scope: ["mcp:tools"]), files) == ["mcp:tools", "offline_access"])
+        #expect(throws: OAuthError.self) { try names("openid", client(verified: true, scope: ["mcp:tools"]), files) }
     }
 
     @Test func withoutScopeTheRegisteredListOrTheResourceDefaults() throws {

@@ -206,6 +206,14 @@ public struct Configuration: Sendable {
     /// registered resource, and the audience `/api/v2/users/me` accepts.
     public var ownResource: String { ResourceIdentifier.normalized(resource) ?? resource }
 
+    /// Where latch's own API's metadata is, as RFC 9728 §3.1 derives it from the identifier (its
+    /// origin, `/.well-known/oauth-protected-resource`, its path): with the default
+    /// `LATCH_RESOURCE` (the issuer) `<issuer>/.well-known/oauth-protected-resource`; with a path,
+    /// the path follows (a client checks the document's `resource` against that URL, §3.3).
+    public var ownResourceMetadataURL: String {
+        ResourceIdentifier.metadataURL(of: ownResource) ?? url("/.well-known/oauth-protected-resource")
+    }
+
     /// The audience of a token whose request named no resource (`LATCH_DEFAULT_RESOURCE`), in
     /// normal form. When it is not a registered resource such requests are `invalid_target`.
     public var defaultResourceIdentifier: String { ResourceIdentifier.normalized(defaultResource) ?? defaultResource }

@@ -3,12 +3,23 @@ public struct AllowedApp: Sendable, Equatable {
     public let clientID: String
     public let name: String
     public let icon: String?
+    /// Whether an admin vouches for the app; an unverified one shows no logo of its own, but a
+    /// mark and `host` (CONTRACT "Clients and trust").
+    public let verified: Bool
+    /// Who the app is as far as latch can tell: the host of a metadata client's `client_id` URL,
+    /// else of its callback URL.
+    public let host: String
     /// Every scope of the person's active grants to the app, in the order first granted.
     public let scope: [String]
     /// When the person first allowed it (the oldest active grant), seconds since the epoch.
     public let since: Int
     /// When the app last obtained a token for the person (code exchange or refresh).
     public let lastUsedAt: Int?
+}
+
+extension AllowedApp {
+    /// The logo a page may show: an unverified app never shows its own.
+    public var shownIcon: String? { verified ? icon : nil }
 }
 
 /// Read views over the `grants` table for the web pages: which grants are still active.
@@ -54,7 +65,7 @@ public struct GrantStore {
     /// The apps `userID` has allowed and not revoked, by name.
     public func allowedApps(userID: Int) throws -> [AllowedApp] {
         try database.query("""
-            SELECT c.client_id, c.name, c.icon,
+            SELECT c.client_id, c.name, c.icon, c.verified, c.origin, c.callback_url,
                    string_agg(g.scope, ' ' ORDER BY g.created_at) AS scopes,
                    extract(epoch FROM min(g.created_at))::bigint AS since_epoch,
                    extract(epoch FROM max(g.last_used_at))::bigint AS used_epoch
@@ -62,14 +73,17 @@ public struct GrantStore {
             WHERE g.user_id = \(userID) AND g.revoked_at IS NULL AND g.expires_at > now()
               AND EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id AND t.revoked_at IS NULL
                                                    AND t.used_at IS NULL AND t.expires_at > now())
-            GROUP BY c.client_id, c.name, c.icon
+            GROUP BY c.client_id, c.name, c.icon, c.verified, c.origin, c.callback_url
             ORDER BY lower(c.name), c.client_id
             """).map { row in
             var scopes: [String] = []
             for scope in (row.optionalString("scopes") ?? "").split(separator: " ") where !scopes.contains(String(scope)) {
                 scopes.append(String(scope))
             }
-            return AllowedApp(clientID: try row.string("client_id"), name: try row.string("name"), icon: row.optionalString("icon"),
+            let clientID = try row.string("client_id")
+            let hostURI = try row.string("origin") == "metadata" && clientID.hasPrefix("https://") ? clientID : try row.string("callback_url")
+            return AllowedApp(clientID: clientID, name: try row.string("name"), icon: row.optionalString("icon"),
+                              verified: try row.bool("verified"), host: ConsentPage.destinationHost(hostURI),
                               scope: scopes, since: try row.int("since_epoch"), lastUsedAt: row.optionalInt("used_epoch"))
         }
     }

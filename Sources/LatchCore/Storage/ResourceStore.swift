@@ -12,11 +12,16 @@ public struct Resource: Sendable, Equatable {
     public var defaultScopes: [String]
     public var tokenFormat: TokenFormat
     public var dpopRequired: Bool
-    /// Seconds since the epoch; nil for latch's own API while it has no row.
+    /// Seconds since the epoch. latch's own API without a row was never registered by anyone: it
+    /// exists since latch was installed (`ResourceAdministration` shows that time); nil only
+    /// where nothing looked it up.
     public var createdAt: Int?
+    /// latch's own API while no row names it (built in; it keeps its identifier).
+    public var isBuiltIn: Bool
 
     public init(id: String, identifier: String, name: String, scopes: [String]?, defaultScopes: [String] = [],
-                tokenFormat: TokenFormat = .opaque, dpopRequired: Bool = false, createdAt: Int? = nil) {
+                tokenFormat: TokenFormat = .opaque, dpopRequired: Bool = false, createdAt: Int? = nil,
+                isBuiltIn: Bool = false) {
         self.id = id
         self.identifier = identifier
         self.name = name
@@ -25,6 +30,7 @@ public struct Resource: Sendable, Equatable {
         self.tokenFormat = tokenFormat
         self.dpopRequired = dpopRequired
         self.createdAt = createdAt
+        self.isBuiltIn = isBuiltIn
     }
 
     /// Whether a request for this resource may ask `scope` (`openid` and `offline_access`
@@ -55,7 +61,7 @@ public struct ResourceStore {
 
     /// latch's own API as it is while no row names it.
     public static func own(_ identifier: String) -> Resource {
-        Resource(id: ownID, identifier: identifier, name: "latch", scopes: nil)
+        Resource(id: ownID, identifier: identifier, name: "latch", scopes: nil, isBuiltIn: true)
     }
 
     static let columns: StaticString = """
@@ -79,6 +85,14 @@ public struct ResourceStore {
         }
         if key == ResourceStore.ownID { return try find(identifier: own) }
         return try find(identifier: key)
+    }
+
+    /// When latch was installed (its always-defined scopes were made): the `created_at` of its
+    /// own API while no row names it. nil when that cannot be told.
+    public func installedAt() throws -> Int? {
+        try database.query("""
+            SELECT extract(epoch FROM min(created_at))::bigint AS installed FROM scopes WHERE name IN ('openid', 'offline_access')
+            """).first?.optionalInt("installed")
     }
 
     /// Every registered resource, latch's own first when no row names it.

@@ -6,6 +6,9 @@ public enum RefreshRefusal: Sendable, Equatable {
     case scopeNotGranted
     /// The token is live but the requested resource is not its audience.
     case resourceMismatch
+    /// The client is unverified (an admin un-verified it after the grant) and the scope it would
+    /// receive holds a scope that is not open (CONTRACT "Clients and trust").
+    case scopeNotOpen
     /// Unknown, wrong secret, another client's, expired, revoked, or its grant is revoked.
     case invalid
 }
@@ -97,6 +100,7 @@ extension TokenStore {
                   AND g.id = t.grant_id AND g.revoked_at IS NULL AND g.expires_at > now() AND u.disabled_at IS NULL
                   AND (\(request.scope)::text IS NULL OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' '))
                   AND (\(request.resource)::text IS NULL OR coalesce(t.audience, \(request.own)::text) = \(request.resource))
+                  AND (c.verified OR \(fragment: TokenStore.onlyOpenScopes("coalesce(\(request.scope)::text, t.scope)")))
                 RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at
             ), sibling AS (
                 UPDATE tokens a SET revoked_at = now()
@@ -152,6 +156,8 @@ extension TokenStore {
                         OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' ')) AS scope_granted,
                        coalesce(\(request.resource)::text IS NULL
                                 OR coalesce(t.audience, \(request.own)::text) = \(request.resource), false) AS resource_matches,
+                       (EXISTS (SELECT 1 FROM client c WHERE c.verified)
+                        OR \(fragment: TokenStore.onlyOpenScopes("coalesce(\(request.scope)::text, t.scope)"))) AS scope_open,
                        -- Rotated within the grace, and no refresh token of the grant rotated since.
                        coalesce(\(reuseGrace)::int > 0 AND t.used_at > now() - make_interval(secs => \(reuseGrace)::int)
                                 AND NOT EXISTS (SELECT 1 FROM tokens n WHERE n.grant_id = t.grant_id AND n.kind = 'refresh'
@@ -162,7 +168,7 @@ extension TokenStore {
                 WHERE t.id = \(presented.id) AND t.kind = 'refresh' AND t.secret_hash = \(presented.secretHash)
                   AND t.client_id = \(request.clientID)
             ), graced AS (
-                SELECT * FROM presented WHERE used AND just_rotated AND live AND scope_granted AND resource_matches
+                SELECT * FROM presented WHERE used AND just_rotated AND live AND scope_granted AND resource_matches AND scope_open
             ), family AS (
                 UPDATE grants g SET revoked_at = now(), revoked_reason = 'refresh_token_reuse'
                 FROM presented p
@@ -196,7 +202,7 @@ extension TokenStore {
                 FROM graced p
                 RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at"))
             ), \(fragment: IssuingStatement.recorded(after: "new_access"))
-            SELECT p.used, p.just_rotated, p.live, p.scope_granted, p.resource_matches, a.scope AS graced_scope, a.expires_in
+            SELECT p.used, p.just_rotated, p.live, p.scope_granted, p.resource_matches, p.scope_open, a.scope AS graced_scope, a.expires_in
             FROM presented p LEFT JOIN new_access a ON true
             """).first else { return .refused(.invalid) }
         if let scope = row.optionalString("graced_scope") {
@@ -208,8 +214,21 @@ extension TokenStore {
         guard try row.bool("live") else { return .refused(.invalid) }
         guard try row.bool("scope_granted") else { return .refused(.scopeNotGranted) }
         guard try row.bool("resource_matches") else { return .refused(.resourceMismatch) }
+        guard try row.bool("scope_open") else { return .refused(.scopeNotOpen) }
         // Live, fitting, yet not rotated: a concurrent request rotated or revoked it after this
         // request's rotation statement looked; both make this presentation invalid.
         return .refused(.invalid)
+    }
+}
+
+extension TokenStore {
+    /// SQL: true when every scope of the space-separated `scopes` expression is open — what an
+    /// unverified client may receive (CONTRACT "Clients and trust": an admin may un-verify a
+    /// client after it was granted more; its refreshes then get no scope that is not open).
+    static func onlyOpenScopes(_ scopes: SQL) -> SQL {
+        """
+        NOT EXISTS (SELECT 1 FROM unnest(string_to_array(\(fragment: scopes), ' ')) AS w (name)
+                    WHERE w.name <> '' AND NOT EXISTS (SELECT 1 FROM scopes s WHERE s.name = w.name AND s.open))
+        """
     }
 }

@@ -2,7 +2,8 @@
 /// - a scope must be defined by the deployment (`openid` and `offline_access` always are);
 /// - a client may get a scope only when it is *open* or the client is verified — an empty
 ///   registered scope list never means "everything" for an unverified client;
-/// - a client that registered a scope list may get only those;
+/// - a client that registered a scope list may get only those (and `offline_access`, which only
+///   asks for a refresh token);
 /// - the resource must accept it (`openid` and `offline_access` aside).
 /// A request without `scope` gets the client's registered scopes, or, with no list, the
 /// resource's default scopes — each kept only when the rules above allow it. An asked scope
@@ -30,7 +31,9 @@ public enum ScopePolicy {
             guard let scope = defined.first(where: { $0.name == name }) else {
                 throw OAuthError.invalidScope("unknown scope '\(name)'")
             }
-            guard client.scope.isEmpty || client.scope.contains(name) else {
+            // offline_access only asks for a refresh token (CONTRACT "Scopes"): never refused for
+            // not being in the app's registered list.
+            guard client.scope.isEmpty || client.scope.contains(name) || name == "offline_access" else {
                 throw OAuthError.invalidScope("this client may not request scope '\(name)'")
             }
             guard client.verified || scope.open else {

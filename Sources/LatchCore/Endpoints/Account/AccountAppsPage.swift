@@ -34,7 +34,7 @@ public enum AccountAppsPage {
                 <p class="muted">Apps you allowed to use your account. Revoking one ends every sign-in it holds, on every
                 device: its tokens stop working at once, and it has to ask you again.</p>
                 \(list)
-                """, signedIn: signedIn, width: .wide).response.withContentSecurityPolicy(images: AppIcon.sources(apps.map(\.icon)))
+                """, signedIn: signedIn, width: .wide).response.withContentSecurityPolicy(images: AppIcon.sources(apps.map(\.shownIcon)))
         }
     }
 
@@ -48,13 +48,20 @@ public enum AccountAppsPage {
             : "<p class=\"can\">It can:</p><ul class=\"scopes\">\(scopes)</ul>"
         return """
             <li class="allowed-app" data-client-id="\(app.clientID)">
-            <div class="app">\(AppIcon.html(name: app.name, icon: app.icon))<div><strong class="app-name">\(app.name)</strong>
+            <div class="app">\(AppIcon.html(name: app.name, icon: app.shownIcon))<div><strong class="app-name">\(app.name)</strong>\(mark(app))
             <div class="muted">Allowed since \(HTML.time(app.since)) · last used \(HTML.time(app.lastUsedAt, never: "never"))</div></div>
             <form class="inline revoke" method="post" action="/account/apps/revoke">\(Form.hidden("client_id", app.clientID))\
             \(Form.csrf(csrfToken))<button type="submit" class="danger">Revoke</button></form></div>
             \(scopeList)
             </li>
             """
+    }
+
+    /// " (unverified) · host" after an unverified app's name, as on the consent page: its name
+    /// is whatever its maker chose (CONTRACT "Clients and trust").
+    static func mark(_ app: AllowedApp) -> HTML {
+        guard !app.verified else { return .empty }
+        return " <span class=\"unverified-mark\">(unverified)</span> <span class=\"muted\">·</span> <span class=\"app-host\">\(app.host)</span>"
     }
 
     static func revoke(_ request: Request, _ context: Context) throws -> Response {

@@ -34,7 +34,7 @@ enum ConsentPage {
             </form>
             """, signedIn: signedIn).response
         response.setHeader("Content-Security-Policy", contentSecurityPolicy(redirectURI: authorization.target.redirectURI,
-                                                                            icon: client.icon))
+                                                                            icon: client.verified ? client.icon : nil))
         return response
     }
 

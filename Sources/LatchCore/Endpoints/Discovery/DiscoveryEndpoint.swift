@@ -18,25 +18,29 @@ public enum DiscoveryEndpoint {
     static func authorizationServer(_ context: Context) throws -> Response {
         let configuration = context.configuration
         let scopes = try ScopeStore(database: context.database).names()
-        let document: JSON = [
-            "issuer": .string(configuration.issuer),
-            "authorization_endpoint": .string(configuration.url("/oauth2/authorize")),
-            "token_endpoint": .string(configuration.url("/oauth2/tokens")),
-            "registration_endpoint": .string(configuration.url("/oauth2/register")),
-            "revocation_endpoint": .string(configuration.url("/oauth2/revoke")),
-            "introspection_endpoint": .string(configuration.url("/oauth2/introspect")),
-            "response_types_supported": ["code"],
-            "response_modes_supported": ["query"],
-            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
-            "code_challenge_methods_supported": ["S256"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-            "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-            "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "scopes_supported": .array(scopes.map { .string($0) }),
-            "authorization_response_iss_parameter_supported": true,
-            "service_documentation": .string(configuration.url("/")),
+        var document: [(String, JSON)] = [
+            ("issuer", .string(configuration.issuer)),
+            ("authorization_endpoint", .string(configuration.url("/oauth2/authorize"))),
+            ("token_endpoint", .string(configuration.url("/oauth2/tokens"))),
+            ("revocation_endpoint", .string(configuration.url("/oauth2/revoke"))),
+            ("introspection_endpoint", .string(configuration.url("/oauth2/introspect"))),
+            ("response_types_supported", ["code"]),
+            ("response_modes_supported", ["query"]),
+            ("grant_types_supported", ["authorization_code", "refresh_token", "client_credentials"]),
+            ("code_challenge_methods_supported", ["S256"]),
+            ("token_endpoint_auth_methods_supported", ["client_secret_basic", "client_secret_post", "none"]),
+            ("revocation_endpoint_auth_methods_supported", ["client_secret_basic", "client_secret_post", "none"]),
+            ("introspection_endpoint_auth_methods_supported", ["client_secret_basic", "client_secret_post"]),
+            ("scopes_supported", .array(scopes.map { .string($0) })),
+            ("authorization_response_iss_parameter_supported", true),
+            ("prompt_values_supported", ["none", "login", "consent"]),
+            ("service_documentation", .string(configuration.url("/"))),
         ]
-        return .json(document, headers: cacheHeaders)
+        // RFC 8414 §2: registration_endpoint only while there is one (LATCH_REGISTRATION=off has none).
+        if configuration.registration != .off {
+            document.insert(("registration_endpoint", .string(configuration.url("/oauth2/register"))), at: 3)
+        }
+        return .json(.object(document), headers: cacheHeaders)
     }
 
     static func protectedResource(_ request: Request, _ context: Context) throws -> Response {

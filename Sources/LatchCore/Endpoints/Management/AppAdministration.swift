@@ -38,8 +38,8 @@ public struct AppAdministration {
 
     func definedScopes() throws -> [String] { try ScopeStore(database: database).names() }
 
-    func create(_ input: AppInput, type: AppType = .confidential) throws -> Client {
-        let client = try ClientStore(database: database).insert(input.newClient(type: type))
+    func create(_ input: AppInput, type: AppType = .confidential, grantTypes: [String]? = nil) throws -> Client {
+        let client = try ClientStore(database: database).insert(input.newClient(type: type, grantTypes: grantTypes))
         try audit(.clientRegistered, clientID: client.clientID, detail: client.auditDetail(via: via))
         return client
     }

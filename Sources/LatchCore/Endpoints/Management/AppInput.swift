@@ -111,10 +111,12 @@ struct AppInput: Equatable {
     }
 
     /// A new app made of these fields: confidential (`client_secret_basic`; an admin-created app
-    /// accepts both secret methods) unless `type` says otherwise.
-    func newClient(type: AppType = .confidential) -> Client {
+    /// accepts both secret methods) unless `type` says otherwise; `grantTypes`, when given
+    /// (the management API's checked list), are its grants exactly.
+    func newClient(type: AppType = .confidential, grantTypes: [String]? = nil) -> Client {
         var grants = ["authorization_code", "refresh_token"]
         if type == .confidentialWithClientCredentials { grants.append("client_credentials") }
+        if let grantTypes { grants = grantTypes }
         return Client(clientID: ClientStore.newClientID(), name: name, icon: icon, callbackURL: redirectURIs[0],
                       redirectURIs: redirectURIs, scope: scope,
                       tokenEndpointAuthMethod: type == .public ? "none" : "client_secret_basic",

@@ -46,12 +46,12 @@ public enum AppsEndpoint {
     }
 
     /// Creates a confidential app (`client_secret_basic`; an admin-created app accepts both
-    /// secret methods) for the authorization code grant. Its secrets are created separately.
+    /// secret methods) for the grants it names (`grantTypes`). Its secrets are created separately.
     static func create(_ request: Request, _ context: Context) throws -> Response {
         let apps = try administration(request, context)
         let body = try request.jsonObject(invalid: .invalidClientMetadata)
         let input = try AppInput.parse(body, definedScopes: try apps.definedScopes(), existing: nil)
-        return .noStoreJSON(AppJSON.make(try apps.create(input, type: try appType(body))), status: 201)
+        return .noStoreJSON(AppJSON.make(try apps.create(input, grantTypes: try grantTypes(body))), status: 201)
     }
 
     static func show(_ request: Request, _ context: Context) throws -> Response {
@@ -74,15 +74,24 @@ public enum AppsEndpoint {
         return .noStoreJSON(AppJSON.make(try apps.update(client, with: input)))
     }
 
-    /// `grant_types` of a new app: the authorization code grant (with refresh), and
-    /// `client_credentials` when named.
-    static func appType(_ body: [(String, JSON)]) throws(OAuthError) -> AppType {
+    /// `grant_types` of a new app: without the member the authorization code grant (with
+    /// refresh); with it, exactly the grants it names (RFC 7591 §2: the grant types the client
+    /// will use), `client_credentials` alone included. `refresh_token` needs `authorization_code`.
+    static func grantTypes(_ body: [(String, JSON)]) throws(OAuthError) -> [String] {
         let members = JSONMembers(body, code: .invalidClientMetadata)
-        guard let grants = try members.strings("grant_types", maxLength: 100) else { return .confidential }
-        for grant in grants where !ClientMetadata.supportedGrantTypes.contains(grant) {
-            throw members.failure("grant type '\(grant)' is not supported")
+        guard let named = try members.strings("grant_types", maxLength: 100) else { return ["authorization_code", "refresh_token"] }
+        var grants: [String] = []
+        for grant in named {
+            guard ClientMetadata.supportedGrantTypes.contains(grant) else {
+                throw members.failure("grant type '\(grant)' is not supported")
+            }
+            if !grants.contains(grant) { grants.append(grant) }
         }
-        return grants.contains("client_credentials") ? .confidentialWithClientCredentials : .confidential
+        if grants.isEmpty { throw members.failure("grant_types must name at least one grant type") }
+        if grants.contains("refresh_token") && !grants.contains("authorization_code") {
+            throw members.failure("grant type refresh_token is only available together with authorization_code")
+        }
+        return grants
     }
 
     /// The `verified` of a body that holds only it (besides `csrf_token`); nil for any other body.

@@ -64,7 +64,7 @@ public struct ResourceInput: Sendable, Equatable {
 /// The JSON shape of a resource in the management API and `latchctl resource … --json`
 /// (CONTRACT "Management API"): `{id, resource, name, scopes, default_scopes, token_format,
 /// dpop_required, created_at}`, scope lists as arrays. latch's own API without a row lists every
-/// defined scope and `created_at` null.
+/// defined scope and `created_at` the time latch was installed.
 public enum ResourceJSON {
     public static func make(_ resource: Resource, defined: [String]) -> JSON {
         .object([
@@ -99,11 +99,24 @@ public struct ResourceAdministration {
 
     public func definedScopes() throws -> [String] { try ScopeStore(database: database).names() }
 
-    public func list() throws -> [Resource] { try store.list() }
+    public func list() throws -> [Resource] {
+        let all = try store.list()
+        guard all.contains(where: \.isBuiltIn) else { return all }
+        let installed = try store.installedAt()
+        return all.map { $0.isBuiltIn ? ResourceAdministration.dated($0, installed) : $0 }
+    }
 
     /// The resource with this id (or identifier URI), else 404.
     public func resource(_ key: String) throws -> Resource {
         guard let resource = try store.find(idOrIdentifier: key) else { throw OAuthError.notFound("no resource with this id") }
+        return resource.isBuiltIn ? ResourceAdministration.dated(resource, try store.installedAt()) : resource
+    }
+
+    /// latch's own API without a row, with `created_at` the time latch was installed (the
+    /// management API's shape has a time there, never null).
+    static func dated(_ builtIn: Resource, _ installed: Int?) -> Resource {
+        var resource = builtIn
+        resource.createdAt = installed
         return resource
     }
 
@@ -117,7 +130,7 @@ public struct ResourceAdministration {
 
     public func update(_ resource: Resource, with input: ResourceInput) throws -> Resource {
         // The built-in latch API (no row yet) may be narrowed, not renamed into another resource.
-        if resource.createdAt == nil && !input.identifier.utf8.elementsEqual(resource.identifier.utf8) {
+        if resource.isBuiltIn && !input.identifier.utf8.elementsEqual(resource.identifier.utf8) {
             throw OAuthError.invalidRequest("latch's own API keeps its identifier (LATCH_RESOURCE)")
         }
         guard let updated = try store.update(input.resource(id: resource.id)) else {

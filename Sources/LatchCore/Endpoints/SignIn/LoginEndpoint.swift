@@ -22,7 +22,20 @@ public enum LoginEndpoint {
             return next == LocalPath.home ? SignInPage.alreadySignedIn(signedIn) : .redirect(next, status: 303)
         }
         let csrf = LoginCSRF.token(for: request, configuration: context.configuration)
-        return SignInPage.form(next: next, csrfToken: csrf.value, headers: csrf.cookie.map { [$0] } ?? [])
+        return SignInPage.form(next: next, csrfToken: csrf.value, username: loginHint(in: next),
+                               headers: csrf.cookie.map { [$0] } ?? [])
+    }
+
+    /// The `login_hint` of the authorization request the person signs in for (CONTRACT
+    /// "Authorization endpoint" step 5: it pre-fills the username; OpenID Connect Core §3.1.2.1),
+    /// read from `next`; empty otherwise. Only a hint: the form is the person's to change, and
+    /// the value is HTML-escaped like every value on the page.
+    static func loginHint(in next: String) -> String {
+        let prefix = "/oauth2/authorize?"
+        guard next.hasPrefix(prefix),
+              let query = try? Parameters(formEncoded: Array(next.utf8.dropFirst(prefix.utf8.count))),
+              let hint = try? query.single("login_hint"), hint.unicodeScalars.count <= 200 else { return "" }
+        return hint
     }
 
     static func signIn(_ request: Request, _ context: Context) throws -> Response {

@@ -66,6 +66,7 @@ enum AuthorizationCodeGrant {
         let verifier: String
         do {
             verifier = try check(code, against: request, own: context.configuration.ownResource)
+            try checkStillAllowed(code, client: request.client.client, database: context.database)
         } catch {
             try codes.burn(code, refusal: error as? OAuthError ?? OAuthError.invalidRequest("the request is malformed"), audit: audit)
             throw error
@@ -82,6 +83,17 @@ enum AuthorizationCodeGrant {
             throw OAuthError.invalidGrant("the authorization code was already used; the tokens issued from it are revoked")
         }
         return tokens
+    }
+
+    /// An admin may un-verify a client between consent and redemption: an unverified client
+    /// receives no scope that is not open (CONTRACT "Clients and trust"), so such a code is
+    /// refused (and burnt) instead of redeemed. The one-trip statement holds the same rule.
+    static func checkStillAllowed(_ code: AuthorizationCode, client: Client, database: Database) throws {
+        guard !client.verified else { return }
+        let open = Set(try ScopeStore(database: database).all().filter(\.open).map(\.name))
+        if let closed = code.scope.split(separator: " ").map(String.init).first(where: { !open.contains($0) }) {
+            throw OAuthError.invalidGrant("this app is not verified (any more): scope '\(closed)' is granted only to apps an admin verified")
+        }
     }
 
     /// Everything the token request must repeat or prove about the code; the verifier that

@@ -16,7 +16,7 @@ public enum BearerAuthentication {
     }
 
     public static func challenge(_ context: Context, tokenWasSent: Bool) -> OAuthError {
-        var value = "Bearer resource_metadata=\"\(context.configuration.url("/.well-known/oauth-protected-resource"))\""
+        var value = "Bearer resource_metadata=\"\(context.configuration.ownResourceMetadataURL)\""
         if tokenWasSent {
             value += ", error=\"invalid_token\", error_description=\"the access token is invalid, expired, revoked or meant for another resource\""
         }

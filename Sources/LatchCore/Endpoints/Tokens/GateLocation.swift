@@ -35,7 +35,7 @@ struct GateLocation {
         guard let scopes = ScopeSet.parse(scope) else { throw OAuthError.invalidRequest("scope is malformed") }
         requiredScopes = scopes
         metadataURL = resource.utf8.elementsEqual(configuration.ownResource.utf8)
-            ? configuration.url("/.well-known/oauth-protected-resource")
+            ? configuration.ownResourceMetadataURL
             : ResourceIdentifier.metadataURL(of: resource)
     }
 

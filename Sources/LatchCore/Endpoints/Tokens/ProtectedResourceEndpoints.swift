@@ -14,9 +14,12 @@ public enum ProtectedResourceEndpoints {
     static func me(_ request: Request, _ context: Context) throws -> Response {
         let token = try BearerAuthentication.require(request, context: context)
         guard let userID = token.userID, let username = token.username else {
-            // A client_credentials token acts for the client, not for a person.
-            throw OAuthError(.invalidToken, "this token does not act for a user", status: 403,
-                             headers: [("WWW-Authenticate", "Bearer error=\"insufficient_scope\"")])
+            // A client_credentials token acts for the client, not for a person: a live token for
+            // this resource that cannot reach it (RFC 6750 §3.1 insufficient_scope), the body's
+            // error the same as the challenge's.
+            let metadata = GateLocation.quoted(context.configuration.ownResourceMetadataURL)
+            throw OAuthError(.insufficientScope, "this token does not act for a user", status: 403,
+                             headers: [("WWW-Authenticate", "Bearer error=\"insufficient_scope\", resource_metadata=\(metadata)")])
         }
         return .noStoreJSON(["id": .integer(userID), "username": .string(username)])
     }
@@ -38,10 +41,10 @@ public enum ProtectedResourceEndpoints {
         let held = token.scope.split(separator: " ").map(String.init)
         guard location.requiredScopes.allSatisfy(held.contains) else { throw location.challenge(.insufficientScope) }
         var headers: [(String, String)] = [("Cache-Control", "no-store")]
-        if let username = token.username, let userID = token.userID {
-            headers.append(("X-Latch-User", HeaderValue.sanitized(username)))
-            headers.append(("X-Latch-User-Id", String(userID)))
-        }
+        // A client's own token (client_credentials) acts for no person: the user headers are
+        // there and empty (CONTRACT: "X-Latch-User (username; empty for a client's own token)").
+        headers.append(("X-Latch-User", token.username.map(HeaderValue.sanitized) ?? ""))
+        headers.append(("X-Latch-User-Id", token.userID.map { String($0) } ?? ""))
         headers.append(("X-Latch-Client", token.clientID))
         headers.append(("X-Latch-Client-Verified", token.clientVerified ? "true" : "false"))
         headers.append(("X-Latch-Scope", token.scope))

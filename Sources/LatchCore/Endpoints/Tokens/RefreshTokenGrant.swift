@@ -43,6 +43,8 @@ enum RefreshTokenGrant {
             throw OAuthError.invalidGrant("the refresh token was already used; every token of this grant is now revoked")
         case .refused(.scopeNotGranted):
             throw OAuthError.invalidScope("the requested scope exceeds the scope originally granted")
+        case .refused(.scopeNotOpen):
+            throw OAuthError.invalidScope("this app is not verified: it may receive only open scopes (ask with a narrower scope)")
         case .refused(.resourceMismatch):
             throw OAuthError(.invalidTarget, "resource does not match the audience of this grant")
         case .refused(.invalid):
