@@ -43,3 +43,18 @@ def test_an_unknown_application_type_is_invalid_client_metadata(stack, value):
     assert r.status_code == 400, r.text
     assert r.json()["error"] == "invalid_client_metadata"
 
+
+# -- "latchctl": `latchctl scope add NAME [--open]` (the description is optional) ----------
+
+def test_scope_add_without_a_description(stack):
+    from clienthelpers import unique
+    name = unique("rv") + ":tools"
+    r = stack.latchctl("scope", "add", name, "--open", check=False)
+    assert r.returncode == 0, r.stderr
+    scopes = {s["name"]: s for s in stack.latchctl_json("scope", "list")}
+    assert scopes[name]["open"] is True and scopes[name]["description"] == name
+    # An existing scope keeps its description when none is given.
+    stack.latchctl("scope", "add", name, "--description", "Use the tools")
+    assert stack.latchctl("scope", "add", name, check=False).returncode == 0
+    scopes = {s["name"]: s for s in stack.latchctl_json("scope", "list")}
+    assert scopes[name]["description"] == "Use the tools" and scopes[name]["open"] is False
