@@ -58,3 +58,46 @@ def test_scope_add_without_a_description(stack):
     assert stack.latchctl("scope", "add", name, check=False).returncode == 0
     scopes = {s["name"]: s for s in stack.latchctl_json("scope", "list")}
     assert scopes[name]["description"] == "Use the tools" and scopes[name]["open"] is False
+
+
+# -- "FastCGI trust boundary": the shared secret may be configured as LATCH_FRONT_SECRET --
+
+def test_the_front_secret_may_be_given_as_latch_front_secret(stack, tmp_path):
+    import os
+    import secrets
+    import signal
+    import subprocess
+    import time
+
+    from authflow import unique
+    from fastcgiclient import unix_request
+    from latchstack import BIN
+
+    secret = secrets.token_hex(32)
+    env = dict(os.environ)
+    env.update(stack.env)
+    env.pop("LATCH_FRONT_SECRET_FILE", None)
+    env.update({"LATCH_TRUST_REMOTE_USER": "true", "LATCH_FRONT_SECRET": secret})
+    sock = str(tmp_path / "a.sock")
+    proc = subprocess.Popen([os.path.join(BIN, "latch-authorize"), "--listen", f"unix:{sock}", "--workers", "1"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 20
+        while not os.path.exists(sock) and proc.poll() is None and time.time() < deadline:
+            time.sleep(0.1)
+        assert proc.poll() is None, proc.communicate()[1]
+        name = unique("front")
+        r = unix_request(sock, "GET", "/login?next=/account/apps", REMOTE_USER=name)
+        assert r.status == 200 and not any(c.startswith("latch_session=") for c in r.all("set-cookie"))
+        r = unix_request(sock, "GET", "/login?next=/account/apps", REMOTE_USER=name, LATCH_FRONT_SECRET=secret[:-1])
+        assert r.status == 200 and not any(c.startswith("latch_session=") for c in r.all("set-cookie"))
+        r = unix_request(sock, "GET", "/login?next=/account/apps", REMOTE_USER=name, LATCH_FRONT_SECRET=secret)
+        assert r.status == 303 and any(c.startswith("latch_session=") for c in r.all("set-cookie"))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    # A short one is refused at start-up, as from the file.
+    env["LATCH_FRONT_SECRET"] = "tooshort"
+    r = subprocess.run([os.path.join(BIN, "latch-authorize"), "--listen", f"unix:{tmp_path}/b.sock"],
+                       env=env, capture_output=True, text=True, timeout=30)
+    assert r.returncode == 78 and "32 to 1024" in r.stderr, r.stderr
