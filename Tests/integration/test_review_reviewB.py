@@ -101,3 +101,22 @@ def test_the_front_secret_may_be_given_as_latch_front_secret(stack, tmp_path):
     r = subprocess.run([os.path.join(BIN, "latch-authorize"), "--listen", f"unix:{tmp_path}/b.sock"],
                        env=env, capture_output=True, text=True, timeout=30)
     assert r.returncode == 78 and "32 to 1024" in r.stderr, r.stderr
+
+
+# -- "Web pages": CSRF on every form, 403 without it (a POST with no body at all included) --
+
+def test_a_bodyless_post_of_a_browser_form_is_403_like_any_form_without_its_csrf_token(stack):
+    from clienthelpers import create_user, make_session
+    user = create_user(stack)
+    cookies, _csrf = make_session(stack, user["id"])
+    r = stack.post("/logout", cookies=cookies, allow_redirects=False)
+    assert r.status_code == 403
+    assert stack.get("/account/apps", cookies=cookies, allow_redirects=False).status_code == 200  # still signed in
+    r = stack.post("/oauth2/authorize", cookies=cookies, allow_redirects=False)
+    assert r.status_code == 403 and "location" not in r.headers
+    assert stack.post("/login", allow_redirects=False).status_code == 403
+    # The account and admin pages already answered so.
+    assert stack.post("/account/apps/revoke", cookies=cookies, allow_redirects=False).status_code == 403
+    # A body of another type is still a 400.
+    r = stack.post("/logout", cookies=cookies, data="{}", headers={"Content-Type": "application/json"}, allow_redirects=False)
+    assert r.status_code == 400
