@@ -120,3 +120,21 @@ def test_a_bodyless_post_of_a_browser_form_is_403_like_any_form_without_its_csrf
     # A body of another type is still a 400.
     r = stack.post("/logout", cookies=cookies, data="{}", headers={"Content-Type": "application/json"}, allow_redirects=False)
     assert r.status_code == 400
+
+
+# -- "Errors and bad input": a JSON OAuth error, HTML on browser pages — the 413 included --
+
+@pytest.mark.parametrize("path", ["/login", "/logout", "/oauth2/authorize", "/account/apps/revoke", "/admin/scopes"])
+def test_a_body_over_the_limit_on_a_browser_page_is_an_html_413(stack, path):
+    r = stack.post(path, data=b"a=" + b"x" * (100 * 1024), headers={"Content-Type": "application/x-www-form-urlencoded"},
+                   allow_redirects=False)
+    assert r.status_code == 413
+    assert r.headers["Content-Type"].startswith("text/html")
+    assert r.headers["X-Frame-Options"] == "DENY" and r.headers["Cache-Control"] == "no-store"
+    assert "&lt;" not in r.text and "too large" in r.text
+
+
+def test_a_body_over_the_limit_elsewhere_stays_a_json_413(stack):
+    r = stack.post("/oauth2/tokens", data=b"a=" + b"x" * (100 * 1024),
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 413 and r.json()["error"] == "invalid_request"
