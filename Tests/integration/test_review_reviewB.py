@@ -138,3 +138,21 @@ def test_a_body_over_the_limit_elsewhere_stays_a_json_413(stack):
     r = stack.post("/oauth2/tokens", data=b"a=" + b"x" * (100 * 1024),
                    headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status_code == 413 and r.json()["error"] == "invalid_request"
+
+
+# -- "Scopes" / admin console: an unverified app without a list may get only open scopes --
+
+def test_the_console_and_latchctl_say_an_unverified_app_gets_only_open_scopes(stack):
+    from clienthelpers import create_user, make_session
+    app = register(stack, {"redirect_uris": ["https://app.example.com/cb"]}).json()["client_id"]
+    admin = create_user(stack, admin=True)
+    cookies, _csrf = make_session(stack, admin["id"])
+    for path in ["/admin/apps", f"/admin/apps/{app}"]:
+        page = stack.get(path, cookies=cookies).text
+        row = page[page.index(app):] if path == "/admin/apps" else page
+        row = row[:row.index("</tr>")] if path == "/admin/apps" else row
+        assert "any open scope" in row and "any defined scope" not in row, path
+    assert "any open scope" in stack.latchctl("app", "show", app).stdout
+    stack.latchctl("app", "verify", app)
+    assert "any defined scope" in stack.get(f"/admin/apps/{app}", cookies=cookies).text
+    assert "any defined scope" in stack.latchctl("app", "show", app).stdout
