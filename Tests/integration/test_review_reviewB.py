@@ -156,3 +156,38 @@ def test_the_console_and_latchctl_say_an_unverified_app_gets_only_open_scopes(st
     stack.latchctl("app", "verify", app)
     assert "any defined scope" in stack.get(f"/admin/apps/{app}", cookies=cookies).text
     assert "any defined scope" in stack.latchctl("app", "show", app).stdout
+
+
+# -- RFC 7592 and "Clients and trust": verification covers what the admin saw ----------------
+
+def test_a_verified_dynamic_client_that_changes_its_name_or_redirects_is_unverified_again(stack):
+    r = register(stack, {"redirect_uris": ["https://tool.example/cb"], "client_name": "Harmless tool"})
+    assert r.status_code == 201
+    client = r.json()
+    stack.latchctl("app", "verify", client["client_id"])
+    uri = f"/oauth2/clients/{client['client_id']}"
+    same = {"client_id": client["client_id"], "redirect_uris": ["https://tool.example/cb"], "client_name": "Harmless tool"}
+    # Re-sending the same metadata keeps the verification.
+    r = stack.request("PUT", uri, json=same, headers=bearer(client["registration_access_token"]))
+    assert r.status_code == 200, r.text
+    token = r.json()["registration_access_token"]
+    assert stack.scalar(f"SELECT verified FROM clients WHERE client_id = '{client['client_id']}'") == "t"
+    # A new name (or redirect) is not what the admin vouched for.
+    r = stack.request("PUT", uri, json=dict(same, client_name="Google"), headers=bearer(token))
+    assert r.status_code == 200, r.text
+    token = r.json()["registration_access_token"]
+    assert stack.scalar(f"SELECT verified FROM clients WHERE client_id = '{client['client_id']}'") == "f"
+    shown = stack.latchctl_json("app", "show", client["client_id"])
+    assert shown["verified"] is False and shown["name"] == "Google"
+
+
+def test_a_verified_dynamic_client_cannot_add_an_os_handler_scheme_by_update(stack):
+    r = register(stack, {"redirect_uris": ["https://tool2.example/cb"], "token_endpoint_auth_method": "none"})
+    client = r.json()
+    stack.latchctl("app", "verify", client["client_id"])
+    r = stack.request("PUT", f"/oauth2/clients/{client['client_id']}", headers=bearer(client["registration_access_token"]),
+                      json={"client_id": client["client_id"], "token_endpoint_auth_method": "none",
+                            "redirect_uris": ["https://tool2.example/cb", "ms-msdt:/id%20x"]})
+    assert r.status_code == 400 and r.json()["error"] == "invalid_redirect_uri", r.text
+    assert stack.scalar(f"SELECT redirect_uris::text || verified::text FROM clients WHERE client_id = '{client['client_id']}'") \
+        == "{https://tool2.example/cb}true"
