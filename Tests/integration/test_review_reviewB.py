@@ -191,3 +191,20 @@ def test_a_verified_dynamic_client_cannot_add_an_os_handler_scheme_by_update(sta
     assert r.status_code == 400 and r.json()["error"] == "invalid_redirect_uri", r.text
     assert stack.scalar(f"SELECT redirect_uris::text || verified::text FROM clients WHERE client_id = '{client['client_id']}'") \
         == "{https://tool2.example/cb}true"
+
+
+def test_unknown_pages_and_wrong_methods_on_browser_pages_are_html(stack):
+    from clienthelpers import create_user, make_session
+    admin = create_user(stack, admin=True)
+    cookies, _csrf = make_session(stack, admin["id"])
+    for path in ["/admin/no-such-page", "/account/no-such-page"]:
+        r = stack.get(path, cookies=cookies, allow_redirects=False)
+        assert r.status_code == 404 and r.headers["Content-Type"].startswith("text/html"), path
+        assert r.headers["X-Frame-Options"] == "DENY" and r.headers["Cache-Control"] == "no-store"
+    r = stack.request("PUT", "/login", allow_redirects=False)
+    assert r.status_code == 405 and r.headers["Content-Type"].startswith("text/html") and "POST" in r.headers["Allow"]
+    # The JSON endpoints keep JSON errors.
+    r = stack.request("PUT", "/oauth2/tokens")
+    assert r.status_code == 405 and r.json()["error"]
+    r = stack.get("/oauth2/no-such-endpoint")
+    assert r.status_code == 404 and r.json()["error"] == "not_found"
