@@ -86,7 +86,8 @@ struct AppShow: ParsableCommand {
         }
         Output.fields([
             ("client_id", client.clientID), ("name", client.name), ("redirect_uris", client.redirectURIs.joined(separator: " ")),
-            ("icon", client.icon ?? "-"), ("scope", client.scope.isEmpty ? "(any defined scope)" : ScopeSet.format(client.scope)),
+            ("icon", client.icon ?? "-"), ("scope", !client.scope.isEmpty ? ScopeSet.format(client.scope)
+                                                              : client.verified ? "(any defined scope)" : "(any open scope: unverified)"),
             ("auth_method", client.tokenEndpointAuthMethod), ("grant_types", client.grantTypes.joined(separator: " ")),
             ("origin", client.origin.rawValue), ("verified", client.verified ? "yes" : "no"),
             ("created_at", Output.time(client.createdAt)),

@@ -18,7 +18,8 @@ struct ScopeAdd: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "the scope token, e.g. profile or files:read") var name: String
-    @Option(help: "what granting it means, shown on the consent page") var description: String
+    @Option(help: "what granting it means, shown on the consent page (default: the name for a new scope; an existing scope keeps its own)")
+    var description: String?
     @Flag(help: "unverified apps may be granted it too (without it: verified apps only)") var open = false
 
     func validate() throws {
@@ -28,7 +29,9 @@ struct ScopeAdd: ParsableCommand {
     func run() throws {
         let database = try global.database()
         let open = open || ScopeStore.alwaysDefined.contains(name)
-        try ScopeStore(database: database).upsert(name: name, description: description, open: open)
+        let scopes = ScopeStore(database: database)
+        try scopes.upsert(name: name, description: description, open: open)
+        let description = try scopes.all().first { $0.name == name }?.description ?? description ?? name
         try AuditLog(database: database).record(.adminScopeAdded, by: .latchctl,
                                                 detail: ["scope": .string(name), "description": .string(description), "open": .bool(open)])
         if output.json { Output.json(["name": .string(name), "description": .string(description), "open": .bool(open)]) }

@@ -36,7 +36,7 @@ import Testing
     @Test func emptyOptionalURLsAreAbsentAndNeverEchoed() throws {
         let m = try parse(#"{"redirect_uris":["myapp://cb"],"logo_uri":"","client_uri":"","tos_uri":null,"scope":"profile"}"#)
         #expect(m.logoURI == nil)
-        #expect(m.other == [:])
+        #expect(m.other == ["application_type": "web"])
         #expect(!m.responseMembers.contains { $0.1 == .string("") })
         #expect(m.responseMembers.contains { $0.0 == "scope" && $0.1 == "profile" })
     }
@@ -56,6 +56,8 @@ import Testing
         (#"{"redirect_uris":["myapp://cb"],"scope":"admin"}"#, "invalid_client_metadata"),
         (#"{"redirect_uris":["myapp://cb"],"logo_uri":"data:image/png;base64,AAAA"}"#, "invalid_client_metadata"),
         (#"{"redirect_uris":["myapp://cb"],"client_name":7}"#, "invalid_client_metadata"),
+        (#"{"redirect_uris":["myapp://cb"],"application_type":"desktop"}"#, "invalid_client_metadata"),
+        (#"{"redirect_uris":["myapp://cb"],"application_type":5}"#, "invalid_client_metadata"),
     ])
     func refusals(body: String, expected: String) {
         do {
@@ -67,8 +69,8 @@ import Testing
     }
 
     @Test func unknownMembersAreIgnoredAndInformationalOnesKept() throws {
-        let m = try parse(#"{"redirect_uris":["myapp://cb"],"application_type":"native","contacts":["a@example.com"],"software_id":"x"}"#)
-        #expect(m.other == ["contacts": ["a@example.com"], "software_id": "x"])
+        let m = try parse(#"{"redirect_uris":["myapp://cb"],"application_type":"native","contacts":["a@example.com"],"software_id":"x","frobnicate":1}"#)
+        #expect(m.other == ["application_type": "native", "contacts": ["a@example.com"], "software_id": "x"])
     }
 
     @Test func roundTripThroughAStoredClient() throws {

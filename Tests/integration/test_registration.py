@@ -106,7 +106,8 @@ def test_unknown_members_are_ignored(stack):
                          "application_type": "native", "jwks_uri": "https://example.com/jwks", "x-custom": {"a": 1}})
     assert r.status_code == 201, r.text
     body = r.json()
-    assert "application_type" not in body and "x-custom" not in body and "jwks_uri" not in body
+    assert "x-custom" not in body and "jwks_uri" not in body
+    assert body["application_type"] == "native"  # CONTRACT revision 2: accepted and stored
 
 
 ACCEPTED_REDIRECT_URIS = [
@@ -283,7 +284,7 @@ def test_rfc7592_round_trip(stack):
     token = updated["registration_access_token"]
     row = stack.psql(f"SELECT name, icon IS NULL, metadata::text, token_endpoint_auth_method FROM clients "
                      f"WHERE client_id = '{registered['client_id']}'")[0]
-    assert row == ["Renamed", "t", "{}", "client_secret_post"]
+    assert row == ["Renamed", "t", '{"application_type": "web"}', "client_secret_post"]
 
     # The secret was kept, and now authenticates by client_secret_post only.
     r = stack.post("/oauth2/tokens", data={"grant_type": "client_credentials", "client_id": registered["client_id"],

@@ -62,6 +62,7 @@ public struct Configuration: Sendable {
         ("LATCH_SIGNIN_FAILURE_LIMIT", "10", "failed sign-ins a minute per source address (IPv6: per /64); per account, the 5th consecutive failure on makes it wait 1 s, 2 s, 4 s ... (up to 1 hour), the 100th 24 hours"),
         ("LATCH_TRUST_REMOTE_USER", "false", "trust REMOTE_USER set by nginx as the signed-in user (needs LATCH_FRONT_SECRET_FILE)"),
         ("LATCH_FRONT_SECRET_FILE", "(none)", "file holding the secret nginx sends as the FastCGI parameter LATCH_FRONT_SECRET (at least 32 characters); REMOTE_USER counts only with it"),
+        ("LATCH_FRONT_SECRET", "(none)", "the same secret given directly, when LATCH_FRONT_SECRET_FILE is not set"),
         ("LATCH_ALLOW_INSECURE_ISSUER", "false", "accept a plain-http LATCH_ISSUER whose host is not loopback (never in production)"),
         ("LATCH_DEMO", "false", "serve /demo/callback, the redirect URI of the demo app (deploy/stack sets it)"),
         ("LATCH_LOG_LEVEL", "info", "lowest log level written to stderr: debug, info, warning or error"),
@@ -164,8 +165,13 @@ public struct Configuration: Sendable {
             else { problems.append("LATCH_REGISTRATION='\(text)' must be one of open, admin, off") }
         }
         configuration.trustRemoteUser = flag("LATCH_TRUST_REMOTE_USER") ?? false
-        if let path = environment["LATCH_FRONT_SECRET_FILE"], !path.isEmpty {
-            let secret = readFile(path).map { text in
+        // The secret comes from LATCH_FRONT_SECRET_FILE or, without one, from LATCH_FRONT_SECRET
+        // itself (the name the contract gives it; e.g. a systemd EnvironmentFile= only root reads).
+        let frontSecretFile = environment["LATCH_FRONT_SECRET_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let frontSecretSource: (name: String, text: String?)? = frontSecretFile.map { ("LATCH_FRONT_SECRET_FILE='\($0)'", readFile($0)) }
+            ?? environment["LATCH_FRONT_SECRET"].flatMap { $0.isEmpty ? nil : ("LATCH_FRONT_SECRET", $0) }
+        if let (name, text) = frontSecretSource {
+            let secret = text.map { text in
                 String(text.unicodeScalars.drop { " \t\r\n".unicodeScalars.contains($0) }.reversed()
                     .drop { " \t\r\n".unicodeScalars.contains($0) }.reversed().map(Character.init))
             }
@@ -173,13 +179,13 @@ public struct Configuration: Sendable {
                secret.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
                 configuration.frontSecret = secret
             } else if secret == nil {
-                problems.append("LATCH_FRONT_SECRET_FILE='\(path)' cannot be read")
+                problems.append("\(name) cannot be read")
             } else {
-                problems.append("LATCH_FRONT_SECRET_FILE='\(path)' must hold one secret of 32 to 1024 printable ASCII characters without quotes or backslashes, e.g. from 'openssl rand -hex 32'")
+                problems.append("\(name) must hold one secret of 32 to 1024 printable ASCII characters without quotes or backslashes, e.g. from 'openssl rand -hex 32'")
             }
         }
         if configuration.trustRemoteUser && configuration.frontSecret == nil {
-            problems.append("LATCH_TRUST_REMOTE_USER=true needs LATCH_FRONT_SECRET_FILE: without the secret nginx sends, anyone who reaches the FastCGI socket could name any user")
+            problems.append("LATCH_TRUST_REMOTE_USER=true needs LATCH_FRONT_SECRET_FILE (or LATCH_FRONT_SECRET): without the secret nginx sends, anyone who reaches the FastCGI socket could name any user")
         }
         if let text = environment["LATCH_METRICS"], !text.isEmpty {
             switch text.lowercased() {

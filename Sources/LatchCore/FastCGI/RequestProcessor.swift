@@ -45,12 +45,20 @@ public final class RequestProcessor {
         return response
     }
 
-    /// A request refused before a handler saw it (e.g. a body over the limit: `413`).
+    /// A request refused before a handler saw it (e.g. a body over the limit: `413`): a JSON
+    /// OAuth error, or an HTML page on the browser pages (CONTRACT "Errors and bad input").
     public func refuse(_ request: Request, because error: HTTPError) -> Response {
         let started = Clock.monotonicNanoseconds()
-        let response = OAuthError(error).response
+        let response = Self.isBrowserPage(request.path) ? ErrorPage.response(for: OAuthError(error)) : OAuthError(error).response
         finish(request, response, route: router.route(for: request.path)?.0, started: started, detail: nil)
         return response
+    }
+
+    /// The paths people open in a browser: sign-in and sign-out, the authorization endpoint's
+    /// pages, the account and admin pages, the home page and the demo callback.
+    static func isBrowserPage(_ path: String) -> Bool {
+        ["/", "/login", "/logout", "/oauth2/authorize", "/account", "/admin", "/demo/callback"].contains(path)
+            || path.hasPrefix("/account/") || path.hasPrefix("/admin/")
     }
 
     private func finish(_ request: Request, _ response: Response, route: Int?, started: UInt64, detail: String?) {

@@ -81,6 +81,10 @@ public struct Router: Sendable {
     public func handle(_ request: Request, context: Context, matchedRoute: inout Int?) throws -> Response {
         guard let (index, captures) = route(for: request.path) else {
             matchedRoute = nil
+            // HTML on the browser pages (CONTRACT "Errors and bad input"), JSON elsewhere.
+            if RequestProcessor.isBrowserPage(request.path) {
+                return ErrorPage.response(status: 404, title: "Not found", message: "There is no such page here.")
+            }
             return OAuthError.notFound("no such endpoint").response
         }
         matchedRoute = index
@@ -89,7 +93,7 @@ public struct Router: Sendable {
         guard let handler = route.handlers[method] else {
             var error = OAuthError(.methodNotAllowed, "method \(request.method) is not allowed here", status: 405)
             error.headers = [("Allow", route.handlers.keys.sorted().joined(separator: ", "))]
-            return error.response
+            return RequestProcessor.isBrowserPage(request.path) ? ErrorPage.response(for: error) : error.response
         }
         var request = request
         request.pathParameters = captures

@@ -98,6 +98,14 @@ public struct Request: Sendable {
         return try Parameters(formEncoded: body)
     }
 
+    /// The fields of a browser form (sign-in, sign-out, consent): as `formParameters`, except
+    /// that a POST with no body and no `Content-Type` is a form without fields, so that its
+    /// missing CSRF token is refused as one (`403`, CONTRACT "Web pages") like on every other page.
+    public func browserFormParameters() throws(HTTPError) -> Parameters {
+        if body.isEmpty && (header("content-type") ?? "").isEmpty { return try Parameters(formEncoded: body) }
+        return try formParameters()
+    }
+
     /// Cookies from the `Cookie` header; later duplicates are ignored.
     public var cookies: [String: String] { Cookies.parse(header("cookie") ?? "") }
 

@@ -35,20 +35,29 @@ public struct ScopeStore {
     /// scope token (visible ASCII except space, `"` and `\`) of at most 100 characters; the
     /// description, shown on consent pages, at most 1000 characters. (`latchctl scope add`
     /// and the admin console both check this.)
-    public static func problem(name: String, description: String) -> String? {
+    public static func problem(name: String, description: String?) -> String? {
         guard ScopeSet.isValidToken(Substring(name)), name.count <= maxNameLength else {
             return "'\(name)' is not a valid scope token (RFC 6749 section 3.3: 1 to \(maxNameLength) visible ASCII characters except space, \" and \\)"
         }
-        guard description.count <= maxDescriptionLength else {
+        guard (description ?? "").count <= maxDescriptionLength else {
             return "the description is longer than \(maxDescriptionLength) characters"
         }
         return nil
     }
 
     /// Adds a scope or updates its description and whether it is open (`openid` and
-    /// `offline_access` stay open whatever `open` says: CONTRACT "Scopes").
-    public func upsert(name: String, description: String, open: Bool = false) throws {
+    /// `offline_access` stay open whatever `open` says: CONTRACT "Scopes"). Without a
+    /// description a new scope is described by its name and an existing one keeps its own
+    /// (CONTRACT "latchctl": `latchctl scope add NAME [--open]`).
+    public func upsert(name: String, description: String?, open: Bool = false) throws {
         let open = open || ScopeStore.alwaysDefined.contains(name)
+        guard let description else {
+            try database.query("""
+                INSERT INTO scopes (name, description, open) VALUES (\(name), \(name), \(open))
+                ON CONFLICT (name) DO UPDATE SET open = EXCLUDED.open
+                """)
+            return
+        }
         try database.query("""
             INSERT INTO scopes (name, description, open) VALUES (\(name), \(description), \(open))
             ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description, open = EXCLUDED.open

@@ -22,7 +22,7 @@ enum AppPages {
             <td><code class="nowrap">\(client.clientID)</code></td>
             <td>\(uriList(client.redirectURIs))</td>
             <td>\(client.tokenEndpointAuthMethod)</td>
-            <td>\(scopeText(client.scope))</td>
+            <td>\(scopeText(client))</td>
             <td>\(HTML.date(client.createdAt))</td>
             <td class="grants">\(grants[client.clientID] ?? 0)</td>
             <td class="trust">\(trust(client))</td>
@@ -186,7 +186,7 @@ enum AppPages {
             <dt>Redirect URIs</dt><dd>\(uriList(client.redirectURIs))</dd>
             <dt>Auth method</dt><dd>\(method)</dd>
             <dt>Grant types</dt><dd>\(client.grantTypes.joined(separator: ", "))</dd>
-            <dt>Scopes</dt><dd>\(scopeText(client.scope))</dd>
+            <dt>Scopes</dt><dd>\(scopeText(client))</dd>
             <dt>Icon</dt><dd>\(client.icon.map { "<code>\($0)</code>" as HTML } ?? "<span class=\"muted\">none</span>")</dd>
             <dt>Created</dt><dd>\(HTML.time(client.createdAt)) <span class="muted">(\(madeBy(client)))</span></dd>
             <dt>Origin</dt><dd class="origin"><code>\(client.origin.rawValue)</code></dd>
@@ -282,7 +282,10 @@ enum AppPages {
         }
     }
 
-    static func scopeText(_ scopes: [String]) -> HTML {
-        scopes.isEmpty ? "<span class=\"muted\">any defined scope</span>" : "\(scopes.map { "<code class=\"nowrap\">\($0)</code> " as HTML })"
+    /// The app's registered scopes; with none, what it may ask for (CONTRACT "Scopes": every
+    /// scope for a verified app, only the open ones for an unverified app).
+    static func scopeText(_ client: Client) -> HTML {
+        guard client.scope.isEmpty else { return "\(client.scope.map { "<code class=\"nowrap\">\($0)</code> " as HTML })" }
+        return client.verified ? "<span class=\"muted\">any defined scope</span>" : "<span class=\"muted\">any open scope (unverified)</span>"
     }
 }

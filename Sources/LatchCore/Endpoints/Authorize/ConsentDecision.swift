@@ -10,7 +10,7 @@
 enum ConsentDecision {
     static func decide(_ request: Request, _ context: Context) throws -> Response {
         let form: Parameters
-        do { form = try request.formParameters() } catch {
+        do { form = try request.browserFormParameters() } catch {
             return ErrorPage.response(for: OAuthError(error))
         }
         guard let signedIn = try BrowserSession.current(request, context) else {

@@ -66,21 +66,30 @@ public enum ClientConfigurationEndpoint {
             }
         }
         let defined = try ScopeStore(database: context.database).all()
-        let metadata = try ClientMetadata.parse(body, definedScopes: defined.map(\.name), verified: current.verified)
+        var verified = current.verified
+        var metadata = try ClientMetadata.parse(body, definedScopes: defined.map(\.name), verified: verified)
+        // An admin vouched for what a dynamic or metadata client showed then; a client that
+        // changes who it says it is or where it sends people is unverified again, and its new
+        // metadata is held to the rules of an unverified client.
+        if verified && current.origin != .admin && changesIdentity(current, metadata) {
+            verified = false
+            metadata = try ClientMetadata.parse(body, definedScopes: defined.map(\.name), verified: false)
+        }
         guard metadata.isPublic == current.isPublic else {
             throw members.failure(current.isPublic ? "a public client cannot become confidential; register a new client"
                                                    : "a confidential client cannot become public; register a new client")
         }
         var replacement = metadata.client(id: current.clientID)
         replacement.origin = current.origin
-        replacement.verified = current.verified
+        replacement.verified = verified
         replacement.createdAt = current.createdAt
         // CONTRACT "Scopes": the registered list is narrowed to what this client may get.
-        replacement.scope = ScopePolicy.narrowed(replacement.scope, verified: current.verified, defined: defined)
+        replacement.scope = ScopePolicy.narrowed(replacement.scope, verified: verified, defined: defined)
         let database = context.database
         let next = try database.withTransaction { () throws -> Credential? in
             guard let next = try RegistrationTokenStore(database: database).rotate(clientID: current.clientID, from: token) else { return nil }
             try ClientStore(database: database).update(replacement)
+            if verified != current.verified { try ClientStore(database: database).setVerified(current.clientID, verified) }
             try AuditLog(database: database).record(.clientUpdated, by: auditSource(current, request), clientID: current.clientID,
                                                     detail: replacement.auditDetail(via: "registration"))
             return next
@@ -103,6 +112,17 @@ public enum ClientConfigurationEndpoint {
         var response = Response.empty(204, headers: [("Cache-Control", "no-store")])
         response.logClientID = client.clientID
         return response
+    }
+
+    /// Whether an update changes what an admin looked at when verifying the client: its name,
+    /// logo, redirect URIs (byte for byte), grant types or registered scopes.
+    static func changesIdentity(_ current: Client, _ metadata: ClientMetadata) -> Bool {
+        func same(_ a: [String], _ b: [String]) -> Bool { a.count == b.count && zip(a, b).allSatisfy(RedirectURI.identical) }
+        return !RedirectURI.identical(metadata.clientName ?? current.clientID, current.name)
+            || !RedirectURI.identical(metadata.logoURI ?? "", current.icon ?? "")
+            || !same(metadata.redirectURIs, current.redirectURIs)
+            || !same(metadata.grantTypes.sorted(), current.grantTypes.sorted())
+            || !same(metadata.scope.sorted(), current.scope.sorted())
     }
 
     /// The holder of a client's registration access token acts as that client.

@@ -4,7 +4,10 @@
 /// Rules (CONTRACT "Dynamic client registration"; RFC 7591 §2 and §2.1):
 /// - defaults: `token_endpoint_auth_method=client_secret_basic`,
 ///   `grant_types=["authorization_code","refresh_token"]`, `response_types=["code"]`
-///   (`[]` when the client does not use the authorization code grant);
+///   (`[]` when the client does not use the authorization code grant), `application_type=web`;
+/// - `application_type` (OpenID Connect Dynamic Client Registration §2) is `web` or `native`,
+///   anything else `invalid_client_metadata`; it is stored in `clients.metadata` and always
+///   answered (a client stored without one is `web`);
 /// - `redirect_uris` is required unless the only grant is `client_credentials`; each URI goes
 ///   through `RedirectURI.problem` (`invalid_redirect_uri`);
 /// - a public client (`none`) may not use `client_credentials`, nor may an unverified
@@ -22,6 +25,7 @@ public struct ClientMetadata: Sendable, Equatable {
     public static let supportedAuthenticationMethods = ["client_secret_basic", "client_secret_post", "none"]
     static let keptURLs = ["client_uri", "policy_uri", "tos_uri"]
     static let keptStrings = ["software_id", "software_version"]
+    public static let applicationTypes = ["web", "native"]
 
     public var redirectURIs: [String]
     public var tokenEndpointAuthMethod: String
@@ -85,7 +89,12 @@ public struct ClientMetadata: Sendable, Equatable {
         let logo = try body.webURL("logo_uri")
         let scopes = try body.scopes("scope", defined: definedScopes)
 
-        var other: [(String, JSON)] = []
+        let applicationType = try body.string("application_type", maxLength: 20) ?? "web"
+        guard applicationTypes.contains(applicationType) else {
+            throw body.failure("application_type '\(applicationType)' is not supported; use web or native")
+        }
+
+        var other: [(String, JSON)] = [("application_type", .string(applicationType))]
         for key in keptURLs { if let url = try body.webURL(key) { other.append((key, .string(url))) } }
         if let contacts = try body.strings("contacts", maxLength: 320), !contacts.isEmpty {
             other.append(("contacts", .array(contacts.map { .string($0) })))
@@ -133,7 +142,9 @@ public struct ClientMetadata: Sendable, Equatable {
         members.append(("token_endpoint_auth_method", .string(tokenEndpointAuthMethod)))
         if !scope.isEmpty { members.append(("scope", .string(ScopeSet.format(scope)))) }
         if let logoURI { members.append(("logo_uri", .string(logoURI))) }
-        members.append(contentsOf: other.objectValue ?? [])
+        let kept = other.objectValue ?? []
+        if !kept.contains(where: { $0.0 == "application_type" }) { members.append(("application_type", "web")) }
+        members.append(contentsOf: kept)
         return members
     }
 }

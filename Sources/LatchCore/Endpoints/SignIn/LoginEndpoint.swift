@@ -41,7 +41,7 @@ public enum LoginEndpoint {
     static func signIn(_ request: Request, _ context: Context) throws -> Response {
         let configuration = context.configuration
         do {
-            let form = try request.formParameters()
+            let form = try request.browserFormParameters()
             let next = LocalPath.next(in: form)
             guard LoginCSRF.isValid(request, submitted: try form.single("csrf_token"), configuration: configuration) else {
                 return ErrorPage.response(status: 403, title: "Sign-in form expired",

@@ -3,7 +3,7 @@
 enum LogoutEndpoint {
     static func signOut(_ request: Request, _ context: Context) throws -> Response {
         let form: Parameters
-        do { form = try request.formParameters() } catch { return ErrorPage.response(for: OAuthError(error)) }
+        do { form = try request.browserFormParameters() } catch { return ErrorPage.response(for: OAuthError(error)) }
         let next = LocalPath.next(in: form)
         let sessions = SessionStore(database: context.database)
         guard let signedIn = try sessions.current(request, context.configuration) else {
