@@ -7,11 +7,23 @@ public struct Configuration: Sendable {
 
     public var databaseURL: String
     /// Issuer identifier without a trailing slash; every absolute URL is built from it.
-    public var issuer: String
+    public var issuer: String { didSet { resolveResources() } }
     /// The protected resource this deployment advertises (RFC 9728), default the issuer.
-    public var resource: String
+    public var resource: String { didSet { resolveResources() } }
     /// The audience of a token whose request named no `resource` (`LATCH_DEFAULT_RESOURCE`).
-    public var defaultResource: String
+    public var defaultResource: String { didSet { resolveResources() } }
+    /// latch's own API (`LATCH_RESOURCE`) in normal form (`ResourceIdentifier`): always a
+    /// registered resource, and the audience `/api/v2/users/me` accepts. Worked out once, when
+    /// the settings are (the gate and introspection compare it on every request).
+    public private(set) var ownResource: String
+    /// Where latch's own API's metadata is, as RFC 9728 §3.1 derives it from the identifier (its
+    /// origin, `/.well-known/oauth-protected-resource`, its path): with the default
+    /// `LATCH_RESOURCE` (the issuer) `<issuer>/.well-known/oauth-protected-resource`; with a path,
+    /// the path follows (a client checks the document's `resource` against that URL, §3.3).
+    public private(set) var ownResourceMetadataURL: String
+    /// The audience of a token whose request named no resource (`LATCH_DEFAULT_RESOURCE`), in
+    /// normal form. When it is not a registered resource such requests are `invalid_target`.
+    public private(set) var defaultResourceIdentifier: String
     public var codeLifetime: Int
     public var accessTokenLifetime: Int
     public var refreshTokenLifetime: Int
@@ -75,6 +87,9 @@ public struct Configuration: Sendable {
         self.issuer = issuer
         resource = issuer
         defaultResource = issuer
+        ownResource = issuer
+        ownResourceMetadataURL = issuer
+        defaultResourceIdentifier = issuer
         codeLifetime = 600
         accessTokenLifetime = 3600
         refreshTokenLifetime = 2_592_000
@@ -93,6 +108,7 @@ public struct Configuration: Sendable {
         logLevel = .info
         slowRequestMilliseconds = 500
         metricsEnabled = true
+        resolveResources()
     }
 
     /// Reads and validates every variable; collects all problems into one error.
@@ -208,21 +224,12 @@ public struct Configuration: Sendable {
         return String(decoding: bytes.prefix(count), as: UTF8.self)
     }
 
-    /// latch's own API (`LATCH_RESOURCE`) in normal form (`ResourceIdentifier`): always a
-    /// registered resource, and the audience `/api/v2/users/me` accepts.
-    public var ownResource: String { ResourceIdentifier.normalized(resource) ?? resource }
-
-    /// Where latch's own API's metadata is, as RFC 9728 §3.1 derives it from the identifier (its
-    /// origin, `/.well-known/oauth-protected-resource`, its path): with the default
-    /// `LATCH_RESOURCE` (the issuer) `<issuer>/.well-known/oauth-protected-resource`; with a path,
-    /// the path follows (a client checks the document's `resource` against that URL, §3.3).
-    public var ownResourceMetadataURL: String {
-        ResourceIdentifier.metadataURL(of: ownResource) ?? url("/.well-known/oauth-protected-resource")
+    /// Works out the normal forms of `resource` and `defaultResource` and the metadata URL.
+    private mutating func resolveResources() {
+        ownResource = ResourceIdentifier.normalized(resource) ?? resource
+        ownResourceMetadataURL = ResourceIdentifier.metadataURL(of: ownResource) ?? url("/.well-known/oauth-protected-resource")
+        defaultResourceIdentifier = ResourceIdentifier.normalized(defaultResource) ?? defaultResource
     }
-
-    /// The audience of a token whose request named no resource (`LATCH_DEFAULT_RESOURCE`), in
-    /// normal form. When it is not a registered resource such requests are `invalid_target`.
-    public var defaultResourceIdentifier: String { ResourceIdentifier.normalized(defaultResource) ?? defaultResource }
 
     /// Whether cookies must carry `Secure`.
     public var isSecure: Bool { issuer.hasPrefix("https://") }

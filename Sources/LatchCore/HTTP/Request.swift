@@ -43,17 +43,22 @@ public struct Request: Sendable {
             query = parameters["QUERY_STRING"] ?? ""
         }
         var headers: [String: String] = [:]
-        // A client's own `X-Latch-Remote-User` header is dropped: only nginx's REMOTE_USER sets it.
-        for (name, value) in parameters where name.hasPrefix("HTTP_") && name != "HTTP_X_LATCH_REMOTE_USER" {
-            headers[Request.headerName(fromParameter: name)] = value
+        var variables: [String: String] = [:]
+        for (name, value) in parameters {
+            if name.hasPrefix("HTTP_") {
+                // A client's own `X-Latch-Remote-User` header is dropped: only nginx's REMOTE_USER sets it.
+                if name != "HTTP_X_LATCH_REMOTE_USER" { headers[Request.headerName(fromParameter: name)] = value }
+            } else if name.hasPrefix("LATCH_") {
+                variables[name] = value
+            }
         }
         if let type = parameters["CONTENT_TYPE"], !type.isEmpty { headers["content-type"] = type }
         if let length = parameters["CONTENT_LENGTH"], !length.isEmpty { headers["content-length"] = length }
         if let user = parameters["REMOTE_USER"], !user.isEmpty { headers["x-latch-remote-user"] = user }
         self.headers = headers
-        serverVariables = parameters.filter { $0.key.hasPrefix("LATCH_") }
+        serverVariables = variables
         remoteAddress = parameters["REMOTE_ADDR"] ?? ""
-        frontSecret = parameters["LATCH_FRONT_SECRET"]
+        frontSecret = variables["LATCH_FRONT_SECRET"]
         self.body = body
     }
 
