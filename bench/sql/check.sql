@@ -8,5 +8,6 @@
 -- Binds as latch sends them: the token's lookup id and kind ('access', from the lat_
 -- prefix). Here pgbench picks a token of the pool check.data.sql created at random.
 \set n random(1, :pool)
+SELECT live.*, c.verified AS client_verified FROM (
 -- include: token_live.sql
-;
+) AS live JOIN clients c ON c.client_id = live.client_id;

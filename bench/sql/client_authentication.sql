@@ -7,7 +7,8 @@
 -- `secret_used` (client_secret_used.sql). The issuing statement then records the token
 -- (client_seen, token_counted: IssuingStatement.recorded) after the CTE that issued it.
 authenticated AS (
-    SELECT c.client_id, c.scope, c.grant_types, c.verified FROM clients c
+    SELECT c.client_id, c.scope, c.grant_types, c.verified,
+           (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale FROM clients c
 -- include: client_secret_check.sql
       AND :grant_type::text = ANY (c.grant_types)
       AND (:grant_type::text <> 'client_credentials' OR c.verified)

@@ -17,10 +17,12 @@ WITH
 -- include: client_authentication.sql
 , target AS (
     -- ResourceStore.targetCTE: the resource (here latch's own, 'own', as for a request naming none)
-    SELECT r.identifier, r.scopes, r.default_scopes FROM resources r WHERE r.identifier = 'own'
-    UNION ALL
-    SELECT 'own'::text, NULL::text[], '{}'::text[]
-    WHERE 'own'::text = 'own'::text AND NOT EXISTS (SELECT 1 FROM resources r WHERE r.identifier = 'own')
+    SELECT coalesce(r.identifier, a.asked) AS identifier,
+           CASE WHEN r.identifier IS NULL THEN NULL ELSE r.scopes END AS scopes,
+           coalesce(r.default_scopes, '{}'::text[]) AS default_scopes
+    FROM (SELECT 'own'::text AS asked) AS a
+    LEFT JOIN resources r ON r.identifier = a.asked
+    WHERE r.identifier IS NOT NULL OR a.asked = 'own'::text
 ), resolved AS (
     SELECT c.client_id, t.identifier AS audience, d.scope, d.permitted
     FROM client c CROSS JOIN target t CROSS JOIN LATERAL (
@@ -42,7 +44,7 @@ WITH
     RETURNING id, client_id, scope, resource, expires_at
 ), client_seen AS (
     UPDATE clients SET last_token_at = now()
-    WHERE client_id IN (SELECT client_id FROM client)
+    WHERE client_id IN (SELECT client_id FROM client WHERE seen_stale)
       AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
       AND EXISTS (SELECT 1 FROM new_grant)
 ), token_counted AS (

@@ -43,7 +43,7 @@ WITH
     FROM made m, taken t WHERE t.with_refresh
 ), client_seen AS (
     UPDATE clients SET last_token_at = now()
-    WHERE client_id IN (SELECT client_id FROM client)
+    WHERE client_id IN (SELECT client_id FROM client WHERE seen_stale)
       AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
       AND EXISTS (SELECT 1 FROM made)
 ), token_counted AS (

@@ -5,7 +5,7 @@
 /// refresh tokens are (see `TokenStore.rotate`): the compared bytes are a digest the caller
 /// cannot steer, so an early-exit compare leaks nothing usable about the secret.
 ///
-/// Both builders give the CTE `client (client_id, scope, grant_types, verified)`; a statement
+/// Both builders give the CTE `client (client_id, scope, grant_types, verified, seen_stale)`; a statement
 /// acts only from its row, so when it is empty the statement changes nothing and returns no
 /// row. `client_credentials` is for verified clients only (CONTRACT "Token endpoint"): for
 /// that grant the row is there only when the client is verified.
@@ -29,13 +29,13 @@ extension ClientStore {
         guard let secretText = presented.secret else {
             guard presented.method == "none" else { return nil }
             return limited("""
-                SELECT c.client_id, c.scope, c.grant_types, c.verified FROM clients c
+                SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale) FROM clients c
                 WHERE c.client_id = \(presented.clientID) AND c.token_endpoint_auth_method = 'none' \(fragment: grantCondition)
                 """, unverifiedTokensPerMinute: unverifiedTokensPerMinute)
         }
         guard let secret = Credential.parse(secretText, as: .clientSecret) else { return nil }
         let client = limited("""
-            SELECT c.client_id, c.scope, c.grant_types, c.verified FROM clients c
+            SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale) FROM clients c
             WHERE c.client_id = \(presented.clientID)
               AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
                        WHEN c.origin = 'admin' THEN \(presented.method)::text IN ('client_secret_basic', 'client_secret_post')
@@ -68,8 +68,13 @@ extension ClientStore {
             """
     }
 
+    /// `seen_stale`: whether the client's last token mark (`last_token_at`, for the purge of idle
+    /// clients) is missing or a day old, read with the client's row so that the issuing
+    /// statement's `client_seen` (`IssuingStatement.recorded`) touches `clients` only then.
+    static let seenStale: StaticString = "(c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale"
+
     /// `client` for a client already authenticated (`ClientAuthenticator.verify`).
     public static func authenticatedCTE(_ clientID: String) -> SQL {
-        "client AS (SELECT client_id, scope, grant_types, verified FROM clients WHERE client_id = \(clientID))"
+        "client AS (SELECT client_id, scope, grant_types, verified, \(raw: ClientStore.seenStale) FROM clients c WHERE client_id = \(clientID))"
     }
 }

@@ -23,7 +23,7 @@ enum IssuingStatement {
         """
         client_seen AS (
             UPDATE clients SET last_token_at = now()
-            WHERE client_id IN (SELECT client_id FROM client)
+            WHERE client_id IN (SELECT client_id FROM client WHERE seen_stale)
               AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
               AND EXISTS (SELECT 1 FROM \(raw: issued))
         ), token_counted AS (

@@ -148,14 +148,17 @@ public struct ResourceStore {
 
     /// The CTE `target (identifier, scopes, default_scopes)`: one row when `identifier` (normalised)
     /// is a registered resource, `scopes` NULL for latch's own API while no row narrows it.
-    /// For the statements that issue tokens: the resource is checked in the same round trip.
+    /// For the statements that issue tokens: the resource is checked in the same round trip,
+    /// with one look into `resources` (latch's own API without a row is the built-in one).
     static func targetCTE(identifier: String, own: String) -> SQL {
         """
         target AS (
-            SELECT r.identifier, r.scopes, r.default_scopes FROM resources r WHERE r.identifier = \(identifier)
-            UNION ALL
-            SELECT \(own)::text, NULL::text[], '{}'::text[]
-            WHERE \(identifier)::text = \(own)::text AND NOT EXISTS (SELECT 1 FROM resources r WHERE r.identifier = \(own))
+            SELECT coalesce(r.identifier, a.asked) AS identifier,
+                   CASE WHEN r.identifier IS NULL THEN NULL ELSE r.scopes END AS scopes,
+                   coalesce(r.default_scopes, '{}'::text[]) AS default_scopes
+            FROM (SELECT \(identifier)::text AS asked) AS a
+            LEFT JOIN resources r ON r.identifier = a.asked
+            WHERE r.identifier IS NOT NULL OR a.asked = \(own)::text
         )
         """
     }

@@ -69,7 +69,7 @@ public struct TokenStore {
         guard let credential = TokenStore.credential(presented) else { return .unanswered }
         let rows = try database.query("""
             WITH \(fragment: client)
-            SELECT live.* FROM client LEFT JOIN LATERAL (\(fragment: TokenStore.liveLookup(credential))) AS live
+            SELECT live.* FROM client LEFT JOIN LATERAL (\(fragment: TokenStore.liveLookup(credential, clientVerified: false))) AS live
                 ON client.verified OR live.client_id = client.client_id
             """)
         guard let row = rows.first else { return .unanswered }
@@ -92,13 +92,17 @@ public struct TokenStore {
         }
     }
 
-    static func liveLookup(_ credential: Credential) -> SQL {
+    /// The token's row when it is live. With `clientVerified` it also reads whether its client is
+    /// verified (the gate's `X-Latch-Client-Verified`); introspection, which does not answer it,
+    /// spares that look into `clients` (`false` stands in).
+    static func liveLookup(_ credential: Credential, clientVerified: Bool = true) -> SQL {
         """
-        SELECT t.secret_hash, t.grant_id, t.client_id, t.user_id, u.username, t.scope, t.audience, c.verified AS client_verified,
+        SELECT t.secret_hash, t.grant_id, t.client_id, t.user_id, u.username, t.scope, t.audience,
+               \(raw: clientVerified ? "c.verified" : "false") AS client_verified,
                extract(epoch FROM t.created_at)::bigint AS iat, extract(epoch FROM t.expires_at)::bigint AS exp
         FROM tokens t
         JOIN grants g ON g.id = t.grant_id
-        JOIN clients c ON c.client_id = t.client_id
+        \(raw: clientVerified ? "JOIN clients c ON c.client_id = t.client_id" : "")
         LEFT JOIN users u ON u.id = t.user_id
         WHERE t.id = \(credential.id) AND t.kind = \(credential.kind == .accessToken ? "access" : "refresh")
           AND t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now()
