@@ -12,13 +12,16 @@ public struct Request: Sendable {
     public var body: [UInt8]
     /// Values captured by `{name}` segments of the matched route.
     public var pathParameters: [String: String] = [:]
-    /// The FastCGI parameter `LATCH_FRONT_SECRET` nginx adds (never a client's header:
-    /// headers arrive as `HTTP_*`); `RemoteUser` compares it with the configured secret.
-    public var frontSecret: String?
     /// FastCGI parameters named `LATCH_…`, which only nginx's configuration sets (a client's
     /// headers arrive as `HTTP_…`): e.g. the resource and scopes a protected location names for
     /// `/oauth2/check` (`LATCH_CHECK_RESOURCE`, `LATCH_CHECK_SCOPE`; deploy/nginx/latch-check.conf).
     public var serverVariables: [String: String] = [:]
+    /// The FastCGI parameter `LATCH_FRONT_SECRET` nginx adds (one of `serverVariables`);
+    /// `RemoteUser` compares it with the configured secret.
+    public var frontSecret: String? {
+        get { serverVariables["LATCH_FRONT_SECRET"] }
+        set { serverVariables["LATCH_FRONT_SECRET"] = newValue }
+    }
 
     public init(method: String, path: String, query: String = "", headers: [String: String] = [:],
                 remoteAddress: String = "127.0.0.1", body: [UInt8] = []) {
@@ -58,7 +61,6 @@ public struct Request: Sendable {
         self.headers = headers
         serverVariables = variables
         remoteAddress = parameters["REMOTE_ADDR"] ?? ""
-        frontSecret = variables["LATCH_FRONT_SECRET"]
         self.body = body
     }
 

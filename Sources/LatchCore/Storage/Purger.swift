@@ -71,14 +71,7 @@ public struct Purger {
         let sql: SQL
         switch target {
         case .authorizationCodes:
-            sql = """
-                WITH gone AS (
-                    DELETE FROM authorization_codes
-                    WHERE ctid = ANY (ARRAY(SELECT ctid FROM authorization_codes WHERE expires_at < now() LIMIT \(limit)))
-                      AND expires_at < now()
-                    RETURNING 1)
-                SELECT count(*) AS n FROM gone
-                """
+            sql = Purger.batch("authorization_codes", dead: "expires_at < now()", limit: limit)
         case .tokens:
             // The statement's snapshot still sees the tokens it deletes: a grant goes when
             // every token it has left is one of them.
@@ -113,49 +106,34 @@ public struct Purger {
                 SELECT count(*) AS n FROM gone
                 """
         case .clients:
-            sql = """
-                WITH gone AS (
-                    DELETE FROM clients
-                    WHERE ctid = ANY (ARRAY(
-                            SELECT ctid FROM clients
-                            WHERE origin <> 'admin' AND NOT verified
-                              AND coalesce(last_token_at, created_at) < now() - make_interval(days => \(dynamicClientIdleDays)::int)
-                            LIMIT \(limit)))
-                      AND origin <> 'admin' AND NOT verified
-                      AND coalesce(last_token_at, created_at) < now() - make_interval(days => \(dynamicClientIdleDays)::int)
-                    RETURNING 1)
-                SELECT count(*) AS n FROM gone
-                """
+            sql = Purger.batch("clients", dead: """
+                origin <> 'admin' AND NOT verified
+                AND coalesce(last_token_at, created_at) < now() - make_interval(days => \(dynamicClientIdleDays)::int)
+                """, limit: limit)
         case .sessions:
-            sql = """
-                WITH gone AS (
-                    DELETE FROM sessions
-                    WHERE ctid = ANY (ARRAY(SELECT ctid FROM sessions WHERE expires_at < now() LIMIT \(limit)))
-                      AND expires_at < now()
-                    RETURNING 1)
-                SELECT count(*) AS n FROM gone
-                """
+            sql = Purger.batch("sessions", dead: "expires_at < now()", limit: limit)
         case .rateLimits:
-            sql = """
-                WITH gone AS (
-                    DELETE FROM rate_limits
-                    WHERE ctid = ANY (ARRAY(SELECT ctid FROM rate_limits WHERE window_start < now() - interval '5 minutes' LIMIT \(limit)))
-                      AND window_start < now() - interval '5 minutes'
-                    RETURNING 1)
-                SELECT count(*) AS n FROM gone
-                """
+            sql = Purger.batch("rate_limits", dead: "window_start < now() - interval '5 minutes'", limit: limit)
         case .signInThrottle:
             // 30 days without a failure or a success: the account's count starts again (its
             // longest wait is 24 hours) and its owner's address is learnt at the next sign-in.
-            sql = """
-                WITH gone AS (
-                    DELETE FROM signin_throttle
-                    WHERE ctid = ANY (ARRAY(SELECT ctid FROM signin_throttle WHERE updated_at < now() - interval '30 days' LIMIT \(limit)))
-                      AND updated_at < now() - interval '30 days' AND wait_until < now() AND owner_wait_until < now()
-                    RETURNING 1)
-                SELECT count(*) AS n FROM gone
-                """
+            sql = Purger.batch("signin_throttle", dead: "updated_at < now() - interval '30 days' AND wait_until < now() AND owner_wait_until < now()",
+                               limit: limit)
         }
         return (try database.query(sql)[0].int("n"), 0)
+    }
+
+    /// One batch of `table`: at most `limit` rows for which `dead` holds, picked by `ctid`
+    /// through the index on what makes them dead and deleted by TID (`dead` is checked again on
+    /// the rows deleted); counts them as `n`.
+    static func batch(_ table: StaticString, dead: SQL, limit: Int) -> SQL {
+        """
+        WITH gone AS (
+            DELETE FROM \(raw: table)
+            WHERE ctid = ANY (ARRAY(SELECT ctid FROM \(raw: table) WHERE \(fragment: dead) LIMIT \(limit)))
+              AND \(fragment: dead)
+            RETURNING 1)
+        SELECT count(*) AS n FROM gone
+        """
     }
 }
