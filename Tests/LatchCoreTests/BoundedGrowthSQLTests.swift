@@ -1,22 +1,25 @@
 import Testing
 @testable import LatchCore
 
-/// The pieces of the token statements that keep growth bounded (`ClientStore.authenticatingCTEs`
+/// The pieces of the token statements that keep growth bounded (`ClientStore.clientCTEs`
 /// with a token rate limit, `IssuingStatement`): what they bind and where they act. The
 /// statements themselves run against PostgreSQL in the integration tests (test_growth_*.py).
 @Suite struct BoundedGrowthSQLTests {
     let publicClient = PresentedClient(clientID: "app_0123456789abcdef0123", secret: nil, method: "none")
 
+    func cte(_ presented: PresentedClient, limit: Int? = nil) throws -> SQL {
+        ClientStore.clientCTEs(try #require(presented.proof(unverifiedTokensPerMinute: limit)), grantType: "refresh_token")
+    }
+
     @Test func withoutALimitTheClientIsNotCounted() throws {
-        let sql = try #require(ClientStore.authenticatingCTEs(publicClient, grantType: "refresh_token"))
+        let sql = try cte(publicClient)
         #expect(sql.text.hasPrefix("client AS ("))
         #expect(!sql.text.contains("rate_limits"))
         #expect(sql.text.contains("c.verified"))
     }
 
     @Test func withALimitOnlyAnUnverifiedClientsWindowIsReadAndTheLimitIsABind() throws {
-        let sql = try #require(ClientStore.authenticatingCTEs(publicClient, grantType: "refresh_token",
-                                                              unverifiedTokensPerMinute: 7))
+        let sql = try cte(publicClient, limit: 7)
         #expect(sql.text.hasPrefix("authenticated AS ("))
         #expect(sql.text.contains("WHERE CASE WHEN a.verified THEN true\n               ELSE NOT EXISTS (SELECT 1 FROM rate_limits r"))
         #expect(!sql.text.contains("INSERT"))
@@ -27,7 +30,7 @@ import Testing
 
     @Test func aSecretThatCannotProveAnythingBuildsNothing() {
         let shapeless = PresentedClient(clientID: "app_x", secret: "not-a-secret", method: "client_secret_basic")
-        #expect(ClientStore.authenticatingCTEs(shapeless, grantType: "refresh_token", unverifiedTokensPerMinute: 7) == nil)
+        #expect(shapeless.proof(unverifiedTokensPerMinute: 7) == nil)
     }
 
     @Test func anIssuedTokenMarksItsClientAtMostOnceADayAndCountsOnlyForUnverifiedClients() {

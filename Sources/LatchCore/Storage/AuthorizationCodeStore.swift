@@ -124,8 +124,7 @@ public struct AuthorizationCodeStore {
     /// Redeems the code and issues its tokens in ONE statement: the code is taken only while
     /// unredeemed, unexpired and of an enabled user, when `presented` is its secret (matched as
     /// `secret_hash = SHA-256(secret)`, a digest the caller cannot steer, as refresh tokens
-    /// are), it was issued to the row of the `client` CTE (`ClientStore.authenticatingCTEs` or
-    /// `authenticatedCTE`), and the request repeats it as `CodeRedemption` says. A row lock
+    /// are), it was issued to the client `proof` proves, and the request repeats it as `CodeRedemption` says. A row lock
     /// makes concurrent redemptions queue, and each later one re-reads `redeemed_at` and takes
     /// nothing. The grant, the tokens (a refresh token when the client may use that grant) and
     /// the audit row (`code.redeemed`) are inserted only from the taken row. nil, and nothing
@@ -133,13 +132,24 @@ public struct AuthorizationCodeStore {
     ///
     /// The grant ends `grantLifetime` seconds from now (`LATCH_GRANT_MAX_LIFETIME`), or with its
     /// access token when it gets no refresh token; no token of it outlives it.
-    public func redeem(_ presented: Credential, _ redemption: CodeRedemption, client: SQL, accessLifetime: Int,
+    public func redeem(_ presented: Credential, _ redemption: CodeRedemption, by proof: ClientProof, accessLifetime: Int,
                        refreshLifetime: Int, grantLifetime: Int, audit: AuditSource) throws -> IssuedTokens? {
-        let grantID = TokenStore.newGrantID()
         let access = Credential.mint(.accessToken)
         let refresh = Credential.mint(.refreshToken)
-        guard let row = try database.query("""
-            WITH \(fragment: client), taken AS (
+        guard let row = try database.query(AuthorizationCodeStore.redemptionStatement(
+            presented, redemption, by: proof, grantID: TokenStore.newGrantID(), access: access, refresh: refresh,
+            accessLifetime: accessLifetime, refreshLifetime: refreshLifetime, grantLifetime: grantLifetime,
+            audit: audit)).first else { return nil }
+        return IssuedTokens(accessToken: access, refreshToken: try row.bool("with_refresh") ? refresh : nil,
+                            expiresIn: try row.int("expires_in"), scope: try row.string("scope"))
+    }
+
+    /// The statement `redeem` sends (and the bench runs, `BenchScripts`).
+    static func redemptionStatement(_ presented: Credential, _ redemption: CodeRedemption, by proof: ClientProof,
+                                    grantID: String, access: Credential, refresh: Credential, accessLifetime: Int,
+                                    refreshLifetime: Int, grantLifetime: Int, audit: AuditSource) -> SQL {
+        """
+            WITH \(fragment: ClientStore.clientCTEs(proof, grantType: "authorization_code")), taken AS (
                 UPDATE authorization_codes code SET redeemed_at = now(), grant_id = \(grantID)
                 FROM client c, users u
                 WHERE code.id = \(presented.id) AND code.secret_hash = \(presented.secretHash)
@@ -177,9 +187,7 @@ public struct AuthorizationCodeStore {
                    least(now() + make_interval(secs => \(accessLifetime)), m.expires_at)
             FROM made m, taken t
             RETURNING scope, refresh_token_id IS NOT NULL AS with_refresh, \(fragment: IssuingStatement.secondsLeft("expires_at"))
-            """).first else { return nil }
-        return IssuedTokens(accessToken: access, refreshToken: try row.bool("with_refresh") ? refresh : nil,
-                            expiresIn: try row.int("expires_in"), scope: try row.string("scope"))
+            """
     }
 
     /// Marks a live code used without issuing anything (a failed redemption burns the code,

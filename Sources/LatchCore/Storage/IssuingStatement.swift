@@ -9,7 +9,7 @@
 /// - The client's `last_token_at` is written at most once a day, by the statement that issued
 ///   a token, for the purge of idle dynamic clients (`Purger`).
 /// - An unverified client's tokens are counted in its one-minute window of `rate_limits`
-///   (`LATCH_UNVERIFIED_TOKEN_RATE_LIMIT`, checked by `ClientStore.authenticatingCTEs` and
+///   (`LATCH_UNVERIFIED_TOKEN_RATE_LIMIT`, checked by `ClientStore.clientCTEs` and
 ///   `TokenRateLimit`): what was issued, not what was asked, so nobody who merely knows a public
 ///   client's id can use up its minute.
 enum IssuingStatement {

@@ -100,8 +100,7 @@ extension TokenStore {
 
     /// A client_credentials token (RFC 6749 §4.4): a new grant acting for the client itself
     /// (user_id NULL) and one access token for `audience`, no refresh token, and its audit row
-    /// (`token.issued`), in one statement, for the row of the `client` CTE
-    /// (`ClientStore.authenticatingCTEs` or `authenticatedCTE`). `audience` (normalised) must be a
+    /// (`token.issued`), in one statement, for the client `proof` proves. `audience` (normalised) must be a
     /// registered resource (`ResourceStore.targetCTE`; `own` is latch's own API). The scope, by
     /// the rules of `ScopePolicy`: `requested` (parsed, duplicates removed) when the client asked —
     /// then every one must be defined, open or asked by a verified client, in the client's
@@ -110,12 +109,22 @@ extension TokenStore {
     /// rules, in their order. nil, and nothing issued, when the client CTE is empty or a rule is
     /// broken (the caller finds out which). The grant ends with its one access token (it can
     /// issue nothing more), at most `grantLifetime` seconds from now, so the purge takes it then.
-    public func issueForClient(client: SQL, requested: [String]?, audience: String, own: String,
+    public func issueForClient(by proof: ClientProof, requested: [String]?, audience: String, own: String,
                                accessLifetime: Int, grantLifetime: Int, audit: AuditSource) throws -> IssuedTokens? {
         let access = Credential.mint(.accessToken)
+        guard let row = try database.query(TokenStore.clientTokenStatement(
+            by: proof, requested: requested, audience: audience, own: own, access: access, grantID: TokenStore.newGrantID(),
+            accessLifetime: accessLifetime, grantLifetime: grantLifetime, audit: audit)).first else { return nil }
+        return IssuedTokens(accessToken: access, refreshToken: nil, expiresIn: try row.int("expires_in"), scope: try row.string("scope"))
+    }
+
+    /// The statement `issueForClient` sends (and the bench runs, `BenchScripts`).
+    static func clientTokenStatement(by proof: ClientProof, requested: [String]?, audience: String, own: String,
+                                     access: Credential, grantID: String, accessLifetime: Int, grantLifetime: Int,
+                                     audit: AuditSource) -> SQL {
         let asked = requested.map(TextArray.init)
-        guard let row = try database.query("""
-            WITH \(fragment: client), \(fragment: ResourceStore.targetCTE(identifier: audience, own: own)), resolved AS (
+        return """
+            WITH \(fragment: ClientStore.clientCTEs(proof, grantType: "client_credentials")), \(fragment: ResourceStore.targetCTE(identifier: audience, own: own)), resolved AS (
                 SELECT c.client_id, t.identifier AS audience, d.scope, d.permitted
                 FROM client c CROSS JOIN target t CROSS JOIN LATERAL (
                     SELECT coalesce(string_agg(candidate.name, ' ' ORDER BY candidate.position), '') AS scope,
@@ -129,7 +138,7 @@ extension TokenStore {
                 ) AS d
             ), new_grant AS (
                 INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)
-                SELECT \(TokenStore.newGrantID()), client_id, NULL, scope, audience, now(),
+                SELECT \(grantID), client_id, NULL, scope, audience, now(),
                        now() + make_interval(secs => least(\(accessLifetime)::int, \(grantLifetime)::int))
                 FROM resolved
                 WHERE \(asked)::text[] IS NULL OR permitted = cardinality(\(asked)::text[])
@@ -145,7 +154,6 @@ extension TokenStore {
                    new_grant.resource, new_grant.expires_at
             FROM new_grant
             RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at"))
-            """).first else { return nil }
-        return IssuedTokens(accessToken: access, refreshToken: nil, expiresIn: try row.int("expires_in"), scope: try row.string("scope"))
+            """
     }
 }

@@ -38,6 +38,11 @@ public struct RefreshRequest: Sendable {
         self.resource = resource
         self.own = own
     }
+
+    /// The same request, made by `clientID`.
+    func by(_ clientID: String) -> RefreshRequest {
+        RefreshRequest(presented: presented, clientID: clientID, scope: scope, resource: resource, own: own)
+    }
 }
 
 extension TokenStore {
@@ -70,34 +75,33 @@ extension TokenStore {
     /// less than `reuseGrace` seconds ago — by the same client gets a fresh pair of its own in
     /// the same grant instead of revoking it (clients that refresh concurrently). Any other
     /// reuse still revokes the grant.
-    public func rotate(_ request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int, reuseGrace: Int = 0,
-                       audit: AuditSource) throws -> RotationOutcome {
-        try database.retryingConflicts {
-            if let issued = try rotateOnce(request, client: ClientStore.authenticatedCTE(request.clientID),
-                                           accessLifetime: accessLifetime, refreshLifetime: refreshLifetime, audit: audit) {
-                return .rotated(issued)
-            }
-            return try outcomeWithoutRotation(of: request, accessLifetime: accessLifetime, refreshLifetime: refreshLifetime,
-                                              reuseGrace: reuseGrace, audit: audit)
-        }
-    }
-
-    /// The rotation statement alone, for the row of the `client` CTE
-    /// (`ClientStore.authenticatingCTEs` or `authenticatedCTE`): the new pair, or nil when
-    /// nothing was rotated (and nothing changed).
-    public func rotateOnce(_ request: RefreshRequest, client: SQL, accessLifetime: Int, refreshLifetime: Int,
+    ///
+    /// `rotateOnce` is the rotation statement alone, for the client `proof` proves (the
+    /// statement authenticates it, or it was authenticated before): the new pair, or nil when
+    /// nothing was rotated (and nothing changed); `outcomeWithoutRotation` the second statement.
+    public func rotateOnce(_ request: RefreshRequest, by proof: ClientProof, accessLifetime: Int, refreshLifetime: Int,
                            audit: AuditSource) throws -> IssuedTokens? {
         let access = Credential.mint(.accessToken)
         let refresh = Credential.mint(.refreshToken)
+        let rows = try database.query(TokenStore.rotationStatement(request, by: proof, access: access, refresh: refresh,
+                                                                   accessLifetime: accessLifetime,
+                                                                   refreshLifetime: refreshLifetime, audit: audit))
+        guard let row = rows.first else { return nil }
+        return IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: try row.int("expires_in"),
+                            scope: try row.string("scope"))
+    }
+
+    /// The statement `rotateOnce` sends (and the bench runs, `BenchScripts`).
+    static func rotationStatement(_ request: RefreshRequest, by proof: ClientProof, access: Credential, refresh: Credential,
+                                  accessLifetime: Int, refreshLifetime: Int, audit: AuditSource) -> SQL {
         let presented = request.presented
-        let rows = try database.query("""
-            WITH \(fragment: client), presented AS (
+        return """
+            WITH \(fragment: ClientStore.clientCTEs(proof, grantType: "refresh_token")), presented AS (
                 UPDATE tokens t SET used_at = now()
                 FROM client c, grants g LEFT JOIN users u ON u.id = g.user_id
                 WHERE t.id = \(presented.id) AND t.kind = 'refresh' AND t.secret_hash = \(presented.secretHash)
                   AND t.client_id = c.client_id
-                  AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
-                  AND g.id = t.grant_id AND g.revoked_at IS NULL AND g.expires_at > now() AND u.disabled_at IS NULL
+                  AND \(fragment: TokenLiveness.token("t")) AND g.id = t.grant_id AND \(fragment: TokenLiveness.grant("g", user: "u"))
                   AND (\(request.scope)::text IS NULL OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' '))
                   AND (\(request.resource)::text IS NULL OR coalesce(t.audience, \(request.own)::text) = \(request.resource))
                   AND (c.verified OR \(fragment: TokenStore.onlyOpenScopes("coalesce(\(request.scope)::text, t.scope)")))
@@ -128,10 +132,7 @@ extension TokenStore {
                    least(now() + make_interval(secs => \(accessLifetime)), p.grant_expires_at)
             FROM presented p
             RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at"))
-            """)
-        guard let row = rows.first else { return nil }
-        return IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: try row.int("expires_in"),
-                            scope: try row.string("scope"))
+            """
     }
 
     /// What becomes of `request` when it rotated nothing: a fresh pair when it is a reuse
@@ -141,17 +142,17 @@ extension TokenStore {
     /// client's token has no effect on it (only its owner can burn it). One statement either
     /// way: the grace pair, recorded like any issued token, with its audit row
     /// (`refresh.rotated` with `reuse_grace`), or the revocation and its audit rows.
-    private func outcomeWithoutRotation(of request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int,
+    func outcomeWithoutRotation(of request: RefreshRequest, accessLifetime: Int, refreshLifetime: Int,
                                         reuseGrace: Int, audit: AuditSource) throws -> RotationOutcome {
         let presented = request.presented
         let access = Credential.mint(.accessToken)
         let refresh = Credential.mint(.refreshToken)
         guard let row = try database.query("""
-            WITH \(fragment: ClientStore.authenticatedCTE(request.clientID)), presented AS (
+            WITH \(fragment: ClientStore.clientCTEs(.authenticated(request.clientID), grantType: nil)), presented AS (
                 SELECT t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at,
                        t.used_at IS NOT NULL AS used,
-                       (t.revoked_at IS NULL AND t.expires_at > now() AND g.revoked_at IS NULL AND g.expires_at > now()
-                        AND (t.user_id IS NULL OR u.disabled_at IS NULL)) AS live,
+                       (\(fragment: TokenLiveness.token("t", countingUse: false))
+                        AND \(fragment: TokenLiveness.grant("g", user: "u"))) AS live,
                        (\(request.scope)::text IS NULL
                         OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' ')) AS scope_granted,
                        coalesce(\(request.resource)::text IS NULL

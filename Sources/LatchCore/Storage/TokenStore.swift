@@ -30,18 +30,6 @@ public struct IssuedTokens: Sendable {
     public let refreshToken: Credential?
     public let expiresIn: Int
     public let scope: String
-
-    /// The RFC 6749 §5.1 success response, never cached.
-    public var response: Response {
-        var fields: [(String, JSON)] = [
-            ("access_token", .string(accessToken.value)),
-            ("token_type", "Bearer"),
-            ("expires_in", .integer(expiresIn)),
-        ]
-        if let refreshToken { fields.append(("refresh_token", .string(refreshToken.value))) }
-        fields.append(("scope", .string(scope)))
-        return .noStoreJSON(.object(fields))
-    }
 }
 
 /// The `tokens` table: issuing and checking access and refresh tokens.
@@ -60,20 +48,25 @@ public struct TokenStore {
     }
 
     /// The live token `presented` stands for, looked up in the statement that authenticates
-    /// the client asking (the `client` CTE of `ClientStore.authenticatingCTEs`): one round
-    /// trip. An unverified client sees only its own tokens (CONTRACT "Revocation,
-    /// introspection"): another client's token is nil to it, decided in the same statement.
-    /// `.unanswered` when the client is not authenticated, or the token is not even shaped
-    /// like one (then the caller finds out on its own).
-    public func live(_ presented: String, askedBy client: SQL) throws -> ClientLookup {
+    /// the client asking (`proof`, `ClientStore.clientCTEs`): one round trip. An unverified
+    /// client sees only its own tokens (CONTRACT "Revocation, introspection"): another client's
+    /// token is nil to it, decided in the same statement. `.unanswered` when the client is not
+    /// authenticated, or the token is not even shaped like one (then the caller finds out on
+    /// its own).
+    public func live(_ presented: String, askedBy proof: ClientProof) throws -> ClientLookup {
         guard let credential = TokenStore.credential(presented) else { return .unanswered }
-        let rows = try database.query("""
-            WITH \(fragment: client)
-            SELECT live.* FROM client LEFT JOIN LATERAL (\(fragment: TokenStore.liveLookup(credential, clientVerified: false))) AS live
-                ON client.verified OR live.client_id = client.client_id
-            """)
+        let rows = try database.query(TokenStore.lookupStatement(credential, askedBy: proof))
         guard let row = rows.first else { return .unanswered }
         return .answered(row.isNull("secret_hash") ? nil : try TokenStore.liveToken(credential, row))
+    }
+
+    /// The statement of `live(_:askedBy:)` (and of the bench's introspection, `BenchScripts`).
+    static func lookupStatement(_ credential: Credential, askedBy proof: ClientProof) -> SQL {
+        """
+        WITH \(fragment: ClientStore.clientCTEs(proof, grantType: nil))
+        SELECT live.* FROM client LEFT JOIN LATERAL (\(fragment: TokenStore.liveLookup(credential, clientVerified: false))) AS live
+            ON client.verified OR live.client_id = client.client_id
+        """
     }
 
     /// A token lookup on behalf of a client the same statement authenticates.
@@ -105,8 +98,7 @@ public struct TokenStore {
         \(raw: clientVerified ? "JOIN clients c ON c.client_id = t.client_id" : "")
         LEFT JOIN users u ON u.id = t.user_id
         WHERE t.id = \(credential.id) AND t.kind = \(credential.kind == .accessToken ? "access" : "refresh")
-          AND t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now()
-          AND g.revoked_at IS NULL AND g.expires_at > now() AND (t.user_id IS NULL OR u.disabled_at IS NULL)
+          AND \(fragment: TokenLiveness.of(token: "t", grant: "g", user: "u"))
         """
     }
 

@@ -66,3 +66,11 @@ public struct PresentedClient: Sendable {
     /// `client_secret_basic`, `client_secret_post` or `none`.
     public let method: String
 }
+
+extension PresentedClient {
+    /// What a statement that authenticates the client itself works from (`ClientProof`): nil
+    /// when what was presented cannot prove anything (then the full path says why).
+    public func proof(unverifiedTokensPerMinute: Int? = nil) -> ClientProof? {
+        ClientProof(clientID: clientID, method: method, secret: secret, unverifiedTokensPerMinute: unverifiedTokensPerMinute)
+    }
+}

@@ -34,8 +34,8 @@ public enum IntrospectionEndpoint {
             let tokens = TokenStore(database: context.database)
             // One round trip: the statement that authenticates the caller also looks the token up.
             if presentedClient.secret != nil, let presented = try parameters.single("token"),
-               let client = ClientStore.authenticatingCTEs(presentedClient, grantType: nil),
-               case .answered(let token) = try tokens.live(presented, askedBy: client) {
+               let proof = presentedClient.proof(),
+               case .answered(let token) = try tokens.live(presented, askedBy: proof) {
                 return answer(token, caller: presentedClient.clientID, context)
             }
             // Otherwise the full path finds out what is wrong, and says so.

@@ -2,13 +2,14 @@
 /// "Token endpoint").
 ///
 /// What happens where:
-/// - First, one round trip (`exchangeAtOnce`): the statement that takes the code and creates
-///   the grant and its tokens (`AuthorizationCodeStore.redeem`) also authenticates the client
-///   and checks the code's secret (as a SHA-256 digest), the PKCE challenge of the verifier,
-///   redirect_uri and resource; of N concurrent redemptions exactly one takes the code.
-/// - When it took nothing, the full path (`exchange`) finds out why, from the code read on its
-///   own: the code's secret and the verifier are compared in constant time in Swift, and the
-///   refusal acts as below. A redemption that passes every check there uses the same statement.
+/// - `act`, one round trip: the statement that takes the code and creates the grant and its
+///   tokens (`AuthorizationCodeStore.redeem`) also authenticates the client and checks the
+///   code's secret (as a SHA-256 digest), the PKCE challenge of the verifier, redirect_uri and
+///   resource; of N concurrent redemptions exactly one takes the code.
+/// - `explain`, when it took nothing: finds out why from the code read on its own (the code's
+///   secret and the verifier are compared in constant time in Swift), and the refusal acts as
+///   below in one statement. A code that passes every check there was taken by a concurrent
+///   redemption: a replay.
 ///
 /// A code is a one-shot thing:
 /// - presented with a wrong secret: refused, nothing changes (the presenter never held it);
@@ -20,38 +21,47 @@
 /// `grant.revoked` when that revoked the grant); `code.rejected` with the reason, also for an
 /// expired code or one of a disabled account. A wrong secret leaves no row: the presenter
 /// never held the code.
-enum AuthorizationCodeGrant {
-    /// One round trip: the client is authenticated, and the code checked and taken, by the
-    /// statement that issues the tokens.
-    static func exchangeAtOnce(_ request: OneTripTokenRequest, _ context: Context) throws -> IssuedTokens? {
-        let parameters = request.parameters
-        guard let presented = try parameters.single("code"),
-              let credential = Credential.parse(presented, as: .authorizationCode),
-              let verifier = try parameters.single("code_verifier"), PKCE.isWellFormed(verifier),
-              let client = ClientStore.authenticatingCTEs(request.client, grantType: "authorization_code",
-                                                               unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
-        let configuration = context.configuration
-        return try AuthorizationCodeStore(database: context.database).redeem(
-            credential, try redemption(parameters, verifier: verifier, own: configuration.ownResource), client: client,
-            accessLifetime: configuration.accessTokenLifetime, refreshLifetime: configuration.refreshTokenLifetime,
-            grantLifetime: configuration.grantMaxLifetime, audit: request.auditSource)
+struct AuthorizationCodeGrant: TokenGrant {
+    let grantType = "authorization_code"
+
+    /// What the request presents and repeats about its code.
+    struct Exchange {
+        let code: Credential
+        let parameters: Parameters
+        /// What the one-trip statement compares; nil when the verifier is not even well formed
+        /// (then only `explain` runs, and burns the code).
+        let redemption: CodeRedemption?
     }
 
-    /// What the request repeats about its code.
-    static func redemption(_ parameters: Parameters, verifier: String, own: String) throws -> CodeRedemption {
-        CodeRedemption(codeChallenge: PKCE.challenge(forVerifier: verifier), redirectURI: try parameters.single("redirect_uri"),
-                       resource: try AskedScopeAndResource(parameters).resource, own: own)
-    }
-
-    static func exchange(_ request: TokenRequest, _ context: Context) throws -> IssuedTokens {
-        let codes = AuthorizationCodeStore(database: context.database)
-        let presented = try request.required("code")
-        guard let credential = Credential.parse(presented, as: .authorizationCode),
-              let code = try codes.find(id: credential.id),
-              credential.matches(storedHash: code.secretHash) else {
+    func parse(_ parameters: Parameters, _ context: Context) throws -> Exchange {
+        let presented = try TokenEndpoint.required("code", in: parameters)
+        guard let code = Credential.parse(presented, as: .authorizationCode) else {
             throw OAuthError.invalidGrant("the authorization code is invalid")
         }
-        let audit = request.auditSource
+        let verifier = try parameters.single("code_verifier")
+        var redemption: CodeRedemption?
+        if let verifier, PKCE.isWellFormed(verifier) {
+            redemption = CodeRedemption(codeChallenge: PKCE.challenge(forVerifier: verifier),
+                                        redirectURI: try parameters.single("redirect_uri"),
+                                        resource: try AskedScopeAndResource(parameters).resource,
+                                        own: context.configuration.ownResource)
+        }
+        return Exchange(code: code, parameters: parameters, redemption: redemption)
+    }
+
+    func act(_ asked: Exchange, by proof: ClientProof, audit: AuditSource, _ context: Context) throws -> IssuedTokens? {
+        guard let redemption = asked.redemption else { return nil }
+        let configuration = context.configuration
+        return try AuthorizationCodeStore(database: context.database).redeem(
+            asked.code, redemption, by: proof, accessLifetime: configuration.accessTokenLifetime,
+            refreshLifetime: configuration.refreshTokenLifetime, grantLifetime: configuration.grantMaxLifetime, audit: audit)
+    }
+
+    func explain(_ asked: Exchange, client: AuthenticatedClient, audit: AuditSource, _ context: Context) throws -> IssuedTokens {
+        let codes = AuthorizationCodeStore(database: context.database)
+        guard let code = try codes.find(id: asked.code.id), asked.code.matches(storedHash: code.secretHash) else {
+            throw OAuthError.invalidGrant("the authorization code is invalid")
+        }
         if code.isRedeemed {
             try codes.revokeGrantOfReplayedCode(id: code.id, audit: audit)
             throw OAuthError.invalidGrant("the authorization code was already used; the tokens issued from it are revoked")
@@ -63,26 +73,18 @@ enum AuthorizationCodeGrant {
                                                                      "reason": .string(refusal.description)])
             throw refusal
         }
-        let verifier: String
         do {
-            verifier = try check(code, against: request, own: context.configuration.ownResource)
-            try checkStillAllowed(code, client: request.client.client, database: context.database)
+            try AuthorizationCodeGrant.check(code, against: asked.parameters, client: client.client,
+                                             own: context.configuration.ownResource)
+            try AuthorizationCodeGrant.checkStillAllowed(code, client: client.client, database: context.database)
         } catch {
             try codes.burn(code, refusal: error as? OAuthError ?? OAuthError.invalidRequest("the request is malformed"), audit: audit)
             throw error
         }
-        let configuration = context.configuration
-        guard let tokens = try codes.redeem(credential, try redemption(request.parameters, verifier: verifier,
-                                                                       own: configuration.ownResource),
-                                            client: ClientStore.authenticatedCTE(request.client.client.clientID),
-                                            accessLifetime: configuration.accessTokenLifetime,
-                                            refreshLifetime: configuration.refreshTokenLifetime,
-                                            grantLifetime: configuration.grantMaxLifetime, audit: audit) else {
-            // Another redemption of the same code won the race: this one is a replay too.
-            try codes.revokeGrantOfReplayedCode(id: code.id, audit: audit)
-            throw OAuthError.invalidGrant("the authorization code was already used; the tokens issued from it are revoked")
-        }
-        return tokens
+        // Every check holds, yet the statement took nothing: a concurrent redemption of the
+        // same code won the race, so this one is a replay too.
+        try codes.revokeGrantOfReplayedCode(id: code.id, audit: audit)
+        throw OAuthError.invalidGrant("the authorization code was already used; the tokens issued from it are revoked")
     }
 
     /// An admin may un-verify a client between consent and redemption: an unverified client
@@ -96,13 +98,12 @@ enum AuthorizationCodeGrant {
         }
     }
 
-    /// Everything the token request must repeat or prove about the code; the verifier that
-    /// proved it.
-    static func check(_ code: AuthorizationCode, against request: TokenRequest, own: String) throws -> String {
-        guard code.clientID == request.client.client.clientID else {
+    /// Everything the token request must repeat or prove about the code.
+    static func check(_ code: AuthorizationCode, against parameters: Parameters, client: Client, own: String) throws {
+        guard code.clientID == client.clientID else {
             throw OAuthError.invalidGrant("the authorization code was issued to another client")
         }
-        guard let verifier = try request.parameters.single("code_verifier") else {
+        guard let verifier = try parameters.single("code_verifier") else {
             throw OAuthError.invalidGrant("code_verifier is required (PKCE)")
         }
         guard PKCE.verify(verifier, challenge: code.codeChallenge) else {
@@ -111,7 +112,7 @@ enum AuthorizationCodeGrant {
         // RFC 6749 §4.1.3: required and identical when the authorize request carried it; when it
         // did not, a redirect_uri sent anyway must still be the one the code went to. Byte for
         // byte, as the one-trip statement compares it (never Swift's canonical-equivalence `==`).
-        let redirectURI = try request.parameters.single("redirect_uri")
+        let redirectURI = try parameters.single("redirect_uri")
         if code.redirectURIGiven || redirectURI != nil {
             guard let redirectURI, RedirectURI.identical(redirectURI, code.redirectURI) else {
                 throw OAuthError.invalidGrant("redirect_uri does not match the authorization request")
@@ -119,12 +120,11 @@ enum AuthorizationCodeGrant {
         }
         // RFC 8707 §2.2: a resource named here must be the code's (compared in normal form, byte
         // for byte); naming none is fine, the tokens are for the code's.
-        if let requested = try request.parameters.single("resource") {
+        if let requested = try parameters.single("resource") {
             guard let normal = ResourceIdentifier.normalized(requested),
                   normal.utf8.elementsEqual((code.resource ?? own).utf8) else {
                 throw OAuthError(.invalidTarget, "resource must be the one the authorization request was for")
             }
         }
-        return verifier
     }
 }

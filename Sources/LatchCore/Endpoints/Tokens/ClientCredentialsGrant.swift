@@ -18,43 +18,42 @@
 /// Scopes follow `ScopePolicy` (an unverified client never gets a scope that is not open, even
 /// with an empty registered list), and the token's audience is the request's registered
 /// `resource`, else `LATCH_DEFAULT_RESOURCE` (`invalid_target` otherwise).
-enum ClientCredentialsGrant {
-    /// One round trip: the client is authenticated by the statement that issues the token.
-    static func issueAtOnce(_ request: OneTripTokenRequest, _ context: Context) throws -> IssuedTokens? {
-        guard request.client.secret != nil, let asked = try? AskedScopeAndResource(request.parameters),
-              let client = ClientStore.authenticatingCTEs(request.client, grantType: "client_credentials",
-                                                               unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
-        return try issue(asked, client: client, request.auditSource, context)
-    }
+struct ClientCredentialsGrant: TokenGrant {
+    let grantType = "client_credentials"
 
-    static func issue(_ request: TokenRequest, _ context: Context) throws -> IssuedTokens {
-        let client = request.client.client
-        guard !client.isPublic, request.client.method != "none" else {
+    func admit(_ authenticated: AuthenticatedClient) throws {
+        let client = authenticated.client
+        guard !client.isPublic, authenticated.method != "none" else {
             throw OAuthError(.unauthorizedClient, "client_credentials is only for confidential clients")
         }
         guard client.verified else {
             throw OAuthError(.unauthorizedClient, "client_credentials is only for verified clients; ask an admin to verify this app")
         }
-        let asked = try AskedScopeAndResource(request.parameters)
-        // Which resources and scopes exist is read by the issuing statement itself.
-        if let issued = try issue(asked, client: ClientStore.authenticatedCTE(client.clientID), request.auditSource, context) {
-            return issued
-        }
-        // Nothing was issued: name the rule the request broke.
+    }
+
+    func parse(_ parameters: Parameters, _ context: Context) throws -> AskedScopeAndResource {
+        try AskedScopeAndResource(parameters)
+    }
+
+    /// Which resources and scopes exist is read by the issuing statement itself. A public
+    /// client's proof is not even tried.
+    func act(_ asked: AskedScopeAndResource, by proof: ClientProof, audit: AuditSource, _ context: Context) throws -> IssuedTokens? {
+        guard proof.isConfidential else { return nil }
+        let configuration = context.configuration
+        return try TokenStore(database: context.database).issueForClient(
+            by: proof, requested: asked.scopes, audience: asked.resource ?? configuration.defaultResourceIdentifier,
+            own: configuration.ownResource, accessLifetime: configuration.accessTokenLifetime,
+            grantLifetime: configuration.grantMaxLifetime, audit: audit)
+    }
+
+    /// Nothing was issued: name the rule the request broke.
+    func explain(_ asked: AskedScopeAndResource, client: AuthenticatedClient, audit: AuditSource, _ context: Context) throws -> IssuedTokens {
         let configuration = context.configuration
         let resource = try ScopePolicy.resource(named: asked.resource, store: ResourceStore(database: context.database,
                                                                                             own: configuration.ownResource),
                                                 configuration: configuration)
-        _ = try ScopePolicy.resolve(requested: asked.scopes.map(ScopeSet.format), client: client, resource: resource,
+        _ = try ScopePolicy.resolve(requested: asked.scopes.map(ScopeSet.format), client: client.client, resource: resource,
                                     defined: try ScopeStore(database: context.database).all())
         throw OAuthError.invalidScope("a requested scope may not be granted")
-    }
-
-    private static func issue(_ asked: AskedScopeAndResource, client: SQL, _ audit: AuditSource, _ context: Context) throws -> IssuedTokens? {
-        let configuration = context.configuration
-        return try TokenStore(database: context.database).issueForClient(
-            client: client, requested: asked.scopes, audience: asked.resource ?? configuration.defaultResourceIdentifier,
-            own: configuration.ownResource, accessLifetime: configuration.accessTokenLifetime,
-            grantLifetime: configuration.grantMaxLifetime, audit: audit)
     }
 }

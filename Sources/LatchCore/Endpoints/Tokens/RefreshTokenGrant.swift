@@ -17,25 +17,32 @@
 /// client"); a `scope` parameter narrows only the new access token, and must be a subset.
 /// Presenting a used refresh token revokes the whole grant — this includes a refresh token
 /// sent twice at once: one request rotates it, the other is a reuse.
-enum RefreshTokenGrant {
-    /// One round trip: the client is authenticated by the rotation statement itself.
-    static func rotateAtOnce(_ request: OneTripTokenRequest, _ context: Context) throws -> IssuedTokens? {
-        guard let refresh = try? refreshRequest(request.parameters, clientID: request.client.clientID,
-                                                own: context.configuration.ownResource),
-              let client = ClientStore.authenticatingCTEs(request.client, grantType: "refresh_token",
-                                                          unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
-        return try TokenStore(database: context.database).rotateOnce(
-            refresh, client: client, accessLifetime: context.configuration.accessTokenLifetime,
-            refreshLifetime: context.configuration.refreshTokenLifetime, audit: request.auditSource)
+struct RefreshTokenGrant: TokenGrant {
+    let grantType = "refresh_token"
+
+    /// The request's refresh token, narrowed scope and resource, checked without the database.
+    /// The client it names is filled in by `act` and `explain`, from the client they act for.
+    func parse(_ parameters: Parameters, _ context: Context) throws -> RefreshRequest {
+        let presented = try TokenEndpoint.required("refresh_token", in: parameters)
+        guard let credential = Credential.parse(presented, as: .refreshToken) else {
+            throw OAuthError.invalidGrant("the refresh token is invalid, expired or revoked")
+        }
+        let asked = try AskedScopeAndResource(parameters)
+        return RefreshRequest(presented: credential, clientID: "", scope: asked.scopes.map(ScopeSet.format),
+                              resource: asked.resource, own: context.configuration.ownResource)
     }
 
-    static func rotate(_ request: TokenRequest, _ context: Context) throws -> IssuedTokens {
-        let refresh = try refreshRequest(request.parameters, clientID: request.client.client.clientID,
-                                         own: context.configuration.ownResource)
-        let outcome = try TokenStore(database: context.database).rotate(
-            refresh, accessLifetime: context.configuration.accessTokenLifetime,
-            refreshLifetime: context.configuration.refreshTokenLifetime, reuseGrace: context.configuration.refreshReuseGrace,
-            audit: request.auditSource)
+    func act(_ asked: RefreshRequest, by proof: ClientProof, audit: AuditSource, _ context: Context) throws -> IssuedTokens? {
+        try TokenStore(database: context.database).rotateOnce(
+            asked.by(proof.clientID), by: proof, accessLifetime: context.configuration.accessTokenLifetime,
+            refreshLifetime: context.configuration.refreshTokenLifetime, audit: audit)
+    }
+
+    func explain(_ asked: RefreshRequest, client: AuthenticatedClient, audit: AuditSource, _ context: Context) throws -> IssuedTokens {
+        let configuration = context.configuration
+        let outcome = try TokenStore(database: context.database).outcomeWithoutRotation(
+            of: asked.by(client.client.clientID), accessLifetime: configuration.accessTokenLifetime,
+            refreshLifetime: configuration.refreshTokenLifetime, reuseGrace: configuration.refreshReuseGrace, audit: audit)
         switch outcome {
         case .rotated(let issued):
             return issued
@@ -50,16 +57,5 @@ enum RefreshTokenGrant {
         case .refused(.invalid):
             throw OAuthError.invalidGrant("the refresh token is invalid, expired or revoked")
         }
-    }
-
-    /// The request's refresh token, narrowed scope and resource, checked without the database.
-    static func refreshRequest(_ parameters: Parameters, clientID: String, own: String) throws -> RefreshRequest {
-        let presented = try TokenRequest.required("refresh_token", in: parameters)
-        guard let credential = Credential.parse(presented, as: .refreshToken) else {
-            throw OAuthError.invalidGrant("the refresh token is invalid, expired or revoked")
-        }
-        let asked = try AskedScopeAndResource(parameters)
-        return RefreshRequest(presented: credential, clientID: clientID, scope: asked.scopes.map(ScopeSet.format),
-                              resource: asked.resource, own: own)
     }
 }

@@ -1,42 +1,19 @@
 /// `POST /oauth2/tokens` (and `/oauth2/token`): parses the form, refuses duplicates,
-/// authenticates the client, then hands the request to the handler of its grant type.
+/// authenticates the client, then hands the request to the grant of its grant type
+/// (`TokenGrants`, one `TokenGrant` per file).
 ///
 /// Each grant is tried first in ONE round trip to PostgreSQL: the statement that issues the
 /// tokens also authenticates the client and checks every rule, and acts only when all hold
-/// (`issueAtOnce`, `rotateAtOnce`, `exchangeAtOnce`). Such an attempt never answers a refusal:
-/// when it issued nothing (or the request is not in order), the full path below runs from the
-/// start — authenticate, then the grant's own checks — and it alone decides which error the
-/// client gets and what a refusal does (burn a code, revoke a grant, audit rows). So the
-/// one-trip statements need only be at least as strict as the full path, never the judge.
+/// (`TokenGrant.act`). Such an attempt never answers a refusal: when it issued nothing (or the
+/// request is not in order), the full path below runs from the start — authenticate, the rate
+/// limit, the grant type, then the grant acts again and, when it issues nothing, explains
+/// (`TokenGrant.explain`), which alone decides which error the client gets and what a refusal
+/// does (burn a code, revoke a grant, audit rows).
 public enum TokenEndpoint {
     public static let routes: [Route] = [
         Route("/oauth2/tokens", ["POST": { request, context in try token(request, context) }]),
         Route("/oauth2/token", ["POST": { request, context in try token(request, context) }]),
     ]
-
-    /// One handler per grant type; each lives in its own file.
-    typealias GrantHandler = (TokenRequest, Context) throws -> IssuedTokens
-
-    /// A grant's one-round-trip attempt: tokens, or nil when the full path must decide.
-    typealias OneTripHandler = (OneTripTokenRequest, Context) throws -> IssuedTokens?
-
-    static func oneTripHandler(for grantType: String) -> OneTripHandler? {
-        switch grantType {
-        case "authorization_code": return AuthorizationCodeGrant.exchangeAtOnce
-        case "refresh_token": return RefreshTokenGrant.rotateAtOnce
-        case "client_credentials": return ClientCredentialsGrant.issueAtOnce
-        default: return nil
-        }
-    }
-
-    static func handler(for grantType: String) -> GrantHandler? {
-        switch grantType {
-        case "authorization_code": return AuthorizationCodeGrant.exchange
-        case "refresh_token": return RefreshTokenGrant.rotate
-        case "client_credentials": return ClientCredentialsGrant.issue
-        default: return nil
-        }
-    }
 
     static func token(_ request: Request, _ context: Context) throws -> Response {
         do {
@@ -49,7 +26,7 @@ public enum TokenEndpoint {
             }
             let presented = try ClientAuthenticator.presented(request, parameters: parameters)
             if let issued = try issueAtOnce(parameters, presented, request, context) {
-                var response = issued.response
+                var response = TokenEndpoint.response(issued)
                 response.logClientID = presented.clientID
                 return response
             }
@@ -58,7 +35,7 @@ public enum TokenEndpoint {
             do {
                 try TokenRateLimit.check(client.client, limit: context.configuration.unverifiedTokensPerMinute,
                                          database: context.database)
-                var response = try grant(parameters, client: client, request, context).response
+                var response = TokenEndpoint.response(try grant(parameters, client: client, request, context))
                 response.logClientID = client.client.clientID
                 return response
             } catch {
@@ -72,66 +49,52 @@ public enum TokenEndpoint {
         }
     }
 
-    /// The grant's one-round-trip attempt; nil when it issued nothing. A conflict PostgreSQL
-    /// asks to retry is left to the full path, which retries.
+    /// The grant's one-round-trip attempt; nil when it issued nothing.
     static func issueAtOnce(_ parameters: Parameters, _ presented: PresentedClient, _ request: Request,
                             _ context: Context) throws -> IssuedTokens? {
-        guard let grantType = try parameters.single("grant_type"), let attempt = oneTripHandler(for: grantType) else { return nil }
-        let oneTrip = OneTripTokenRequest(parameters: parameters, client: presented,
-                                          auditSource: AuditSource(actor: AuditActor.client(presented.clientID),
-                                                                   address: request.remoteAddress))
-        do {
-            return try attempt(oneTrip, context)
-        } catch let error as DatabaseError where error.isSerializationFailure {
-            return nil
-        }
+        guard let grantType = try parameters.single("grant_type"), let grant = TokenGrants.named(grantType),
+              let proof = presented.proof(unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
+        // The audit rows name the client the request presents; they are written only when the
+        // statement authenticated it.
+        let audit = AuditSource(actor: AuditActor.client(presented.clientID), address: request.remoteAddress)
+        return try grant.attempt(parameters, by: proof, audit: audit, context)
     }
 
-    /// Hands an authenticated request to the handler of its grant type.
+    /// Hands an authenticated request to the grant of its grant type.
     static func grant(_ parameters: Parameters, client: AuthenticatedClient, _ request: Request,
                       _ context: Context) throws -> IssuedTokens {
         guard let grantType = try parameters.single("grant_type") else {
             throw OAuthError.invalidRequest("grant_type is required")
         }
-        guard let handler = handler(for: grantType) else {
+        guard let grant = TokenGrants.named(grantType) else {
             throw OAuthError(.unsupportedGrantType, "grant_type '\(grantType)' is not supported")
         }
         guard client.client.grantTypes.contains(grantType) else {
             throw OAuthError(.unauthorizedClient, "this client may not use grant_type '\(grantType)'")
         }
-        let tokenRequest = TokenRequest(parameters: parameters, client: client, remoteAddress: request.remoteAddress)
-        return try handler(tokenRequest, context)
+        let audit = AuditSource(actor: AuditActor.client(client.client.clientID), address: request.remoteAddress)
+        return try grant.grant(parameters, client: client, audit: audit, context)
+    }
+
+    /// The RFC 6749 §5.1 success response, never cached.
+    static func response(_ issued: IssuedTokens) -> Response {
+        var fields: [(String, JSON)] = [
+            ("access_token", .string(issued.accessToken.value)),
+            ("token_type", "Bearer"),
+            ("expires_in", .integer(issued.expiresIn)),
+        ]
+        if let refreshToken = issued.refreshToken { fields.append(("refresh_token", .string(refreshToken.value))) }
+        fields.append(("scope", .string(issued.scope)))
+        return .noStoreJSON(.object(fields))
     }
 }
 
-/// A token request whose client is authenticated.
-public struct TokenRequest {
-    public let parameters: Parameters
-    public let client: AuthenticatedClient
-    public let remoteAddress: String
-
-    /// The client acting, from the request's address: who the audit rows of this request name.
-    public var auditSource: AuditSource {
-        AuditSource(actor: AuditActor.client(client.client.clientID), address: remoteAddress)
-    }
-
+extension TokenEndpoint {
     /// A required parameter, or `invalid_request` naming it.
-    public func required(_ name: String) throws -> String { try TokenRequest.required(name, in: parameters) }
-
     static func required(_ name: String, in parameters: Parameters) throws -> String {
         guard let value = try parameters.single(name) else { throw OAuthError.invalidRequest("\(name) is required") }
         return value
     }
-}
-
-/// A token request whose client is not yet authenticated: what a one-round-trip attempt
-/// works from (the statement authenticates the client).
-public struct OneTripTokenRequest {
-    public let parameters: Parameters
-    public let client: PresentedClient
-    /// The audit rows name the client the request presents; they are written only when the
-    /// statement authenticated it.
-    public let auditSource: AuditSource
 }
 
 /// The `scope` and `resource` a token request asks for (RFC 6749 §3.3, RFC 8707 §2.2), checked

@@ -7,7 +7,7 @@
 /// request that got nothing counts nothing, so nobody who merely knows a public client's id can
 /// use up its minute — and is kept by the statements that issue them
 /// (`IssuingStatement.recorded`). The one-round-trip statement of each grant issues nothing
-/// once the window is full (`ClientStore.authenticatingCTEs`); a verified client's statement
+/// once the window is full (`ClientStore.clientCTEs`); a verified client's statement
 /// does not even look, so it pays no round trip for the limit. When that statement issued
 /// nothing, the full path asks — for an unverified client only — whether the window is full,
 /// and answers `429` before the grant's own checks (so a refused request never burns a code or

@@ -1,0 +1,55 @@
+/// How a statement that acts for a client knows the client (the `client` CTE of
+/// `ClientStore.clientCTEs`): either the statement authenticates it from what the request
+/// presented, or the client was authenticated before (`ClientAuthenticator.verify`).
+///
+/// A storage value: stores build their own `client` CTE from it, so no SQL text crosses from
+/// an endpoint into a store.
+public struct ClientProof: Sendable {
+    public enum Method: Sendable, Equatable {
+        /// The statement checks the client's secret (`client_secret_basic` or
+        /// `client_secret_post`, the method named) as `secret_hash = SHA-256(secret)`.
+        case secret(method: String, Credential)
+        /// A public client (`none`): the statement checks that the client's method is `none`.
+        case none
+        /// Authenticated already: the statement only reads the client's row.
+        case authenticated
+    }
+
+    public let clientID: String
+    public let method: Method
+    /// Token requests (`LATCH_UNVERIFIED_TOKEN_RATE_LIMIT`): the statement acts for an
+    /// unverified client only while its one-minute window counts fewer tokens; nil: no limit.
+    public let unverifiedTokensPerMinute: Int?
+
+    /// A client the statement authenticates. nil when what was presented cannot prove anything:
+    /// a client id longer than any registered one, a secret not shaped like a client secret, or
+    /// no secret with another method than `none`.
+    public init?(clientID: String, method: String, secret: String?, unverifiedTokensPerMinute: Int? = nil) {
+        guard clientID.utf8.count <= 200 else { return nil }
+        if let secret {
+            guard let credential = Credential.parse(secret, as: .clientSecret) else { return nil }
+            self.method = .secret(method: method, credential)
+        } else {
+            guard method == "none" else { return nil }
+            self.method = .none
+        }
+        self.clientID = clientID
+        self.unverifiedTokensPerMinute = unverifiedTokensPerMinute
+    }
+
+    private init(authenticated clientID: String) {
+        self.clientID = clientID
+        method = .authenticated
+        unverifiedTokensPerMinute = nil
+    }
+
+    /// A client already authenticated.
+    public static func authenticated(_ clientID: String) -> ClientProof { ClientProof(authenticated: clientID) }
+
+    /// Whether the client proves itself with a secret (or was authenticated before): what a
+    /// confidential-only grant asks.
+    public var isConfidential: Bool {
+        if case .none = method { return false }
+        return true
+    }
+}
