@@ -21,6 +21,7 @@ struct LatchCtl: ParsableCommand {
             TokensCommand.self,
             Purge.self,
             Audit.self,
+            DebugCommand.self,
         ]
     )
 }

@@ -1,13 +1,16 @@
--- pgbench: GET /oauth2/check (and /api/v2/users/me) with a bearer token, as latch sends it:
--- one statement, TokenStore.live (BearerAuthentication.require): the token's row by lookup id
--- and kind, live only if unrevoked, unused, unexpired, its grant unrevoked and its user not
--- disabled; latch compares the stored hash in constant time and answers 204 with
--- X-Latch-User, -User-Id, -Client, -Client-Verified, -Scope, -Audience when the audience is the
--- location's resource and every required scope is held (compared in Swift, no other round trip).
+-- pgbench: GET /oauth2/check (Bearer, an active access token), as latch sends it: ONE statement (TokenStore.liveLookup,
+-- from TokenStore.live), the token's row with its client's verified flag. pgbench picks a token of the pool
+-- check.data.sql created at random.
 --
--- Binds as latch sends them: the token's lookup id and kind ('access', from the lat_
--- prefix). Here pgbench picks a token of the pool check.data.sql created at random.
+-- Generated from the product's statement by `latchctl debug bench-sql --write bench/sql`: do not edit
+-- (Tests/LatchCoreTests/BenchScriptsTests.swift fails when this file differs from what latch sends).
 \set n random(1, :pool)
-SELECT live.*, c.verified AS client_verified FROM (
--- include: token_live.sql
-) AS live JOIN clients c ON c.client_id = live.client_id;
+SELECT t.secret_hash, t.grant_id, t.client_id, t.user_id, u.username, t.scope, t.audience,
+       c.verified AS client_verified,
+       extract(epoch FROM t.created_at)::bigint AS iat, extract(epoch FROM t.expires_at)::bigint AS exp
+FROM tokens t
+JOIN grants g ON g.id = t.grant_id
+JOIN clients c ON c.client_id = t.client_id
+LEFT JOIN users u ON u.id = t.user_id
+WHERE t.id = 'c' || lpad(to_hex(:n::bigint), 15, '0') AND t.kind = :token_kind
+  AND t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now() AND g.revoked_at IS NULL AND g.expires_at > now() AND u.disabled_at IS NULL;

@@ -1,22 +1,29 @@
--- pgbench: POST /oauth2/tokens, grant_type=client_credentials (client_secret_basic), as latch
--- sends it: ONE statement (TokenStore.issueForClient, from ClientCredentialsGrant.issueAtOnce),
--- autocommitted: it authenticates the client (client_authentication.sql), checks the resource
--- is registered, applies ScopePolicy (defined, open or verified client, the client's list, the
--- resource's accepted scopes), creates
--- the grant (no user), the audit row (token.issued) and one access token; no refresh token.
+-- pgbench: POST /oauth2/tokens, grant_type=client_credentials (client_secret_basic, scope=bench:read, no resource: latch's
+-- own API, 'own' here), as latch sends it: ONE statement (TokenStore.clientTokenStatement, from
+-- ClientCredentialsGrant.act), autocommitted. pgbench derives the new ids from a counter :n.
 --
--- Binds as latch sends them: client_id (from Basic), the secret's lookup id and the SHA-256
--- of the secret; the requested scopes as a text[]; the new grant id ('g_' + 24 hex); the
--- resource (NULL: the request names none, so a NULL literal here: pgbench cannot bind a
--- NULL); the access token's id + hash, its lifetime, the audit actor and source address.
--- Here pgbench derives the new ids from a counter :n. The audit event name, a bind in latch,
--- is a literal here.
+-- Generated from the product's statement by `latchctl debug bench-sql --write bench/sql`: do not edit
+-- (Tests/LatchCoreTests/BenchScriptsTests.swift fails when this file differs from what latch sends).
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
-WITH
--- include: client_authentication.sql
-, target AS (
-    -- ResourceStore.targetCTE: the resource (here latch's own, 'own', as for a request naming none)
+WITH authenticated AS (SELECT c.client_id, c.scope, c.grant_types, c.verified, (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale FROM clients c
+WHERE c.client_id = :client
+  AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
+           WHEN c.origin = 'admin' THEN 'client_secret_basic'::text IN ('client_secret_basic', 'client_secret_post')
+           ELSE 'client_secret_basic'::text = c.token_endpoint_auth_method END
+  AND EXISTS (SELECT 1 FROM client_secrets s
+              WHERE s.id = :secret_id AND s.client_id = c.client_id AND s.secret_hash = decode(:secret_hash, 'hex'))
+  AND 'client_credentials'::text = ANY (c.grant_types) AND c.verified
+), client AS (
+    SELECT * FROM authenticated a
+    WHERE CASE WHEN a.verified THEN true
+               ELSE NOT EXISTS (SELECT 1 FROM rate_limits r
+                                WHERE r.bucket = 'token:'::text || a.client_id
+                                  AND r.window_start = date_trunc('minute', now()) AND r.hits >= 120::int) END
+), secret_used AS (
+    UPDATE client_secrets SET last_used_at = now()
+    WHERE id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AND EXISTS (SELECT 1 FROM client)
+), target AS (
     SELECT coalesce(r.identifier, a.asked) AS identifier,
            CASE WHEN r.identifier IS NULL THEN NULL ELSE r.scopes END AS scopes,
            coalesce(r.default_scopes, '{}'::text[]) AS default_scopes
@@ -38,7 +45,7 @@ WITH
 ), new_grant AS (
     INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)
     SELECT 'g_' || substr(md5('cg' || :n::bigint), 1, 24), client_id, NULL, scope, audience, now(),
-           now() + make_interval(secs => least(:access_lifetime, 7776000))
+           now() + make_interval(secs => least(:access_lifetime::int, 7776000::int))
     FROM resolved
     WHERE ARRAY[:scope]::text[] IS NULL OR permitted = cardinality(ARRAY[:scope]::text[])
     RETURNING id, client_id, scope, resource, expires_at
@@ -59,7 +66,7 @@ WITH
     FROM new_grant
 )
 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-SELECT substr(md5('ca' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint)), new_grant.id, new_grant.client_id,
-       NULL, new_grant.scope, new_grant.resource, new_grant.expires_at
+SELECT substr(md5('ca' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint)), new_grant.id, new_grant.client_id, NULL, new_grant.scope,
+       new_grant.resource, new_grant.expires_at
 FROM new_grant
 RETURNING scope, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in;

@@ -1,24 +1,30 @@
--- pgbench: POST /oauth2/tokens, grant_type=authorization_code (PKCE S256, client_secret_basic),
--- as latch sends it when the code is good: ONE statement (AuthorizationCodeStore.redeem, from
--- AuthorizationCodeGrant.exchangeAtOnce), autocommitted: it authenticates the client
--- (client_authentication.sql) and takes the code — only while unredeemed and unexpired, of an
--- enabled user, when the presented secret's SHA-256, the client, the PKCE challenge of the
--- verifier, redirect_uri and resource all match — then creates the grant, the refresh token
--- (the client may use refresh_token), the audit row (code.redeemed) and the access token.
+-- pgbench: POST /oauth2/tokens, grant_type=authorization_code (client_secret_basic, PKCE S256, redirect_uri repeated), as
+-- latch sends it when the code is redeemed: ONE statement (AuthorizationCodeStore.redemptionStatement, from
+-- AuthorizationCodeGrant.act), autocommitted. pgbench derives the per-request values from a counter :n over the
+-- pool exchange.data.sql created.
 --
--- Binds as latch sends them: client_id (from Basic), the secret's lookup id and SHA-256; the
--- code's lookup id and SHA-256 of its secret; BASE64URL(SHA-256(code_verifier)); the request's
--- redirect_uri, its resource (NULL: the request names none, a NULL literal here: pgbench
--- cannot bind a NULL); the new grant id ('g_' + 24 hex), token ids (16 hex) + SHA-256 of
--- their secrets, lifetimes, the audit actor (client:ID) and source address. Here pgbench
--- derives the per-request values from a counter :n over the pool that exchange.data.sql
--- created (ids lpad(to_hex(n)) / md5, hashes sha256(int8send(n))); those few expressions cost
--- microseconds. The audit event name, a bind in latch, is a literal here.
+-- Generated from the product's statement by `latchctl debug bench-sql --write bench/sql`: do not edit
+-- (Tests/LatchCoreTests/BenchScriptsTests.swift fails when this file differs from what latch sends).
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
-WITH
--- include: client_authentication.sql
-, taken AS (
+WITH authenticated AS (SELECT c.client_id, c.scope, c.grant_types, c.verified, (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale FROM clients c
+WHERE c.client_id = :client
+  AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
+           WHEN c.origin = 'admin' THEN 'client_secret_basic'::text IN ('client_secret_basic', 'client_secret_post')
+           ELSE 'client_secret_basic'::text = c.token_endpoint_auth_method END
+  AND EXISTS (SELECT 1 FROM client_secrets s
+              WHERE s.id = :secret_id AND s.client_id = c.client_id AND s.secret_hash = decode(:secret_hash, 'hex'))
+  AND 'authorization_code'::text = ANY (c.grant_types)
+), client AS (
+    SELECT * FROM authenticated a
+    WHERE CASE WHEN a.verified THEN true
+               ELSE NOT EXISTS (SELECT 1 FROM rate_limits r
+                                WHERE r.bucket = 'token:'::text || a.client_id
+                                  AND r.window_start = date_trunc('minute', now()) AND r.hits >= 120::int) END
+), secret_used AS (
+    UPDATE client_secrets SET last_used_at = now()
+    WHERE id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AND EXISTS (SELECT 1 FROM client)
+), taken AS (
     UPDATE authorization_codes code SET redeemed_at = now(), grant_id = 'g_' || substr(md5('xg' || :n::bigint), 1, 24)
     FROM client c, users u
     WHERE code.id = lpad(to_hex(:n::bigint), 16, '0') AND code.secret_hash = sha256(int8send(:n::bigint))
@@ -27,19 +33,23 @@ WITH
       AND code.code_challenge = :challenge
       AND CASE WHEN code.redirect_uri_given OR :redirect_uri::text IS NOT NULL
                THEN code.redirect_uri = :redirect_uri::text ELSE true END
-      AND (NULL::text IS NULL OR coalesce(code.resource, 'own') = NULL::text)
-    RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope, coalesce(code.resource, 'own') AS resource,
+      AND (NULL::text IS NULL OR coalesce(code.resource, 'own'::text) = NULL::text)
+      AND (c.verified OR NOT EXISTS (SELECT 1 FROM unnest(string_to_array(code.scope, ' ')) AS w (name)
+            WHERE w.name <> '' AND NOT EXISTS (SELECT 1 FROM scopes s WHERE s.name = w.name AND s.open)))
+    RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope,
+              coalesce(code.resource, 'own'::text) AS resource,
               'refresh_token' = ANY (c.grant_types) AS with_refresh
 ), made AS (
     INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)
     SELECT 'g_' || substr(md5('xg' || :n::bigint), 1, 24), client_id, user_id, scope, resource, now(),
-           now() + make_interval(secs => CASE WHEN with_refresh THEN 7776000 ELSE least(:access_lifetime, 7776000) END)
+           now() + make_interval(secs => CASE WHEN with_refresh THEN 7776000::int
+                                              ELSE least(:access_lifetime::int, 7776000::int) END)
     FROM taken
     RETURNING id, client_id, user_id, scope, resource, expires_at
 ), refresh AS (
     INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-    SELECT substr(md5('xr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), m.id, m.client_id, m.user_id,
-           m.scope, m.resource, least(now() + make_interval(secs => :refresh_lifetime), m.expires_at)
+    SELECT substr(md5('xr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), m.id, m.client_id, m.user_id, m.scope, m.resource,
+           least(now() + make_interval(secs => :refresh_lifetime), m.expires_at)
     FROM made m, taken t WHERE t.with_refresh
 ), client_seen AS (
     UPDATE clients SET last_token_at = now()
@@ -58,8 +68,8 @@ WITH
     FROM made m, taken t
 )
 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-SELECT substr(md5('xa' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), m.id, m.client_id, m.user_id,
-       m.scope, m.resource, CASE WHEN t.with_refresh THEN substr(md5('xr' || :n::bigint), 1, 16) END,
+SELECT substr(md5('xa' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), m.id, m.client_id, m.user_id, m.scope, m.resource,
+       CASE WHEN t.with_refresh THEN substr(md5('xr' || :n::bigint), 1, 16) END,
        least(now() + make_interval(secs => :access_lifetime), m.expires_at)
 FROM made m, taken t
 RETURNING scope, refresh_token_id IS NOT NULL AS with_refresh, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in;

@@ -1,32 +1,39 @@
--- pgbench: POST /oauth2/tokens, grant_type=refresh_token (rotation, client_secret_basic), as
--- latch sends it when the rotation succeeds: ONE statement (TokenStore.rotateOnce, from
--- RefreshTokenGrant.rotateAtOnce), autocommitted: it authenticates the client
--- (client_authentication.sql), marks the presented refresh token used (only if this client's,
--- unused, unrevoked, unexpired, of a live grant and user, and the requested scope and
--- resource fit), revokes the access token issued with it, touches the grant, inserts the new
--- refresh token, the audit row (refresh.rotated) and the new access token. (Only when it
--- rotates nothing does latch send more: the full path, which finds out why; never here.)
+-- pgbench: POST /oauth2/tokens, grant_type=refresh_token (rotation, client_secret_basic), as latch sends it when the
+-- rotation succeeds: ONE statement (TokenStore.rotationStatement, from RefreshTokenGrant.act), autocommitted. The
+-- request names no scope and no resource (NULL). pgbench derives the per-request values from a counter :n over the
+-- pool refresh.data.sql created.
 --
--- Binds as latch sends them: client_id (from Basic), the secret's lookup id and SHA-256; the
--- refresh token's lookup id + SHA-256 of its secret, the client, the requested scope and
--- resource (NULL and NULL: the request names neither, so they are NULL literals here:
--- pgbench cannot bind a NULL), new token ids + hashes, lifetimes, the audit actor and source
--- address. Here pgbench derives the per-request values from a counter :n over the pool
--- refresh.data.sql created. The audit event name, a bind in latch, is a literal here.
+-- Generated from the product's statement by `latchctl debug bench-sql --write bench/sql`: do not edit
+-- (Tests/LatchCoreTests/BenchScriptsTests.swift fails when this file differs from what latch sends).
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
-WITH
--- include: client_authentication.sql
-, presented AS (
+WITH authenticated AS (SELECT c.client_id, c.scope, c.grant_types, c.verified, (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale FROM clients c
+WHERE c.client_id = :client
+  AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
+           WHEN c.origin = 'admin' THEN 'client_secret_basic'::text IN ('client_secret_basic', 'client_secret_post')
+           ELSE 'client_secret_basic'::text = c.token_endpoint_auth_method END
+  AND EXISTS (SELECT 1 FROM client_secrets s
+              WHERE s.id = :secret_id AND s.client_id = c.client_id AND s.secret_hash = decode(:secret_hash, 'hex'))
+  AND 'refresh_token'::text = ANY (c.grant_types)
+), client AS (
+    SELECT * FROM authenticated a
+    WHERE CASE WHEN a.verified THEN true
+               ELSE NOT EXISTS (SELECT 1 FROM rate_limits r
+                                WHERE r.bucket = 'token:'::text || a.client_id
+                                  AND r.window_start = date_trunc('minute', now()) AND r.hits >= 120::int) END
+), secret_used AS (
+    UPDATE client_secrets SET last_used_at = now()
+    WHERE id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AND EXISTS (SELECT 1 FROM client)
+), presented AS (
     UPDATE tokens t SET used_at = now()
     FROM client c, grants g LEFT JOIN users u ON u.id = g.user_id
-    WHERE t.id = 'b' || lpad(to_hex(:n::bigint), 15, '0') AND t.kind = 'refresh'
-      AND t.secret_hash = sha256(int8send(:n::bigint))
+    WHERE t.id = 'b' || lpad(to_hex(:n::bigint), 15, '0') AND t.kind = 'refresh' AND t.secret_hash = sha256(int8send(:n::bigint))
       AND t.client_id = c.client_id
-      AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
-      AND g.id = t.grant_id AND g.revoked_at IS NULL AND g.expires_at > now() AND u.disabled_at IS NULL
-      AND (NULL::text IS NULL OR string_to_array(NULL::text, ' ') <@ string_to_array(t.scope, ' '))
-      AND (NULL::text IS NULL OR coalesce(t.audience, 'own') = NULL::text)
+      AND t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now() AND g.id = t.grant_id AND g.revoked_at IS NULL AND g.expires_at > now() AND u.disabled_at IS NULL
+      AND (NULL::text IS NULL OR string_to_array(NULL, ' ') <@ string_to_array(t.scope, ' '))
+      AND (NULL::text IS NULL OR coalesce(t.audience, 'own'::text) = NULL)
+      AND (c.verified OR NOT EXISTS (SELECT 1 FROM unnest(string_to_array(coalesce(NULL::text, t.scope), ' ')) AS w (name)
+            WHERE w.name <> '' AND NOT EXISTS (SELECT 1 FROM scopes s WHERE s.name = w.name AND s.open)))
     RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at
 ), sibling AS (
     UPDATE tokens a SET revoked_at = now()
@@ -38,8 +45,8 @@ WITH
     WHERE g.id = p.grant_id
 ), new_refresh AS (
     INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-    SELECT substr(md5('rr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), p.grant_id, :client,
-           p.user_id, p.scope, p.audience, least(now() + make_interval(secs => :refresh_lifetime), p.grant_expires_at)
+    SELECT substr(md5('rr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), p.grant_id, :client, p.user_id, p.scope,
+           p.audience, least(now() + make_interval(secs => :refresh_lifetime), p.grant_expires_at)
     FROM presented p
 ), client_seen AS (
     UPDATE clients SET last_token_at = now()
@@ -59,8 +66,8 @@ WITH
     FROM presented p
 )
 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-SELECT substr(md5('ra' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), p.grant_id, :client,
-       p.user_id, coalesce(NULL::text, p.scope), p.audience, substr(md5('rr' || :n::bigint), 1, 16),
+SELECT substr(md5('ra' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), p.grant_id, :client, p.user_id,
+       coalesce(NULL, p.scope), p.audience, substr(md5('rr' || :n::bigint), 1, 16),
        least(now() + make_interval(secs => :access_lifetime), p.grant_expires_at)
 FROM presented p
 RETURNING scope, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in;

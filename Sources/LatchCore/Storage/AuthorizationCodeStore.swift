@@ -63,12 +63,11 @@ public struct AuthorizationCodeStore {
             EXISTS (
                 SELECT 1 FROM grants g JOIN clients c ON c.client_id = g.client_id AND c.verified
                 WHERE g.user_id = \(userID)::bigint AND g.client_id = \(clientID)::text
-                  AND g.revoked_at IS NULL AND g.expires_at > now()
+                  AND \(fragment: TokenLiveness.grant("g", user: nil))
                   AND coalesce(g.resource, \(ownResource)::text) = \(resource)::text
                   AND string_to_array(g.scope, ' ') @> \(TextArray(scopes))::text[]
                   AND EXISTS (SELECT 1 FROM tokens t
-                              WHERE t.grant_id = g.id AND t.revoked_at IS NULL AND t.expires_at > now()
-                                AND NOT (t.kind = 'refresh' AND t.used_at IS NOT NULL)))
+                              WHERE t.grant_id = g.id AND \(fragment: TokenLiveness.token("t"))))
             """
         let issued = try issue(code, clientID: clientID, userID: userID, redirectURI: redirectURI, redirectURIGiven: redirectURIGiven,
                                codeChallenge: codeChallenge, scope: ScopeSet.format(scopes), resource: resource, state: state,
@@ -214,12 +213,7 @@ public struct AuthorizationCodeStore {
         try database.query("""
             WITH code AS (
                 SELECT id, client_id, user_id, grant_id FROM authorization_codes WHERE id = \(id) AND redeemed_at IS NOT NULL
-            ), revoked AS (
-                UPDATE grants g SET revoked_at = now(), revoked_reason = 'code_replay'
-                FROM code c
-                WHERE g.id = c.grant_id AND g.revoked_at IS NULL
-                RETURNING g.id
-            ), audited AS (
+            ), \(fragment: GrantStore.revoking(from: "code c", where: "g.id = c.grant_id", reason: "code_replay")), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT e.event, \(audit.actor)::text, c.user_id, c.client_id, \(audit.address)::text, e.detail
                 FROM code c

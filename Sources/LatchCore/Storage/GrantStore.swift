@@ -33,6 +33,23 @@ public struct GrantStore {
 
     public init(database: Database) { self.database = database }
 
+    /// `NAME AS (UPDATE grants g ...)`: revokes, with `reason`, every live grant `g` that
+    /// `condition` picks (over `from`, when given), and returns `g.id, g.user_id, g.client_id`
+    /// of each for the statement's audit rows. Revoking a grant ends every token of it: token
+    /// liveness (`TokenLiveness`) reads the grant. The one way latch revokes grants — a user
+    /// revoking an app, an admin, a replayed code, a reused refresh token, a client revoking its
+    /// refresh token.
+    static func revoking(_ name: StaticString = "revoked", from: SQL? = nil, where condition: SQL, reason: String) -> SQL {
+        """
+        \(raw: name) AS (
+            UPDATE grants g SET revoked_at = now(), revoked_reason = \(reason)::text
+            \(fragment: from.map { "FROM \(fragment: $0)" } ?? "")
+            WHERE \(fragment: condition) AND g.revoked_at IS NULL
+            RETURNING g.id, g.user_id, g.client_id
+        )
+        """
+    }
+
     /// The number of active grants of every app that has any (person and client_credentials
     /// grants alike), by client_id.
     public func activeGrantCounts() throws -> [String: Int] {
@@ -40,9 +57,8 @@ public struct GrantStore {
         for row in try database.query("""
             SELECT g.client_id, count(*) AS active
             FROM grants g LEFT JOIN users u ON u.id = g.user_id
-            WHERE g.revoked_at IS NULL AND g.expires_at > now() AND (g.user_id IS NULL OR u.disabled_at IS NULL)
-              AND EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id AND t.revoked_at IS NULL
-                                                   AND t.used_at IS NULL AND t.expires_at > now())
+            WHERE \(fragment: TokenLiveness.grant("g", user: "u"))
+              AND EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id AND \(fragment: TokenLiveness.token("t")))
             GROUP BY g.client_id
             """) {
             counts[try row.string("client_id")] = try row.int("active")
@@ -70,9 +86,8 @@ public struct GrantStore {
                    extract(epoch FROM min(g.created_at))::bigint AS since_epoch,
                    extract(epoch FROM max(g.last_used_at))::bigint AS used_epoch
             FROM grants g JOIN clients c ON c.client_id = g.client_id
-            WHERE g.user_id = \(userID) AND g.revoked_at IS NULL AND g.expires_at > now()
-              AND EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id AND t.revoked_at IS NULL
-                                                   AND t.used_at IS NULL AND t.expires_at > now())
+            WHERE g.user_id = \(userID) AND \(fragment: TokenLiveness.grant("g", user: nil))
+              AND EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id AND \(fragment: TokenLiveness.token("t")))
             GROUP BY c.client_id, c.name, c.icon, c.verified, c.origin, c.callback_url
             ORDER BY lower(c.name), c.client_id
             """).map { row in

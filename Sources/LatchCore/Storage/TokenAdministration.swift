@@ -39,8 +39,7 @@ public struct TokenAdministration {
             JOIN grants g ON g.id = t.grant_id
             JOIN clients c ON c.client_id = t.client_id
             LEFT JOIN users u ON u.id = t.user_id
-            WHERE t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now() AND g.revoked_at IS NULL
-              AND (t.user_id IS NULL OR u.disabled_at IS NULL)
+            WHERE \(fragment: TokenLiveness.of(token: "t", grant: "g", user: "u"))
               AND (\(clientID)::text IS NULL OR g.client_id = \(clientID))
               AND (\(username)::text IS NULL OR u.username = \(username))
             ORDER BY t.created_at DESC, t.id
@@ -62,14 +61,11 @@ public struct TokenAdministration {
         precondition(clientID != nil || userID != nil || grantID != nil, "revoke needs a filter")
         return try database.withTransaction {
             let row = try database.query("""
-                WITH revoked_grants AS (
-                    UPDATE grants SET revoked_at = now(), revoked_reason = \(reason)
-                    WHERE revoked_at IS NULL
-                      AND (\(clientID)::text IS NULL OR client_id = \(clientID))
-                      AND (\(userID)::bigint IS NULL OR user_id = \(userID))
-                      AND (\(grantID)::text IS NULL OR id = \(grantID))
-                    RETURNING id
-                ), revoked_tokens AS (
+                WITH \(fragment: GrantStore.revoking("revoked_grants", where: """
+                    (\(clientID)::text IS NULL OR g.client_id = \(clientID))
+                      AND (\(userID)::bigint IS NULL OR g.user_id = \(userID))
+                      AND (\(grantID)::text IS NULL OR g.id = \(grantID))
+                    """, reason: reason)), revoked_tokens AS (
                     UPDATE tokens SET revoked_at = now()
                     WHERE revoked_at IS NULL AND grant_id IN (SELECT id FROM revoked_grants)
                     RETURNING id

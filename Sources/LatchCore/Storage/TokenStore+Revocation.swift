@@ -39,13 +39,10 @@ extension TokenStore {
             guard let token = Credential.parse(presented, as: .refreshToken) else { return false }
             return try database.retryingConflicts {
                 try database.query("""
-                    WITH revoked AS (
-                        UPDATE grants g SET revoked_at = now(), revoked_reason = 'client_revoked'
-                        FROM tokens t
-                        WHERE t.id = \(token.id) AND t.kind = 'refresh' AND t.secret_hash = \(token.secretHash)
-                          AND t.client_id = \(clientID) AND g.id = t.grant_id AND g.revoked_at IS NULL
-                        RETURNING g.id, g.user_id, g.client_id
-                    ), audited AS (
+                    WITH \(fragment: GrantStore.revoking(from: "tokens t", where: """
+                        t.id = \(token.id) AND t.kind = 'refresh' AND t.secret_hash = \(token.secretHash)
+                          AND t.client_id = \(clientID) AND g.id = t.grant_id
+                        """, reason: "client_revoked")), audited AS (
                         INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                         SELECT \(AuditEvent.tokenRevoked.rawValue)::text, \(audit.actor)::text, user_id, client_id,
                                \(audit.address)::text, jsonb_build_object('token_kind', 'refresh', 'grant_id', id, 'grant_revoked', true)
@@ -79,11 +76,8 @@ extension TokenStore {
                     RETURNING id
                     """).count
                 return try database.query("""
-                    WITH revoked AS (
-                        UPDATE grants SET revoked_at = now(), revoked_reason = \(reason)
-                        WHERE user_id = \(userID) AND client_id = \(clientID) AND revoked_at IS NULL
-                        RETURNING id
-                    ), audited AS (
+                    WITH \(fragment: GrantStore.revoking(where: "g.user_id = \(userID) AND g.client_id = \(clientID)",
+                                                          reason: reason)), audited AS (
                         INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                         SELECT \(AuditEvent.grantRevoked.rawValue)::text, \(audit.actor)::text, \(userID)::bigint,
                                \(AuditLog.cleanText(clientID))::text, \(audit.address)::text,

@@ -170,12 +170,8 @@ extension TokenStore {
                   AND t.client_id = \(request.clientID)
             ), graced AS (
                 SELECT * FROM presented WHERE used AND just_rotated AND live AND scope_granted AND resource_matches AND scope_open
-            ), family AS (
-                UPDATE grants g SET revoked_at = now(), revoked_reason = 'refresh_token_reuse'
-                FROM presented p
-                WHERE g.id = p.grant_id AND p.used AND NOT p.just_rotated AND g.revoked_at IS NULL
-                RETURNING g.id
-            ), audited AS (
+            ), \(fragment: GrantStore.revoking("family", from: "presented p", where: "g.id = p.grant_id AND p.used AND NOT p.just_rotated",
+                                               reason: "refresh_token_reuse")), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT e.event, \(audit.actor)::text, p.user_id, \(request.clientID)::text, \(audit.address)::text, e.detail
                 FROM presented p
