@@ -20,8 +20,8 @@ import Testing
 
     @Test func withALimitOnlyAnUnverifiedClientsWindowIsReadAndTheLimitIsABind() throws {
         let sql = try cte(publicClient, limit: 7)
-        #expect(sql.text.hasPrefix("authenticated AS ("))
-        #expect(sql.text.contains("WHERE CASE WHEN a.verified THEN true\n               ELSE NOT EXISTS (SELECT 1 FROM rate_limits r"))
+        #expect(sql.text.hasPrefix("client AS ("))
+        #expect(sql.text.contains("AND (c.verified OR NOT EXISTS (SELECT 1 FROM rate_limits r"))
         #expect(!sql.text.contains("INSERT"))
         #expect(sql.binds.contains(.text("7")))
         #expect(sql.binds.contains(.text(RateLimiter.unverifiedTokensPrefix)))
@@ -38,6 +38,7 @@ import Testing
         #expect(sql.binds == [.text(RateLimiter.unverifiedTokensPrefix)])
         #expect(sql.text.contains("last_token_at < now() - interval '1 day'"))
         #expect(sql.text.ranges(of: "EXISTS (SELECT 1 FROM made)").count == 2)
+        #expect(sql.text.contains("WHERE EXISTS (SELECT 1 FROM client WHERE seen_stale)"))
         #expect(sql.text.contains("FROM client c WHERE NOT c.verified"))
         #expect(IssuingStatement.secondsLeft("expires_at").text == "ceil(extract(epoch FROM expires_at - now()))::int AS expires_in")
     }

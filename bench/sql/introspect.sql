@@ -6,16 +6,21 @@
 -- Generated from the product's statement by `latchctl debug bench-sql --write bench/sql`: do not edit
 -- (Tests/LatchCoreTests/BenchScriptsTests.swift fails when this file differs from what latch sends).
 \set n random(1, :pool)
-WITH client AS (SELECT c.client_id, c.scope, c.grant_types, c.verified, (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale FROM clients c
-WHERE c.client_id = :client
-  AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
-           WHEN c.origin = 'admin' THEN 'client_secret_basic'::text IN ('client_secret_basic', 'client_secret_post')
-           ELSE 'client_secret_basic'::text = c.token_endpoint_auth_method END
-  AND EXISTS (SELECT 1 FROM client_secrets s
-              WHERE s.id = :secret_id AND s.client_id = c.client_id AND s.secret_hash = decode(:secret_hash, 'hex'))
-  ), secret_used AS (
+WITH client AS (
+    SELECT c.client_id, c.scope, c.grant_types, c.verified, (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale,
+           (s.last_used_at IS NULL OR s.last_used_at < now() - interval '60 seconds') AS secret_stale
+    FROM clients c JOIN client_secrets s
+      ON s.id = :secret_id AND s.client_id = c.client_id AND s.secret_hash = decode(:secret_hash, 'hex')
+    WHERE c.client_id = :client
+      AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
+               WHEN c.origin = 'admin' THEN 'client_secret_basic'::text IN ('client_secret_basic', 'client_secret_post')
+               ELSE 'client_secret_basic'::text = c.token_endpoint_auth_method END
+
+
+), secret_used AS (
     UPDATE client_secrets SET last_used_at = now()
-    WHERE id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AND EXISTS (SELECT 1 FROM client)
+    WHERE EXISTS (SELECT 1 FROM client WHERE secret_stale)
+      AND id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')
 )
 SELECT live.* FROM client LEFT JOIN LATERAL (SELECT t.secret_hash, t.grant_id, t.client_id, t.user_id, u.username, t.scope, t.audience,
        false AS client_verified,

@@ -7,23 +7,23 @@
 -- (Tests/LatchCoreTests/BenchScriptsTests.swift fails when this file differs from what latch sends).
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
-WITH authenticated AS (SELECT c.client_id, c.scope, c.grant_types, c.verified, (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale FROM clients c
-WHERE c.client_id = :client
-  AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
-           WHEN c.origin = 'admin' THEN 'client_secret_basic'::text IN ('client_secret_basic', 'client_secret_post')
-           ELSE 'client_secret_basic'::text = c.token_endpoint_auth_method END
-  AND EXISTS (SELECT 1 FROM client_secrets s
-              WHERE s.id = :secret_id AND s.client_id = c.client_id AND s.secret_hash = decode(:secret_hash, 'hex'))
-  AND 'refresh_token'::text = ANY (c.grant_types)
-), client AS (
-    SELECT * FROM authenticated a
-    WHERE CASE WHEN a.verified THEN true
-               ELSE NOT EXISTS (SELECT 1 FROM rate_limits r
-                                WHERE r.bucket = 'token:'::text || a.client_id
-                                  AND r.window_start = date_trunc('minute', now()) AND r.hits >= 120::int) END
+WITH client AS (
+    SELECT c.client_id, c.scope, c.grant_types, c.verified, (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale,
+           (s.last_used_at IS NULL OR s.last_used_at < now() - interval '60 seconds') AS secret_stale
+    FROM clients c JOIN client_secrets s
+      ON s.id = :secret_id AND s.client_id = c.client_id AND s.secret_hash = decode(:secret_hash, 'hex')
+    WHERE c.client_id = :client
+      AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
+               WHEN c.origin = 'admin' THEN 'client_secret_basic'::text IN ('client_secret_basic', 'client_secret_post')
+               ELSE 'client_secret_basic'::text = c.token_endpoint_auth_method END
+      AND 'refresh_token'::text = ANY (c.grant_types)
+      AND (c.verified OR NOT EXISTS (SELECT 1 FROM rate_limits r
+                               WHERE r.bucket = 'token:'::text || c.client_id
+                                 AND r.window_start = date_trunc('minute', now()) AND r.hits >= 120::int))
 ), secret_used AS (
     UPDATE client_secrets SET last_used_at = now()
-    WHERE id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds') AND EXISTS (SELECT 1 FROM client)
+    WHERE EXISTS (SELECT 1 FROM client WHERE secret_stale)
+      AND id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')
 ), presented AS (
     UPDATE tokens t SET used_at = now()
     FROM client c, grants g LEFT JOIN users u ON u.id = g.user_id
@@ -50,9 +50,9 @@ WHERE c.client_id = :client
     FROM presented p
 ), client_seen AS (
     UPDATE clients SET last_token_at = now()
-    WHERE client_id IN (SELECT client_id FROM client WHERE seen_stale)
+    WHERE EXISTS (SELECT 1 FROM client WHERE seen_stale) AND EXISTS (SELECT 1 FROM presented)
+      AND client_id = (SELECT client_id FROM client)
       AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
-      AND EXISTS (SELECT 1 FROM presented)
 ), token_counted AS (
     INSERT INTO rate_limits AS r (bucket, window_start, hits)
     SELECT 'token:'::text || c.client_id, date_trunc('minute', now()), 1

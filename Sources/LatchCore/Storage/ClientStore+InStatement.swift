@@ -23,48 +23,55 @@ extension ClientStore {
     /// client's row passes without a look at `rate_limits`: no round trip, no row.
     static func clientCTEs(_ proof: ClientProof, grantType: String?) -> SQL {
         var grantCondition: SQL = grantType.map { "AND \($0)::text = ANY (c.grant_types)" } ?? ""
-        if grantType == "client_credentials" { grantCondition = "\(fragment: grantCondition) AND c.verified" }
+        var limit = proof.unverifiedTokensPerMinute
+        if grantType == "client_credentials" {
+            // Verified clients only: no window to look at.
+            grantCondition = "\(fragment: grantCondition) AND c.verified"
+            limit = nil
+        }
         switch proof.method {
         case .authenticated:
             return "client AS (SELECT client_id, scope, grant_types, verified, \(raw: ClientStore.seenStale) FROM clients c WHERE client_id = \(proof.clientID))"
         case .none:
-            return limited("""
-                SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale) FROM clients c
-                WHERE c.client_id = \(proof.clientID) AND c.token_endpoint_auth_method = 'none' \(fragment: grantCondition)
-                """, unverifiedTokensPerMinute: proof.unverifiedTokensPerMinute)
-        case .secret(let method, let secret):
-            let client = limited("""
-                SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale) FROM clients c
-                WHERE c.client_id = \(proof.clientID)
-                  AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
-                           WHEN c.origin = 'admin' THEN \(method)::text IN ('client_secret_basic', 'client_secret_post')
-                           ELSE \(method)::text = c.token_endpoint_auth_method END
-                  AND EXISTS (SELECT 1 FROM client_secrets s
-                              WHERE s.id = \(secret.id) AND s.client_id = c.client_id AND s.secret_hash = \(secret.secretHash))
-                  \(fragment: grantCondition)
-                """, unverifiedTokensPerMinute: proof.unverifiedTokensPerMinute)
             return """
-                \(fragment: client), secret_used AS (
+                client AS (
+                    SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale) FROM clients c
+                    WHERE c.client_id = \(proof.clientID) AND c.token_endpoint_auth_method = 'none' \(fragment: grantCondition)
+                      \(fragment: withinLimit(limit))
+                )
+                """
+        case .secret(let method, let secret):
+            // The secret's row is joined (one row: its id is unique), so that `secret_used`
+            // touches `client_secrets` only when the row read here says its mark is stale.
+            return """
+                client AS (
+                    SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale),
+                           (s.last_used_at IS NULL OR s.last_used_at < now() - interval '60 seconds') AS secret_stale
+                    FROM clients c JOIN client_secrets s
+                      ON s.id = \(secret.id) AND s.client_id = c.client_id AND s.secret_hash = \(secret.secretHash)
+                    WHERE c.client_id = \(proof.clientID)
+                      AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
+                               WHEN c.origin = 'admin' THEN \(method)::text IN ('client_secret_basic', 'client_secret_post')
+                               ELSE \(method)::text = c.token_endpoint_auth_method END
+                      \(fragment: grantCondition)
+                      \(fragment: withinLimit(limit))
+                ), secret_used AS (
                     UPDATE client_secrets SET last_used_at = now()
-                    WHERE id = \(secret.id) AND \(raw: ClientStore.staleUse) AND EXISTS (SELECT 1 FROM client)
+                    WHERE EXISTS (SELECT 1 FROM client WHERE secret_stale)
+                      AND id = \(secret.id) AND \(raw: ClientStore.staleUse)
                 )
                 """
         }
     }
 
-    /// `client AS (authenticating)`, or — with a limit — the authenticated row only while it
-    /// is verified or its window holds fewer than `limit` tokens.
-    private static func limited(_ authenticating: SQL, unverifiedTokensPerMinute limit: Int?) -> SQL {
-        guard let limit else { return "client AS (\(fragment: authenticating))" }
+    /// With a limit, the condition that keeps an unverified client's row only while its window
+    /// holds fewer than `limit` tokens (a verified client's row passes without a look).
+    private static func withinLimit(_ limit: Int?) -> SQL {
+        guard let limit else { return "" }
         return """
-            authenticated AS (\(fragment: authenticating)
-            ), client AS (
-                SELECT * FROM authenticated a
-                WHERE CASE WHEN a.verified THEN true
-                           ELSE NOT EXISTS (SELECT 1 FROM rate_limits r
-                                            WHERE r.bucket = \(RateLimiter.unverifiedTokensPrefix)::text || a.client_id
-                                              AND r.window_start = date_trunc('minute', now()) AND r.hits >= \(limit)::int) END
-            )
+            AND (c.verified OR NOT EXISTS (SELECT 1 FROM rate_limits r
+                                           WHERE r.bucket = \(RateLimiter.unverifiedTokensPrefix)::text || c.client_id
+                                             AND r.window_start = date_trunc('minute', now()) AND r.hits >= \(limit)::int))
             """
     }
 

@@ -16,16 +16,18 @@ enum IssuingStatement {
     /// `client_seen` and `token_counted`, after the CTE named `issued` (one row when the
     /// statement issued a token to the client of the `client` CTE, none otherwise):
     /// `client_seen` marks that the client obtained a token, only when the last mark is a day
-    /// old or missing, so a busy client's row is written once a day, not once per token;
+    /// old or missing, so a busy client's row is written once a day, not once per token (its
+    /// two `EXISTS` are evaluated once, before any row of `clients` is read: on most requests
+    /// the client's row, read already, says the mark is fresh, and `clients` is not touched);
     /// `token_counted` counts the token of an unverified client. Neither writes anything for a
     /// verified client on a day it already obtained a token.
     static func recorded(after issued: StaticString) -> SQL {
         """
         client_seen AS (
             UPDATE clients SET last_token_at = now()
-            WHERE client_id IN (SELECT client_id FROM client WHERE seen_stale)
+            WHERE EXISTS (SELECT 1 FROM client WHERE seen_stale) AND EXISTS (SELECT 1 FROM \(raw: issued))
+              AND client_id = (SELECT client_id FROM client)
               AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
-              AND EXISTS (SELECT 1 FROM \(raw: issued))
         ), token_counted AS (
             INSERT INTO rate_limits AS r (bucket, window_start, hits)
             SELECT \(RateLimiter.unverifiedTokensPrefix)::text || c.client_id, date_trunc('minute', now()), 1
