@@ -1,19 +1,3 @@
-/// A stored authorization code, as the token endpoint reads it (never the code itself).
-public struct AuthorizationCode: Sendable {
-    public let id: String
-    public let secretHash: [UInt8]
-    public let clientID: String
-    public let userID: Int
-    public let redirectURI: String
-    public let redirectURIGiven: Bool
-    public let codeChallenge: String
-    public let scope: String
-    public let resource: String?
-    public let isRedeemed: Bool
-    public let isExpired: Bool
-    public let isUserDisabled: Bool
-}
-
 /// What a token request repeats and proves about its code (RFC 6749 §4.1.3, RFC 7636 §4.6,
 /// RFC 8707 §2.2).
 public struct CodeRedemption: Sendable {
@@ -27,6 +11,80 @@ public struct CodeRedemption: Sendable {
     public let resource: String?
     /// latch's own API, normalised: the resource of a code stored before revision 2 without one.
     public let own: String
+}
+
+/// Why a code presented at the token endpoint was not redeemed (`AuthorizationCodeStore.explain`),
+/// in the order the rules are checked.
+public enum CodeRefusal: Sendable, Equatable {
+    /// No such code, or not its secret: nothing changes, no audit row (the presenter never held it).
+    case unknown
+    /// Already redeemed: a replay; the grant it produced is revoked.
+    case replayed
+    /// Expired, or of a disabled account: refused and recorded, not burnt.
+    case expired, userDisabled
+    /// The rest burn the code (a verifier cannot be guessed over several tries).
+    case otherClient, verifierMissing, verifierMismatch, redirectMismatch, resourceMismatch
+    /// The client is unverified (any more) and the code holds `scope`, which is not open.
+    case scopeNotOpen(String)
+    /// Every rule holds, yet the redemption took nothing: a concurrent one won the race.
+    case raced
+
+    /// Its name in the explaining statement.
+    var name: String {
+        switch self {
+        case .unknown: return "unknown"
+        case .replayed: return "replayed"
+        case .expired: return "expired"
+        case .userDisabled: return "user_disabled"
+        case .otherClient: return "other_client"
+        case .verifierMissing: return "verifier_missing"
+        case .verifierMismatch: return "verifier_mismatch"
+        case .redirectMismatch: return "redirect_mismatch"
+        case .resourceMismatch: return "resource_mismatch"
+        case .scopeNotOpen: return "scope_not_open"
+        case .raced: return "raced"
+        }
+    }
+
+    /// The refusals recorded as `code.rejected`.
+    static let recorded: [CodeRefusal] = [.expired, .userDisabled] + burning
+    /// The refusals that burn the code.
+    static let burning: [CodeRefusal] = [.otherClient, .verifierMissing, .verifierMismatch, .redirectMismatch,
+                                         .resourceMismatch, .scopeNotOpen("")]
+
+    /// Where a `scopeNotOpen` description names the scope (see `explain`).
+    public static let scopePlaceholder = "{scope}"
+}
+
+/// What a token request presented about its code, for `AuthorizationCodeStore.explain`.
+public struct CodePresentation: Sendable {
+    public let code: Credential
+    /// The authenticated client presenting it, and whether an admin verified it.
+    public let clientID: String
+    public let clientVerified: Bool
+    /// Whether a `code_verifier` was sent, and `BASE64URL(SHA256(verifier))` when it is well formed.
+    public let verifierGiven: Bool
+    public let codeChallenge: String?
+    /// The request's redirect_uri, as sent.
+    public let redirectURI: String?
+    /// Whether a resource was named, and its normal form (nil when it has none).
+    public let resourceGiven: Bool
+    public let resource: String?
+    /// latch's own API, normalised: the resource of a code stored before revision 2 without one.
+    public let own: String
+
+    public init(code: Credential, clientID: String, clientVerified: Bool, verifierGiven: Bool, codeChallenge: String?,
+                redirectURI: String?, resourceGiven: Bool, resource: String?, own: String) {
+        self.code = code
+        self.clientID = clientID
+        self.clientVerified = clientVerified
+        self.verifierGiven = verifierGiven
+        self.codeChallenge = codeChallenge
+        self.redirectURI = redirectURI
+        self.resourceGiven = resourceGiven
+        self.resource = resource
+        self.own = own
+    }
 }
 
 /// The `authorization_codes` table: issuing codes at consent and redeeming them, once,
@@ -104,22 +162,6 @@ public struct AuthorizationCodeStore {
             """).isEmpty)
     }
 
-    public func find(id: String) throws -> AuthorizationCode? {
-        guard let row = try database.query("""
-            SELECT c.id, c.secret_hash, c.client_id, c.user_id, c.redirect_uri, c.redirect_uri_given, c.code_challenge,
-                   c.scope, c.resource, c.redeemed_at IS NOT NULL AS redeemed, c.expires_at <= now() AS expired,
-                   u.disabled_at IS NOT NULL AS user_disabled
-            FROM authorization_codes c JOIN users u ON u.id = c.user_id
-            WHERE c.id = \(id)
-            """).first else { return nil }
-        return AuthorizationCode(
-            id: try row.string("id"), secretHash: try row.bytes("secret_hash"), clientID: try row.string("client_id"),
-            userID: try row.int("user_id"), redirectURI: try row.string("redirect_uri"),
-            redirectURIGiven: try row.bool("redirect_uri_given"), codeChallenge: try row.string("code_challenge"),
-            scope: try row.string("scope"), resource: row.optionalString("resource"), isRedeemed: try row.bool("redeemed"),
-            isExpired: try row.bool("expired"), isUserDisabled: try row.bool("user_disabled"))
-    }
-
     /// Redeems the code and issues its tokens in ONE statement: the code is taken only while
     /// unredeemed, unexpired and of an enabled user, when `presented` is its secret (matched as
     /// `secret_hash = SHA-256(secret)`, a digest the caller cannot steer, as refresh tokens
@@ -189,44 +231,73 @@ public struct AuthorizationCodeStore {
             """
     }
 
-    /// Marks a live code used without issuing anything (a failed redemption burns the code,
-    /// so a PKCE verifier cannot be guessed over several tries), and records the refused
-    /// attempt (`code.rejected`, with the refusal's error code and description) in the same statement.
-    public func burn(_ code: AuthorizationCode, refusal: OAuthError, audit: AuditSource) throws {
-        try database.query("""
-            WITH burnt AS (
-                UPDATE authorization_codes SET redeemed_at = now() WHERE id = \(code.id) AND redeemed_at IS NULL
-            )
-            INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
-            VALUES (\(AuditEvent.codeRejected.rawValue), \(audit.actor), \(code.userID), \(code.clientID), \(audit.address),
-                    jsonb_build_object('code_id', \(code.id)::text, 'error', \(refusal.code.rawValue)::text,
-                                       'reason', \(AuditLog.cleanText(refusal.description))::text))
-            """)
-    }
-
-    /// A redeemed code came back: revoke the grant it produced, and with it every token issued
-    /// from it (RFC 6749 §4.1.2, RFC 9700 §4.5). One statement that also records the replay
-    /// (`code.replayed`) and, when it revoked the grant now, `grant.revoked`.
-    /// Returns whether a grant was revoked.
-    @discardableResult
-    public func revokeGrantOfReplayedCode(id: String, audit: AuditSource) throws -> Bool {
-        try database.query("""
+    /// Why `presented` was not redeemed (after `redeem` took nothing), and what that refusal
+    /// does, in ONE statement: the code is read by id and secret digest, and the first rule it
+    /// breaks, in the order of `CodeRefusal`, decides — a replay revokes the grant the code
+    /// produced (`code.replayed`, and `grant.revoked` when it revoked it now); an expired code or
+    /// one of a disabled account is recorded (`code.rejected`); any other broken rule also burns
+    /// the code. `describe` gives the audit row's `error` and `reason` of each recorded refusal
+    /// (`CodeRefusal.scopePlaceholder` stands for the scope of `scopeNotOpen`).
+    public func explain(_ presented: CodePresentation, audit: AuditSource,
+                        describe: (CodeRefusal) -> (error: String, description: String)) throws -> CodeRefusal {
+        let described = CodeRefusal.recorded.map { refusal in
+            describe(refusal == .scopeNotOpen("") ? .scopeNotOpen(CodeRefusal.scopePlaceholder) : refusal)
+        }
+        let names = TextArray(CodeRefusal.recorded.map(\.name)), errors = TextArray(described.map(\.error)),
+            reasons = TextArray(described.map { AuditLog.cleanText($0.description) })
+        guard let row = try database.query("""
             WITH code AS (
-                SELECT id, client_id, user_id, grant_id FROM authorization_codes WHERE id = \(id) AND redeemed_at IS NOT NULL
-            ), \(fragment: GrantStore.revoking(from: "code c", where: "g.id = c.grant_id", reason: "code_replay")), audited AS (
+                SELECT code.id, code.client_id, code.user_id, code.grant_id, closed.name AS closed_scope,
+                       CASE WHEN code.redeemed_at IS NOT NULL THEN 'replayed'
+                            WHEN code.expires_at <= now() THEN 'expired'
+                            WHEN u.disabled_at IS NOT NULL THEN 'user_disabled'
+                            WHEN code.client_id <> \(presented.clientID)::text THEN 'other_client'
+                            WHEN NOT \(presented.verifierGiven)::boolean THEN 'verifier_missing'
+                            WHEN code.code_challenge IS DISTINCT FROM \(presented.codeChallenge)::text THEN 'verifier_mismatch'
+                            WHEN (code.redirect_uri_given OR \(presented.redirectURI)::text IS NOT NULL)
+                                 AND code.redirect_uri IS DISTINCT FROM \(presented.redirectURI)::text THEN 'redirect_mismatch'
+                            WHEN \(presented.resourceGiven)::boolean
+                                 AND coalesce(code.resource, \(presented.own)::text) IS DISTINCT FROM \(presented.resource)::text
+                                 THEN 'resource_mismatch'
+                            WHEN NOT \(presented.clientVerified)::boolean AND closed.name IS NOT NULL THEN 'scope_not_open'
+                            ELSE 'raced' END AS refusal
+                FROM authorization_codes code
+                JOIN users u ON u.id = code.user_id
+                LEFT JOIN LATERAL (
+                    SELECT w.name FROM unnest(string_to_array(code.scope, ' ')) WITH ORDINALITY AS w (name, position)
+                    WHERE w.name <> '' AND NOT EXISTS (SELECT 1 FROM scopes s WHERE s.name = w.name AND s.open)
+                    ORDER BY w.position LIMIT 1
+                ) AS closed ON true
+                WHERE code.id = \(presented.code.id) AND code.secret_hash = \(presented.code.secretHash)
+            ), texts AS (
+                SELECT x.refusal, x.error, replace(x.reason, \(CodeRefusal.scopePlaceholder)::text, coalesce(c.closed_scope, '')) AS reason
+                FROM code c, unnest(\(names)::text[], \(errors)::text[], \(reasons)::text[]) AS x (refusal, error, reason)
+            ), burnt AS (
+                UPDATE authorization_codes SET redeemed_at = now()
+                FROM code c
+                WHERE authorization_codes.id = c.id AND authorization_codes.redeemed_at IS NULL
+                  AND c.refusal = ANY (\(TextArray(CodeRefusal.burning.map(\.name)))::text[])
+            ), \(fragment: GrantStore.revoking(from: "code c", where: "g.id = c.grant_id AND c.refusal = 'replayed'", reason: "code_replay")),
+            audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT e.event, \(audit.actor)::text, c.user_id, c.client_id, \(audit.address)::text, e.detail
                 FROM code c
                 CROSS JOIN LATERAL (VALUES
-                    (1, \(AuditEvent.codeReplayed.rawValue)::text,
+                    (1, \(AuditEvent.codeReplayed.rawValue)::text, c.refusal = 'replayed',
                      jsonb_strip_nulls(jsonb_build_object('code_id', c.id, 'grant_id', c.grant_id))),
-                    (2, \(AuditEvent.grantRevoked.rawValue)::text,
-                     jsonb_build_object('grant_id', c.grant_id, 'reason', 'code_replay'))
-                ) AS e (n, event, detail)
-                WHERE e.n = 1 OR EXISTS (SELECT 1 FROM revoked)
+                    (2, \(AuditEvent.grantRevoked.rawValue)::text, EXISTS (SELECT 1 FROM revoked),
+                     jsonb_build_object('grant_id', c.grant_id, 'reason', 'code_replay')),
+                    (3, \(AuditEvent.codeRejected.rawValue)::text, EXISTS (SELECT 1 FROM texts WHERE texts.refusal = c.refusal),
+                     (SELECT jsonb_build_object('code_id', c.id, 'error', t.error, 'reason', t.reason)
+                      FROM texts t WHERE t.refusal = c.refusal))
+                ) AS e (n, event, applies, detail)
+                WHERE e.applies
                 ORDER BY e.n
             )
-            SELECT EXISTS (SELECT 1 FROM revoked) AS revoked
-            """)[0].bool("revoked")
+            SELECT refusal, closed_scope FROM code
+            """).first else { return .unknown }
+        let name = try row.string("refusal")
+        if name == "scope_not_open" { return .scopeNotOpen(try row.string("closed_scope")) }
+        return ([.replayed, .expired, .userDisabled, .raced] + CodeRefusal.burning).first { $0.name == name } ?? .raced
     }
 }

@@ -37,13 +37,9 @@ public enum BenchScripts {
             request names no scope and no resource (NULL). pgbench derives the per-request values from a counter :n over the
             pool refresh.data.sql created.
             """, sets: counter, sql, Marker.common + [
-                (.text(presented.id), "'b' || lpad(to_hex(:n::bigint), 15, '0')"),
-                (.bytes(presented.secretHash), "sha256(int8send(:n::bigint))"),
-                (.text(refresh.id), "substr(md5('rr' || :n::bigint), 1, 16)"),
-                (.bytes(refresh.secretHash), "sha256(int8send(-:n::bigint))"),
-                (.text(access.id), "substr(md5('ra' || :n::bigint), 1, 16)"),
-                (.bytes(access.secretHash), "sha256(int8send(:n::bigint + 1))"),
-            ])
+            ] + made(presented, id: "'b' || lpad(to_hex(:n::bigint), 15, '0')", hash: "sha256(int8send(:n::bigint))")
+              + made(refresh, id: "substr(md5('rr' || :n::bigint), 1, 16)", hash: "sha256(int8send(-:n::bigint))")
+              + made(access, id: "substr(md5('ra' || :n::bigint), 1, 16)", hash: "sha256(int8send(:n::bigint + 1))"))
     }
 
     static func exchange() -> Script {
@@ -61,14 +57,10 @@ public enum BenchScripts {
             AuthorizationCodeGrant.act), autocommitted. pgbench derives the per-request values from a counter :n over the
             pool exchange.data.sql created.
             """, sets: counter, sql, Marker.common + [
-                (.text(code.id), "lpad(to_hex(:n::bigint), 16, '0')"),
-                (.bytes(code.secretHash), "sha256(int8send(:n::bigint))"),
                 (.text(Marker.grantID), "'g_' || substr(md5('xg' || :n::bigint), 1, 24)"),
-                (.text(refresh.id), "substr(md5('xr' || :n::bigint), 1, 16)"),
-                (.bytes(refresh.secretHash), "sha256(int8send(-:n::bigint))"),
-                (.text(access.id), "substr(md5('xa' || :n::bigint), 1, 16)"),
-                (.bytes(access.secretHash), "sha256(int8send(:n::bigint + 1))"),
-            ])
+            ] + made(code, id: "lpad(to_hex(:n::bigint), 16, '0')", hash: "sha256(int8send(:n::bigint))")
+              + made(refresh, id: "substr(md5('xr' || :n::bigint), 1, 16)", hash: "sha256(int8send(-:n::bigint))")
+              + made(access, id: "substr(md5('xa' || :n::bigint), 1, 16)", hash: "sha256(int8send(:n::bigint + 1))"))
     }
 
     static func clientCredentials() -> Script {
@@ -84,9 +76,7 @@ public enum BenchScripts {
             """, sets: counter, sql, Marker.common + [
                 (TextArray([Marker.scope]).sqlValue, "ARRAY[:scope]"),
                 (.text(Marker.grantID), "'g_' || substr(md5('cg' || :n::bigint), 1, 24)"),
-                (.text(access.id), "substr(md5('ca' || :n::bigint), 1, 16)"),
-                (.bytes(access.secretHash), "sha256(int8send(:n::bigint))"),
-            ])
+            ] + made(access, id: "substr(md5('ca' || :n::bigint), 1, 16)", hash: "sha256(int8send(:n::bigint))"))
     }
 
     static func introspect() -> Script {
@@ -107,6 +97,11 @@ public enum BenchScripts {
             from TokenStore.live), the token's row with its client's verified flag. pgbench picks a token of the pool
             check.data.sql created at random.
             """, sets: pick, TokenStore.liveLookup(token), tokenLookup(token))
+    }
+
+    /// A credential's lookup id and secret digest, as the rows of the `*.data.sql` scripts hold them.
+    static func made(_ credential: Credential, id: String, hash: String) -> [(SQLValue, String)] {
+        [(.text(credential.id), id), (.bytes(credential.secretHash), hash)]
     }
 
     static func tokenLookup(_ token: Credential) -> [(SQLValue, String)] {

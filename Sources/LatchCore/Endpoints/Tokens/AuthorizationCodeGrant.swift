@@ -6,9 +6,10 @@
 ///   tokens (`AuthorizationCodeStore.redeem`) also authenticates the client and checks the
 ///   code's secret (as a SHA-256 digest), the PKCE challenge of the verifier, redirect_uri and
 ///   resource; of N concurrent redemptions exactly one takes the code.
-/// - `explain`, when it took nothing: finds out why from the code read on its own (the code's
-///   secret and the verifier are compared in constant time in Swift), and the refusal acts as
-///   below in one statement. A code that passes every check there was taken by a concurrent
+/// - `explain`, when it took nothing: ONE more statement (`AuthorizationCodeStore.explain`)
+///   reads the code by id and secret digest, finds the first rule the request broke (the
+///   verifier compared as its S256 digest, as the redemption does), and does what the refusal
+///   does, as below. A code that passes every check there was taken by a concurrent
 ///   redemption: a replay.
 ///
 /// A code is a one-shot thing:
@@ -57,74 +58,47 @@ struct AuthorizationCodeGrant: TokenGrant {
             refreshLifetime: configuration.refreshTokenLifetime, grantLifetime: configuration.grantMaxLifetime, audit: audit)
     }
 
+    /// One statement (`AuthorizationCodeStore.explain`) reads the code and finds the first rule
+    /// the request broke, and does what that refusal does; the refusal is thrown.
     func explain(_ asked: Exchange, client: AuthenticatedClient, audit: AuditSource, _ context: Context) throws -> IssuedTokens {
-        let codes = AuthorizationCodeStore(database: context.database)
-        guard let code = try codes.find(id: asked.code.id), asked.code.matches(storedHash: code.secretHash) else {
-            throw OAuthError.invalidGrant("the authorization code is invalid")
+        let parameters = asked.parameters
+        let verifier = try parameters.single("code_verifier")
+        let resource = try parameters.single("resource")
+        let presentation = CodePresentation(
+            code: asked.code, clientID: client.client.clientID, clientVerified: client.client.verified,
+            verifierGiven: verifier != nil,
+            codeChallenge: verifier.flatMap { PKCE.isWellFormed($0) ? PKCE.challenge(forVerifier: $0) : nil },
+            redirectURI: try parameters.single("redirect_uri"), resourceGiven: resource != nil,
+            resource: resource.flatMap(ResourceIdentifier.normalized), own: context.configuration.ownResource)
+        let refusal = try AuthorizationCodeStore(database: context.database).explain(presentation, audit: audit) {
+            let error = AuthorizationCodeGrant.error(for: $0)
+            return (error.code.rawValue, error.description)
         }
-        if code.isRedeemed {
-            try codes.revokeGrantOfReplayedCode(id: code.id, audit: audit)
-            throw OAuthError.invalidGrant("the authorization code was already used; the tokens issued from it are revoked")
-        }
-        if let refusal = code.isExpired ? OAuthError.invalidGrant("the authorization code has expired")
-                       : code.isUserDisabled ? OAuthError.invalidGrant("the account that authorized this code is disabled") : nil {
-            try AuditLog(database: context.database).record(.codeRejected, by: audit, userID: code.userID, clientID: code.clientID,
-                                                            detail: ["code_id": .string(code.id), "error": .string(refusal.code.rawValue),
-                                                                     "reason": .string(refusal.description)])
-            throw refusal
-        }
-        do {
-            try AuthorizationCodeGrant.check(code, against: asked.parameters, client: client.client,
-                                             own: context.configuration.ownResource)
-            try AuthorizationCodeGrant.checkStillAllowed(code, client: client.client, database: context.database)
-        } catch {
-            try codes.burn(code, refusal: error as? OAuthError ?? OAuthError.invalidRequest("the request is malformed"), audit: audit)
-            throw error
-        }
-        // Every check holds, yet the statement took nothing: a concurrent redemption of the
-        // same code won the race, so this one is a replay too.
-        try codes.revokeGrantOfReplayedCode(id: code.id, audit: audit)
-        throw OAuthError.invalidGrant("the authorization code was already used; the tokens issued from it are revoked")
+        throw AuthorizationCodeGrant.error(for: refusal)
     }
 
+    /// What the client is told, and the audit row says, for each refusal.
+    ///
     /// An admin may un-verify a client between consent and redemption: an unverified client
     /// receives no scope that is not open (CONTRACT "Clients and trust"), so such a code is
-    /// refused (and burnt) instead of redeemed. The one-trip statement holds the same rule.
-    static func checkStillAllowed(_ code: AuthorizationCode, client: Client, database: Database) throws {
-        guard !client.verified else { return }
-        let open = Set(try ScopeStore(database: database).all().filter(\.open).map(\.name))
-        if let closed = code.scope.split(separator: " ").map(String.init).first(where: { !open.contains($0) }) {
-            throw OAuthError.invalidGrant("this app is not verified (any more): scope '\(closed)' is granted only to apps an admin verified")
-        }
-    }
-
-    /// Everything the token request must repeat or prove about the code.
-    static func check(_ code: AuthorizationCode, against parameters: Parameters, client: Client, own: String) throws {
-        guard code.clientID == client.clientID else {
-            throw OAuthError.invalidGrant("the authorization code was issued to another client")
-        }
-        guard let verifier = try parameters.single("code_verifier") else {
-            throw OAuthError.invalidGrant("code_verifier is required (PKCE)")
-        }
-        guard PKCE.verify(verifier, challenge: code.codeChallenge) else {
-            throw OAuthError.invalidGrant("code_verifier does not match the code_challenge")
-        }
-        // RFC 6749 §4.1.3: required and identical when the authorize request carried it; when it
-        // did not, a redirect_uri sent anyway must still be the one the code went to. Byte for
-        // byte, as the one-trip statement compares it (never Swift's canonical-equivalence `==`).
-        let redirectURI = try parameters.single("redirect_uri")
-        if code.redirectURIGiven || redirectURI != nil {
-            guard let redirectURI, RedirectURI.identical(redirectURI, code.redirectURI) else {
-                throw OAuthError.invalidGrant("redirect_uri does not match the authorization request")
-            }
-        }
-        // RFC 8707 §2.2: a resource named here must be the code's (compared in normal form, byte
-        // for byte); naming none is fine, the tokens are for the code's.
-        if let requested = try parameters.single("resource") {
-            guard let normal = ResourceIdentifier.normalized(requested),
-                  normal.utf8.elementsEqual((code.resource ?? own).utf8) else {
-                throw OAuthError(.invalidTarget, "resource must be the one the authorization request was for")
-            }
+    /// refused (and burnt) instead of redeemed (`scopeNotOpen`). The redirect_uri is compared
+    /// byte for byte (RFC 6749 §4.1.3: required and identical when the authorize request carried
+    /// it; when it did not, one sent anyway must still be the one the code went to); a resource
+    /// named here must be the code's in normal form (RFC 8707 §2.2).
+    static func error(for refusal: CodeRefusal) -> OAuthError {
+        switch refusal {
+        case .unknown: return .invalidGrant("the authorization code is invalid")
+        case .replayed, .raced:
+            return .invalidGrant("the authorization code was already used; the tokens issued from it are revoked")
+        case .expired: return .invalidGrant("the authorization code has expired")
+        case .userDisabled: return .invalidGrant("the account that authorized this code is disabled")
+        case .otherClient: return .invalidGrant("the authorization code was issued to another client")
+        case .verifierMissing: return .invalidGrant("code_verifier is required (PKCE)")
+        case .verifierMismatch: return .invalidGrant("code_verifier does not match the code_challenge")
+        case .redirectMismatch: return .invalidGrant("redirect_uri does not match the authorization request")
+        case .resourceMismatch: return OAuthError(.invalidTarget, "resource must be the one the authorization request was for")
+        case .scopeNotOpen(let scope):
+            return .invalidGrant("this app is not verified (any more): scope '\(scope)' is granted only to apps an admin verified")
         }
     }
 }
