@@ -2,7 +2,7 @@
 /// request is one round trip to PostgreSQL instead of "authenticate, then act".
 ///
 /// The presented secret is matched in SQL as `secret_hash = SHA-256(presented secret)`, as
-/// refresh tokens are (see `TokenStore.rotate`): the compared bytes are a digest the caller
+/// refresh tokens are (see `TokenStore.rotateOnce`): the compared bytes are a digest the caller
 /// cannot steer, so an early-exit compare leaks nothing usable about the secret.
 ///
 /// `clientCTEs` gives the CTE `client (client_id, scope, grant_types, verified, seen_stale)`; a

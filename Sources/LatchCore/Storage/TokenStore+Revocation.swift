@@ -8,7 +8,7 @@ extension TokenStore {
     ///   grant's only way to live on, so the family ends here — the access token issued with it
     ///   and every other token of that authorization — and nothing of another grant.
     ///
-    /// One statement either way, matching `secret_hash = SHA-256(secret)` in SQL (see `rotate`),
+    /// One statement either way, matching `secret_hash = SHA-256(secret)` in SQL (see `rotateOnce`),
     /// with the audit row (`token.revoked`) as one more branch of it, written only when
     /// something was revoked.
     /// The refresh case locks only the grant row, never token rows, so it cannot deadlock with

@@ -136,7 +136,7 @@ extension TokenStore {
     }
 
     /// What becomes of `request` when it rotated nothing: a fresh pair when it is a reuse
-    /// within the grace (`reuseGrace` > 0, see `rotate`), else the refusal — and a reuse
+    /// within the grace (`reuseGrace` > 0, see `rotateOnce`), else the refusal — and a reuse
     /// outside it revokes the whole grant (one within it that asks for more scope, another
     /// resource, or of a dead grant is refused and revokes nothing). Presenting another
     /// client's token has no effect on it (only its owner can burn it). One statement either
