@@ -14,24 +14,25 @@ import Glibc
 ///
 /// On a TCP socket with an allow-list (`--allow`), a connection from any other peer is closed
 /// unanswered, before its request reaches a handler (CONTRACT "FastCGI trust boundary").
-struct Worker {
+struct Worker<Context> {
     let socket: Int32
     /// The peers this TCP socket answers; nil: no check (unix socket, loopback-only TCP).
     let allow: PeerAllowList?
     let executable: String
-    let configuration: Configuration
-    let router: Router
+    let service: Service<Context>
+    let router: Router<Context>
     let metrics: Metrics?
 
     func run() -> Never {
         guard latch_worker_handle_terminate() == 0 else { _exit(70) }
         let closesAtOnce = Worker.isUnixSocket(socket)
 
-        let database = Database(connectionString: configuration.databaseURL)
-        let context = Context(configuration: configuration, database: database, executable: executable)
-        let log = RequestLog(executable: executable, slowRequestMilliseconds: configuration.slowRequestMilliseconds,
-                             threshold: configuration.logLevel)
-        let processor = RequestProcessor(router: router, context: context, log: log, metrics: metrics)
+        let settings = service.settings
+        let database = Database(connectionString: settings.databaseURL)
+        let context = service.makeContext(database)
+        let log = RequestLog(executable: executable, slowRequestMilliseconds: settings.slowRequestMilliseconds,
+                             threshold: settings.logLevel)
+        let processor = RequestProcessor(router: router, context: context, database: database, log: log, metrics: metrics)
         var request = FCGX_Request()
         guard FCGX_InitRequest(&request, socket, 0) == 0 else { _exit(70) }
         while true {
@@ -47,15 +48,18 @@ struct Worker {
                 continue
             }
             let response: Response
+            let incoming: Request
             var readWhole = false
-            switch Worker.readRequest(&request, maxBodyBytes: configuration.maxBodyBytes) {
-            case .read(let incoming):
-                response = processor.process(incoming)
+            switch Worker.readRequest(&request, maxBodyBytes: settings.maxBodyBytes) {
+            case .read(let read):
+                incoming = read
+                response = processor.process(read)
                 readWhole = true
-            case .refused(let incoming, let error):
-                response = processor.refuse(incoming, because: error)
+            case .refused(let refused, let error):
+                incoming = refused
+                response = processor.refuse(refused, because: error)
             }
-            let bytes = response.serialized()
+            let bytes = processor.serialized(response, for: incoming)
             bytes.withUnsafeBufferPointer { buffer in
                 buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                     _ = FCGX_PutStr($0, Int32(buffer.count), request.out)

@@ -12,9 +12,8 @@ public struct Request: Sendable {
     public var body: [UInt8]
     /// Values captured by `{name}` segments of the matched route.
     public var pathParameters: [String: String] = [:]
-    /// FastCGI parameters named `LATCH_…`, which only nginx's configuration sets (a client's
-    /// headers arrive as `HTTP_…`): e.g. the resource and scopes a protected location names for
-    /// `/oauth2/check` (`LATCH_CHECK_RESOURCE`, `LATCH_CHECK_SCOPE`; deploy/nginx/latch-check.conf).
+    /// FastCGI parameters named `LATCH_…`, which only nginx's configuration sets (the sender's
+    /// headers arrive as `HTTP_…`), e.g. what a location of deploy/nginx/latch-check.conf asks.
     public var serverVariables: [String: String] = [:]
     /// The FastCGI parameter `LATCH_FRONT_SECRET` nginx adds (one of `serverVariables`);
     /// `RemoteUser` compares it with the configured secret.
@@ -49,7 +48,7 @@ public struct Request: Sendable {
         var variables: [String: String] = [:]
         for (name, value) in parameters {
             if name.hasPrefix("HTTP_") {
-                // A client's own `X-Latch-Remote-User` header is dropped: only nginx's REMOTE_USER sets it.
+                // The sender's own `X-Latch-Remote-User` header is dropped: only nginx's REMOTE_USER sets it.
                 if name != "HTTP_X_LATCH_REMOTE_USER" { headers[Request.headerName(fromParameter: name)] = value }
             } else if name.hasPrefix("LATCH_") {
                 variables[name] = value
@@ -69,7 +68,7 @@ public struct Request: Sendable {
         asciiLowercased(name.utf8.dropFirst(5), underscoreAsHyphen: true)
     }
 
-    /// Header names are ASCII tokens (RFC 9110 §5.1): only A–Z are folded, stored and looked
+    /// Header names are ASCII (RFC 9110 §5.1): only A–Z are folded, stored and looked
     /// up alike, byte by byte.
     static func asciiLowercased(_ utf8: some Collection<UInt8>, underscoreAsHyphen: Bool = false) -> String {
         var bytes = Array(utf8)
@@ -105,7 +104,7 @@ public struct Request: Sendable {
         return try Parameters(formEncoded: body)
     }
 
-    /// The fields of a browser form (sign-in, sign-out, consent): as `formParameters`, except
+    /// The fields of a browser form: as `formParameters`, except
     /// that a POST with no body and no `Content-Type` is a form without fields, so that its
     /// missing CSRF token is refused as one (`403`, CONTRACT "Web pages") like on every other page.
     public func browserFormParameters() throws(HTTPError) -> Parameters {
@@ -116,20 +115,12 @@ public struct Request: Sendable {
     /// Cookies from the `Cookie` header; later duplicates are ignored.
     public var cookies: [String: String] { Cookies.parse(header("cookie") ?? "") }
 
-    /// The bearer token from `Authorization: Bearer …`, nil if absent or another scheme.
-    public var bearerToken: String? {
-        guard let value = header("authorization") else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingSpaces()
-        return token.isEmpty ? nil : token
-    }
 }
 
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs, scalar by scalar (a space followed by a
     /// combining mark is still a space to HTTP).
-    func trimmingSpaces() -> String {
+    public func trimmingSpaces() -> String {
         var scalars = Substring(self).unicodeScalars[...]
         while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
         while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }

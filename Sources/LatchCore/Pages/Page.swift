@@ -1,23 +1,23 @@
-/// The one look of every latch browser page (sign-in, consent, errors, account and admin
-/// pages): a header naming latch and, when someone is signed in, who and a sign-out button;
-/// then the page's own content. No JavaScript; the style is inline (the CSP allows only that).
+/// The one look of every latch browser page: a header naming latch and the product's own
+/// `banner` (e.g. who is signed in), then the page's own content. No JavaScript; the style is
+/// inline (the CSP allows only that).
 public struct Page {
     public enum Width: Sendable { case narrow, wide }
 
     public var title: String
     public var content: HTML
-    /// Shown in the header, with a sign-out form carrying the session's CSRF token.
-    public var signedIn: SignedIn?
+    /// The rest of the header after the brand (navigation, who is signed in); empty by default.
+    public var banner: HTML
     public var status: Int
     public var width: Width
     /// Extra response headers (e.g. `Retry-After`, `Set-Cookie`).
     public var headers: [(String, String)]
 
-    public init(title: String, content: HTML, signedIn: SignedIn? = nil, status: Int = 200,
+    public init(title: String, content: HTML, banner: HTML = .empty, status: Int = 200,
                 width: Width = .narrow, headers: [(String, String)] = []) {
         self.title = title
         self.content = content
-        self.signedIn = signedIn
+        self.banner = banner
         self.status = status
         self.width = width
         self.headers = headers
@@ -42,30 +42,13 @@ public struct Page {
         <style>\(Page.style)</style>
         </head>
         <body>
-        <header><a class="brand" href="/">latch</a>\(navigation)\(account)</header>
+        <header><a class="brand" href="/">latch</a>\(banner)</header>
         <main class="\(width == .wide ? "wide" : "narrow")">
         \(content)
         </main>
         </body>
         </html>
         """
-    }
-
-    /// For someone signed in: their apps, and the console for admins.
-    private var navigation: HTML {
-        guard let signedIn else { return .empty }
-        let admin: HTML = signedIn.user.isAdmin ? "<a href=\"/admin/apps\">Admin console</a>" : .empty
-        return "<nav><a href=\"/account/apps\">Your apps</a>\(admin)</nav>"
-    }
-
-    private var account: HTML {
-        guard let signedIn else { return .empty }
-        return """
-            <form class="account" method="post" action="/logout">\
-            <span>\(signedIn.user.username)</span>\
-            \(Form.csrf(signedIn.csrfToken))\
-            <button type="submit" class="link">Sign out</button></form>
-            """
     }
 
     static let style: HTML = """

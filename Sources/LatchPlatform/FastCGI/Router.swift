@@ -1,23 +1,12 @@
-/// What a handler may use: the configuration and this worker's database connection.
-public final class Context {
-    public let configuration: Configuration
-    public let database: Database
-    public let executable: String
+/// A handler: a plain function of a request over the product's per-worker `Context` (its
+/// configuration and database connection), returning a response or throwing.
+public typealias Handler<Context> = @Sendable (Request, Context) throws -> Response
 
-    public init(configuration: Configuration, database: Database, executable: String) {
-        self.configuration = configuration
-        self.database = database
-        self.executable = executable
-    }
-}
-
-public typealias Handler = @Sendable (Request, Context) throws -> Response
-
-/// One path pattern (`/oauth2/clients/{client_id}`) and its handler per method. A last segment
+/// One path pattern (`/things/{id}`) and its handler per method. A last segment
 /// `{name*}` captures the rest of the path (one or more segments, as sent: still percent-encoded).
-public struct Route: Sendable {
+public struct Route<Context>: Sendable {
     public let pattern: String
-    public let handlers: [String: Handler]
+    public let handlers: [String: Handler<Context>]
     /// The pattern split at `/` once: a literal segment, or the name of a `{name}` capture.
     let segments: [Segment]
 
@@ -27,7 +16,7 @@ public struct Route: Sendable {
         case rest(String)
     }
 
-    public init(_ pattern: String, _ handlers: [String: Handler]) {
+    public init(_ pattern: String, _ handlers: [String: Handler<Context>]) {
         self.pattern = pattern
         self.handlers = handlers
         segments = pattern.split(separator: "/", omittingEmptySubsequences: false).map { part in
@@ -63,13 +52,19 @@ public struct Route: Sendable {
     }
 }
 
-/// Finds the route for a request; answers 404 and 405 itself.
-public struct Router: Sendable {
-    public let routes: [Route]
+/// Finds the route for a request; answers 404 and 405 itself, worded by `errorStyle`.
+///
+/// Built only by `init(merging:errorStyle:)` (`Router+Merging.swift`), which refuses a method
+/// declared twice for one path, so no route silently shadows another.
+public struct Router<Context>: Sendable {
+    public let routes: [Route<Context>]
+    /// How the request layer's failures are worded on a path (JSON for an API, HTML on pages).
+    public let errorStyle: @Sendable (_ path: String) -> any ErrorStyle
 
-    public init(_ routes: [Route]) { self.routes = routes }
-
-    public init(_ groups: [[Route]]) { self.routes = groups.flatMap { $0 } }
+    init(checked routes: [Route<Context>], errorStyle: @escaping @Sendable (_ path: String) -> any ErrorStyle) {
+        self.routes = routes
+        self.errorStyle = errorStyle
+    }
 
     public func handle(_ request: Request, context: Context) throws -> Response {
         var matched: Int?
@@ -81,19 +76,14 @@ public struct Router: Sendable {
     public func handle(_ request: Request, context: Context, matchedRoute: inout Int?) throws -> Response {
         guard let (index, captures) = route(for: request.path) else {
             matchedRoute = nil
-            // HTML on the browser pages (CONTRACT "Errors and bad input"), JSON elsewhere.
-            if RequestProcessor.isBrowserPage(request.path) {
-                return ErrorPage.response(status: 404, title: "Not found", message: "There is no such page here.")
-            }
-            return OAuthError.notFound("no such endpoint").response
+            return errorStyle(request.path).response(for: .notFound, to: request)
         }
         matchedRoute = index
         let route = routes[index]
         let method = request.method == "HEAD" ? "GET" : request.method
         guard let handler = route.handlers[method] else {
-            var error = OAuthError(.methodNotAllowed, "method \(request.method) is not allowed here", status: 405)
-            error.headers = [("Allow", route.handlers.keys.sorted().joined(separator: ", "))]
-            return RequestProcessor.isBrowserPage(request.path) ? ErrorPage.response(for: error) : error.response
+            let error = HTTPError.methodNotAllowed(method: request.method, allowed: route.handlers.keys.sorted())
+            return errorStyle(request.path).response(for: error, to: request)
         }
         var request = request
         request.pathParameters = captures
@@ -107,5 +97,10 @@ public struct Router: Sendable {
             if let captures = route.match(segments: segments) { return (index, captures) }
         }
         return nil
+    }
+
+    /// This router with more routes after its own (e.g. the metrics endpoint).
+    func adding(_ more: [Route<Context>]) throws(RouteTableError) -> Router {
+        try Router.merging([routes, more], errorStyle: errorStyle)
     }
 }

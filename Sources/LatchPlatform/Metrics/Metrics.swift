@@ -8,8 +8,8 @@ import Glibc
 /// worker adds to them with atomic fetch-and-add, so no count is lost whichever worker
 /// serves a request, and whichever worker answers `GET /metrics` reads them all. A worker
 /// that dies loses nothing it counted. The table is fixed when the executable starts:
-/// every route pattern (plus `unmatched`) × status class × OAuth error code (the known
-/// codes plus `other`), a latency histogram per route, and a few process gauges.
+/// every route pattern (plus `unmatched`) × status class × error code (the codes the
+/// product names, plus `other`), a latency histogram per route, and a few process gauges.
 ///
 /// Counters restart from zero when the executable restarts, as Prometheus expects.
 public final class Metrics: @unchecked Sendable {
@@ -26,19 +26,12 @@ public final class Metrics: @unchecked Sendable {
     /// Status classes 1xx…5xx.
     static let statusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx"]
 
-    /// OAuth error codes counted by name (RFC 6749, 6750, 7009, 7591, 8707 and latch's own);
+    /// Error codes counted by name (the product names them: `Response.logErrorCode` values);
     /// any other code is counted as `other`, so the table stays bounded.
-    public static let errorCodes: [String] = [
-        "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type",
-        "invalid_scope", "access_denied", "unsupported_response_type", "server_error", "temporarily_unavailable",
-        "invalid_token", "insufficient_scope", "unsupported_token_type", "invalid_redirect_uri",
-        "invalid_client_metadata", "invalid_software_statement", "unapproved_software_statement", "invalid_target",
-        "login_required", "consent_required", "interaction_required",
-        "not_found", "method_not_allowed", "rate_limited", "forbidden",
-    ]
+    public let errorCodes: [String]
     /// Error slot 0 is "no error"; the last slot is `other`.
-    static let errorSlots = errorCodes.count + 2
-    static let errorIndex: [String: Int] = Dictionary(uniqueKeysWithValues: errorCodes.enumerated().map { ($1, $0 + 1) })
+    let errorSlots: Int
+    let errorIndex: [String: Int]
 
     /// Upper bounds of the latency histogram, in seconds (Prometheus `le`).
     public static let latencyBounds: [Double] = [
@@ -55,13 +48,17 @@ public final class Metrics: @unchecked Sendable {
     static let databaseStatementsWord = 4
     static let headerWords = 8
     var requestsBase: Int { Metrics.headerWords }
-    var histogramBase: Int { requestsBase + routeLabels.count * Metrics.statusClasses.count * Metrics.errorSlots }
+    var histogramBase: Int { requestsBase + routeLabels.count * Metrics.statusClasses.count * errorSlots }
     var sumBase: Int { histogramBase + routeLabels.count * Metrics.bucketCount }
 
     /// Maps the shared counters for an executable whose router has these route patterns
-    /// (in router order). Call before forking; nil when the mapping cannot be made.
-    public init?(executable: String, routePatterns: [String]) {
+    /// (in router order), counting these error codes by name. Call before forking; nil when
+    /// the mapping cannot be made.
+    public init?(executable: String, routePatterns: [String], errorCodes: [String]) {
         self.executable = executable
+        self.errorCodes = errorCodes
+        errorSlots = errorCodes.count + 2
+        errorIndex = Dictionary(errorCodes.enumerated().map { ($1, $0 + 1) }, uniquingKeysWith: { first, _ in first })
         var labels: [String] = []
         var labelOfRoute: [Int] = []
         for pattern in routePatterns {
@@ -75,7 +72,7 @@ public final class Metrics: @unchecked Sendable {
         labels.append("unmatched")
         routeLabels = labels
         self.labelOfRoute = labelOfRoute
-        wordCount = Metrics.headerWords + labels.count * (Metrics.statusClasses.count * Metrics.errorSlots + Metrics.bucketCount + 1)
+        wordCount = Metrics.headerWords + labels.count * (Metrics.statusClasses.count * errorSlots + Metrics.bucketCount + 1)
         let bytes = wordCount * MemoryLayout<UInt64>.stride
         guard let mapping = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0),
               mapping != MAP_FAILED else { return nil }
@@ -88,12 +85,12 @@ public final class Metrics: @unchecked Sendable {
     // MARK: Writing (workers)
 
     /// Counts one answered request. `route` is the router's index of the matched route
-    /// (nil when no route matched); `errorCode` the OAuth error, if any.
+    /// (nil when no route matched); `errorCode` the response's error code, if any.
     public func record(route: Int?, status: Int, errorCode: String?, nanoseconds: UInt64) {
         let label = route.map { labelOfRoute[$0] } ?? routeLabels.count - 1
         let statusClass = min(max(status / 100 - 1, 0), Metrics.statusClasses.count - 1)
-        let error = errorCode.map { Metrics.errorIndex[$0] ?? Metrics.errorSlots - 1 } ?? 0
-        latch_counter_add(words + requestsBase + (label * Metrics.statusClasses.count + statusClass) * Metrics.errorSlots + error, 1)
+        let error = errorCode.map { errorIndex[$0] ?? errorSlots - 1 } ?? 0
+        latch_counter_add(words + requestsBase + (label * Metrics.statusClasses.count + statusClass) * errorSlots + error, 1)
         var bucket = 0
         while bucket < Metrics.latencyBoundsNanoseconds.count, nanoseconds > Metrics.latencyBoundsNanoseconds[bucket] { bucket += 1 }
         latch_counter_add(words + histogramBase + label * Metrics.bucketCount + bucket, 1)
@@ -129,7 +126,7 @@ public final class Metrics: @unchecked Sendable {
     /// Requests counted for a route label, status class (`"2xx"`) and error (nil = none).
     public func requests(route: String, status: String, error: String? = nil) -> UInt64 {
         guard let label = routeLabels.firstIndex(of: route), let statusClass = Metrics.statusClasses.firstIndex(of: status) else { return 0 }
-        let slot = error.map { Metrics.errorIndex[$0] ?? Metrics.errorSlots - 1 } ?? 0
-        return load(requestsBase + (label * Metrics.statusClasses.count + statusClass) * Metrics.errorSlots + slot)
+        let slot = error.map { errorIndex[$0] ?? errorSlots - 1 } ?? 0
+        return load(requestsBase + (label * Metrics.statusClasses.count + statusClass) * errorSlots + slot)
     }
 }

@@ -25,7 +25,7 @@ public enum Hex {
         return out
     }
 
-    static func value(_ c: UInt8) -> UInt8? {
+    public static func value(_ c: UInt8) -> UInt8? {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
@@ -35,7 +35,7 @@ public enum Hex {
     }
 }
 
-/// Base64 (RFC 4648 §4) and base64url without padding (§5), as PKCE and tokens use it.
+/// Base64 (RFC 4648 §4) and base64url without padding (§5), as URLs and opaque values use it.
 public enum Base64 {
     private static let standard = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let url = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)

@@ -1,7 +1,7 @@
 /// Decoded `application/x-www-form-urlencoded` pairs, in order.
 ///
 /// Decoding is strict: malformed percent-escapes and invalid UTF-8 are refused, and
-/// reading a parameter that appears twice is an error (RFC 6749 §3.1, §3.2).
+/// reading a parameter that appears twice is an error.
 public struct Parameters: Sendable, Equatable {
     public private(set) var pairs: [(name: String, value: String)]
 
@@ -48,7 +48,7 @@ public struct Parameters: Sendable, Equatable {
 
     /// Percent-decodes one component (`+` is a space), refusing bad escapes, invalid UTF-8 and
     /// NUL: no parameter has a use for NUL, PostgreSQL text cannot hold it, and libpq would end
-    /// a bound value at it (`client_id=app_x%00junk` would be looked up as `app_x`).
+    /// a bound value at it (`id=x%00junk` would be looked up as `x`).
     public static func decode<C: Collection>(_ bytes: C) throws(HTTPError) -> String where C.Element == UInt8 {
         var out = [UInt8]()
         out.reserveCapacity(bytes.count)

@@ -7,15 +7,15 @@ extension Metrics {
         let executableLabel = "executable=\"\(Metrics.escape(executable))\""
         var out = ""
 
-        out += "# HELP latch_requests_total Requests answered, by route pattern, status class and OAuth error code.\n"
+        out += "# HELP latch_requests_total Requests answered, by route pattern, status class and error code.\n"
         out += "# TYPE latch_requests_total counter\n"
         for (label, route) in routeLabels.enumerated() {
             for (statusClass, status) in Metrics.statusClasses.enumerated() {
-                for slot in 0..<Metrics.errorSlots {
-                    let count = load(requestsBase + (label * Metrics.statusClasses.count + statusClass) * Metrics.errorSlots + slot)
+                for slot in 0..<errorSlots {
+                    let count = load(requestsBase + (label * Metrics.statusClasses.count + statusClass) * errorSlots + slot)
                     guard count > 0 else { continue }
                     var labels = "\(executableLabel),route=\"\(Metrics.escape(route))\",status=\"\(status)\""
-                    if slot > 0 { labels += ",error=\"\(slot <= Metrics.errorCodes.count ? Metrics.errorCodes[slot - 1] : "other")\"" }
+                    if slot > 0 { labels += ",error=\"\(slot <= errorCodes.count ? errorCodes[slot - 1] : "other")\"" }
                     out += "latch_requests_total{\(labels)} \(count)\n"
                 }
             }

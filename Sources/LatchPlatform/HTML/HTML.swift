@@ -1,11 +1,11 @@
 /// Markup that is safe to send, built by string interpolation: every interpolated `String`
 /// or number is escaped, and only other `HTML` values are spliced in as they are.
 ///
-///     let row: HTML = "<td>\(client.name)</td>"        // the name is escaped
+///     let row: HTML = "<td>\(person.name)</td>"        // the name is escaped
 ///     let page: HTML = "<table>\(rows)</table>"         // `rows: [HTML]` is trusted markup
 ///
 /// Values always go into double-quoted attributes or text, and `escape` makes them safe in
-/// both (`&`, `<`, `>`, `"`, `'`), so a free-text app name can never close a tag or an attribute.
+/// both (`&`, `<`, `>`, `"`, `'`), so a free-text name can never close a tag or an attribute.
 public struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation {
     public private(set) var markup: String
 

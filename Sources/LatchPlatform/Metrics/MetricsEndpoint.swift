@@ -1,6 +1,6 @@
 /// `GET /metrics`: the executable's counters in Prometheus text format. Every FastCGI
-/// executable serves it (`FastCGIServer` adds these routes), also as
-/// `GET /metrics/<name>` (`/metrics/tokens` or `/metrics/latch-tokens` for latch-tokens) so
+/// executable serves it (`FastCGIServer` adds these routes when metrics are on), also as
+/// `GET /metrics/<name>` (`/metrics/x` or `/metrics/latch-x` for the executable latch-x) so
 /// that one nginx server can expose each executable under its own path. nginx keeps it
 /// internal: the shipped `latch-locations.conf` allows only 127.0.0.1 and ::1.
 public enum MetricsEndpoint {
@@ -8,13 +8,13 @@ public enum MetricsEndpoint {
     /// router exists).
     public static let patterns = ["/metrics", "/metrics/{executable}"]
 
-    public static func routes(_ metrics: Metrics) -> [Route] {
+    public static func routes<Context>(_ metrics: Metrics) -> [Route<Context>] {
         [
             Route(patterns[0], ["GET": { _, _ in exposition(metrics) }]),
             Route(patterns[1], ["GET": { request, _ in
                 let name = request.pathParameters["executable"] ?? ""
                 guard name == metrics.executable || "latch-" + name == metrics.executable else {
-                    throw OAuthError.notFound("no such endpoint")
+                    throw HTTPError.notFound
                 }
                 return exposition(metrics)
             }]),

@@ -10,7 +10,7 @@ import Glibc
 /// A connection the server closed while it sat idle (PostgreSQL restarted) is noticed before
 /// anything is sent on it and replaced, so the first request after a restart succeeds. A
 /// statement is never sent twice: once sent, a broken connection may already have committed
-/// it, and resending a refresh rotation or a code redemption would look like a replay.
+/// it, and resending a statement that spends a one-time value would look like a replay.
 /// A connection used in the last 100 ms is not checked (one syscall less per request under
 /// load): a backend ended that recently means PostgreSQL is going down or an operator ended
 /// it just now, and that one request answers 503 like any request while it is down.

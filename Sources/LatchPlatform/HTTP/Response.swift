@@ -3,12 +3,11 @@ public struct Response: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
-    /// For the request log and metrics only, never sent: the client the request concerned
-    /// (set it once the client is known, e.g. `response.logClientID = client.id`).
-    public var logClientID: String?
-    /// For the request log and metrics only, never sent: the OAuth error code when the error
-    /// is not in a JSON body (e.g. an error sent back by redirect). JSON errors are read
-    /// from the body.
+    /// For the request log only, never sent: fields the product adds to the request's line
+    /// after `error`, in order (latch adds whom the request concerned).
+    public var logFields: [(name: String, value: String)] = []
+    /// For the request log and metrics only, never sent: the error code the response carries,
+    /// set by whoever renders the error (in its body or not, e.g. an error sent by redirect).
     public var logErrorCode: String?
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
@@ -30,14 +29,14 @@ public struct Response: Sendable {
         headers.append((name: name, value: value))
     }
 
-    /// JSON body; OAuth responses carrying credentials add `no-store` themselves. Every JSON
+    /// JSON body; responses carrying credentials add `no-store` themselves. Every JSON
     /// answer carries `X-Content-Type-Options: nosniff`: a browser never reads it as HTML or script.
     public static func json(_ value: JSON, status: Int = 200, headers: [(String, String)] = []) -> Response {
         Response(status: status, headers: [("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")] + headers,
                  body: value.bytes)
     }
 
-    /// JSON that must never be cached (tokens, secrets, errors of the token endpoint).
+    /// JSON that must never be cached (credentials, secrets, errors that concern them).
     public static func noStoreJSON(_ value: JSON, status: Int = 200) -> Response {
         json(value, status: status, headers: [("Cache-Control", "no-store"), ("Pragma", "no-cache")])
     }
@@ -57,9 +56,9 @@ public struct Response: Sendable {
     ]
 
     /// The CSP of a browser page (CONTRACT "Web pages"): nothing but inline style, images only
-    /// from latch itself, `data:` and the `images` sources (the origin of each app icon the page
-    /// shows, `AppIcon.source`), forms only to latch and the `formTargets` sources (the consent
-    /// page adds its one redirect URI's origin or scheme), never framed.
+    /// from latch itself, `data:` and the `images` sources (the origin of each image the page
+    /// shows), forms only to latch and the `formTargets` sources (a page may add the one place
+    /// its form goes on to), never framed.
     public static func contentSecurityPolicy(images: [String] = [], formTargets: [String] = [], scripts: [String] = []) -> String {
         func list(_ base: [String], _ extra: [String]) -> String {
             var seen = Set<String>()
@@ -85,11 +84,17 @@ public struct Response: Sendable {
         Response(status: status, headers: headers)
     }
 
+    /// Whether a header name or value carries CR, LF or NUL: such a response is never written
+    /// (`RequestProcessor.serialized(_:for:)` sends the route's `400` instead).
+    public var hasUnsendableHeader: Bool {
+        headers.contains { Response.isUnsafe($0.name) || Response.isUnsafe($0.value) }
+    }
+
     /// The bytes of a FastCGI/CGI response (`Status:` line, headers, blank line, body).
-    /// A header value carrying CR, LF or NUL is never written: the response becomes a 400.
+    /// A header value carrying CR, LF or NUL is never written: the response becomes a plain 400.
     public func serialized() -> [UInt8] {
-        if headers.contains(where: { Response.isUnsafe($0.name) || Response.isUnsafe($0.value) }) {
-            return OAuthError.invalidRequest("a value cannot be placed in a response header").response.serialized()
+        if hasUnsendableHeader {
+            return PlainTextErrors().response(for: .unsendableResponse, to: Request(method: "GET", path: "/")).serialized()
         }
         var head = "Status: \(status) \(Response.reason(for: status))\r\n"
         for header in headers { head += "\(header.name): \(header.value)\r\n" }

@@ -82,7 +82,7 @@ public struct ServerOptions: Equatable, Sendable {
         return .tcp(host: host, port: port)
     }
 
-    public static func usage(executable: String, serves: String) -> String {
+    public static func usage(executable: String, serves: String, environment: String) -> String {
         """
         USAGE: \(executable) [--listen unix:PATH [--socket-group NAME] | --listen HOST:PORT [--allow ADDR,…]] [--workers N]
 
@@ -105,7 +105,7 @@ public struct ServerOptions: Equatable, Sendable {
           -h, --help           show this help
 
         ENVIRONMENT:
-        \(Configuration.documentation.map { "  \($0.variable.padding(30)) \($0.meaning) (default \($0.defaultValue))" }.joined(separator: "\n"))
+        \(environment)
         """
     }
 }
@@ -113,10 +113,4 @@ public struct ServerOptions: Equatable, Sendable {
 public struct ServerOptionsError: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
-}
-
-extension String {
-    func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
 }
