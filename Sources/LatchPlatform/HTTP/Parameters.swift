@@ -46,6 +46,12 @@ public struct Parameters: Sendable, Equatable {
         return nil
     }
 
+    /// The rule of an endpoint whose every parameter is single-valued, checked once before any
+    /// is read: the first name given twice is refused (`HTTPError.duplicateParameter`).
+    public func requireUniqueNames() throws(HTTPError) {
+        if let name = firstDuplicateName { throw HTTPError.duplicateParameter(name) }
+    }
+
     /// Percent-decodes one component (`+` is a space), refusing bad escapes, invalid UTF-8 and
     /// NUL: no parameter has a use for NUL, PostgreSQL text cannot hold it, and libpq would end
     /// a bound value at it (`id=x%00junk` would be looked up as `x`).
