@@ -18,7 +18,11 @@ let package = Package(
         .systemLibrary(name: "CFastCGI", path: "Sources/CFastCGI", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .target(name: "LatchCore", dependencies: ["CFastCGI", "CPostgres", "CCrypto"]),
+        // The platform: FastCGI, HTTP, Postgres, Crypto, HTML, Metrics and the log; it knows no
+        // OAuth concept, and the compiler keeps it so (it cannot see LatchCore).
+        .target(name: "LatchPlatform", dependencies: ["CFastCGI", "CPostgres", "CCrypto"]),
+        // latch itself: endpoints, storage, configuration, route tables.
+        .target(name: "LatchCore", dependencies: ["LatchPlatform"]),
         .executableTarget(name: "latch-authorize", dependencies: ["LatchCore"]),
         .executableTarget(name: "latch-tokens", dependencies: ["LatchCore"]),
         .executableTarget(name: "latch-register", dependencies: ["LatchCore"]),
@@ -27,6 +31,6 @@ let package = Package(
             "LatchCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "LatchCoreTests", dependencies: ["LatchCore"]),
+        .testTarget(name: "LatchCoreTests", dependencies: ["LatchCore", "LatchPlatform"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Testing
 @testable import LatchCore
+@testable import LatchPlatform
 
 /// CONTRACT "FastCGI trust boundary": start-up rules for the issuer, `REMOTE_USER` and the demo
 /// page, and the listener options.

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import LatchCore
+@testable import LatchPlatform
 
 let sampleAccessToken = "lat_0123456789abcdef_" + String(repeating: "A", count: 43)
 let sampleRefreshToken = "lrt_fedcba9876543210_" + String(repeating: "b-_", count: 14) + "z"
@@ -125,6 +126,11 @@ let sampleRefreshToken = "lrt_fedcba9876543210_" + String(repeating: "b-_", coun
 @Suite struct RequestLogTests {
     let log = RequestLog(executable: "latch-tokens", slowRequestMilliseconds: 500)
 
+    init() {
+        // As every executable sets it before forking (`RouteTable.serve`).
+        Log.redaction = Redaction.scrub
+    }
+
     func request(_ uri: String) -> Request {
         Request(parameters: ["REQUEST_METHOD": "POST", "REQUEST_URI": uri, "REMOTE_ADDR": "192.0.2.9",
                              "HTTP_USER_AGENT": "curl/8"], body: Array("code=SECRET".utf8))
@@ -186,14 +192,19 @@ let sampleRefreshToken = "lrt_fedcba9876543210_" + String(repeating: "b-_", coun
         #expect(parsed["bytes_out"] == 11)
     }
 
-    @Test func errorCodeComesFromTheAnnotationOrTheBody() {
-        #expect(RequestLog.errorCode(of: OAuthError.invalidClient().response) == "invalid_client")
+    /// The error code is carried by the response (`OAuthError.response` sets it), never read
+    /// back from the body it wrote.
+    @Test func errorCodeIsCarriedByTheResponse() throws {
+        #expect(OAuthError.invalidClient().response.logErrorCode == "invalid_client")
         var redirect = Response.redirect("https://app.example/cb?error=access_denied")
-        #expect(RequestLog.errorCode(of: redirect) == nil)
+        func logged(_ response: Response) throws -> JSON {
+            try JSON.parse(log.line(level: .info, request: request("/x"), response: response, nanoseconds: 1, detail: nil,
+                                    route: nil).bytes)
+        }
+        #expect(try logged(redirect)["error"] == nil)
         redirect.logErrorCode = "access_denied"
-        #expect(RequestLog.errorCode(of: redirect) == "access_denied")
-        #expect(RequestLog.errorCode(of: .json(["error": "invalid_scope"], status: 400)) == "invalid_scope")
-        #expect(RequestLog.errorCode(of: .json(["error": "not an error"], status: 200)) == nil)
+        #expect(try logged(redirect)["error"] == "access_denied")
+        #expect(try logged(.json(["error": "not an error"], status: 400))["error"] == nil)
     }
 
     @Test func annotationsAreNeverSerialized() {
@@ -207,7 +218,8 @@ let sampleRefreshToken = "lrt_fedcba9876543210_" + String(repeating: "b-_", coun
 
 @Suite struct MetricsTests {
     func make(_ patterns: [String] = ["/a", "/b/{id}", "/a"]) throws -> Metrics {
-        try #require(Metrics(executable: "latch-test", routePatterns: patterns + MetricsEndpoint.patterns))
+        try #require(Metrics(executable: "latch-test", routePatterns: patterns + MetricsEndpoint.patterns,
+                             errorCodes: OAuthError.Code.counted))
     }
 
     @Test func countsByRouteStatusAndError() throws {
@@ -292,8 +304,9 @@ let sampleRefreshToken = "lrt_fedcba9876543210_" + String(repeating: "b-_", coun
 
 @Suite struct MetricsEndpointTests {
     @Test func servesTheExpositionUnderItsOwnNameOnly() throws {
-        let metrics = try #require(Metrics(executable: "latch-tokens", routePatterns: MetricsEndpoint.patterns))
-        let router = Router(MetricsEndpoint.routes(metrics))
+        let metrics = try #require(Metrics(executable: "latch-tokens", routePatterns: MetricsEndpoint.patterns,
+                                           errorCodes: OAuthError.Code.counted))
+        let router = Router(merging: [MetricsEndpoint.routes(metrics)], errorStyle: RouteTable.errorStyle)
         let context = Context(configuration: Configuration(databaseURL: "", issuer: "https://a.example"),
                               database: Database(connectionString: ""), executable: "latch-tokens")
         for path in ["/metrics", "/metrics/tokens", "/metrics/latch-tokens"] {
@@ -302,7 +315,7 @@ let sampleRefreshToken = "lrt_fedcba9876543210_" + String(repeating: "b-_", coun
             #expect(response.header("Content-Type") == Metrics.contentType)
             #expect(String(decoding: response.body, as: UTF8.self).contains("latch_workers_alive"))
         }
-        #expect(throws: OAuthError.self) { try router.handle(Request(method: "GET", path: "/metrics/register"), context: context) }
+        #expect(throws: HTTPError.notFound) { try router.handle(Request(method: "GET", path: "/metrics/register"), context: context) }
         #expect(try router.handle(Request(method: "POST", path: "/metrics"), context: context).status == 405)
     }
 }

@@ -11,8 +11,7 @@ import Testing
                 database: Database(connectionString: "host=/nonexistent port=1 connect_timeout=1"), executable: "test")
     }
 
-    static let router = Router(merging: [TokenEndpoint.routes, UserRevocation.routes, RevocationEndpoint.routes,
-                                         IntrospectionEndpoint.routes, ProtectedResourceEndpoints.routes])
+    static let router = RouteTable.tokens.router
 
     static func form(_ method: String, _ path: String, query: String = "", body: String = "",
                      headers: [String: String] = [:]) -> Request {
@@ -22,7 +21,9 @@ import Testing
     }
 
     static func respond(_ request: Request) -> Response {
-        RequestProcessor(router: router, context: offlineContext(), log: RequestLog(executable: "test")).process(request)
+        let context = offlineContext()
+        return RequestProcessor(router: router, context: context, database: context.database, log: RequestLog(executable: "test"))
+            .process(request)
     }
 
     static func error(of response: Response) -> String? {

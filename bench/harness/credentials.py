@@ -1,5 +1,5 @@
 """Pre-minted credentials in exactly the shape latch mints them
-(Sources/LatchCore/Crypto/Credential.swift): PREFIX + 16 hex characters of lookup id +
+(Sources/LatchCore/Credentials/Credential.swift): PREFIX + 16 hex characters of lookup id +
 "_" + 43 base64url characters of secret (256 bits from the OS CSPRNG). Only the id and
 SHA-256 of the secret part are stored."""
 import base64

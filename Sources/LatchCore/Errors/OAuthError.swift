@@ -1,8 +1,8 @@
 /// An OAuth error response (RFC 6749 §5.2, RFC 7591 §3.2.2, RFC 6750 §3.1).
 ///
 /// `description` goes to the client as `error_description`: it never carries internal
-/// detail (SQL, stack traces); that goes to the log only.
-public struct OAuthError: Error, Sendable, Equatable {
+/// detail (SQL, stack traces); that is its `cause`, which goes to the log only.
+public struct OAuthError: ResponseError, Sendable, Equatable {
     public struct Code: RawRepresentable, Hashable, Sendable {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
@@ -29,12 +29,25 @@ public struct OAuthError: Error, Sendable, Equatable {
         public static let methodNotAllowed = Code(rawValue: "method_not_allowed")
         public static let rateLimited = Code(rawValue: "rate_limited")
         public static let forbidden = Code(rawValue: "forbidden")
+
+        /// The codes the metrics count by name (RFC 6749, 6750, 7009, 7591, 8707 and latch's
+        /// own); any other is counted as `other`, so the table stays bounded.
+        public static let counted: [String] = [
+            "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type",
+            "invalid_scope", "access_denied", "unsupported_response_type", "server_error", "temporarily_unavailable",
+            "invalid_token", "insufficient_scope", "unsupported_token_type", "invalid_redirect_uri",
+            "invalid_client_metadata", "invalid_software_statement", "unapproved_software_statement", "invalid_target",
+            "login_required", "consent_required", "interaction_required",
+            "not_found", "method_not_allowed", "rate_limited", "forbidden",
+        ]
     }
 
     public var code: Code
     public var description: String
     public var status: Int
     public var headers: [(String, String)]
+    /// What caused it (e.g. the `DatabaseError` behind a `503`): logged, never sent.
+    public var cause: (any Error & Sendable)?
 
     public init(_ code: Code, _ description: String, status: Int = 400, headers: [(String, String)] = []) {
         self.code = code
@@ -59,6 +72,13 @@ public struct OAuthError: Error, Sendable, Equatable {
     public static let temporarilyUnavailable = OAuthError(.temporarilyUnavailable, "the service is temporarily unavailable; try again shortly",
                                                           status: 503, headers: [("Retry-After", "1")])
 
+    /// This error, remembering what caused it (for the log).
+    public func causedBy(_ cause: any Error & Sendable) -> OAuthError {
+        var error = self
+        error.cause = cause
+        return error
+    }
+
     public var json: JSON { ["error": .string(code.rawValue), "error_description": .string(description)] }
 
     /// JSON error response, never cached.
@@ -69,11 +89,16 @@ public struct OAuthError: Error, Sendable, Equatable {
         return response
     }
 
-    /// Turns a request-level decoding failure into the OAuth error a client can act on.
+    public func response(for request: Request) -> Response { response }
+
+    /// Turns a failure of the request layer into the OAuth error a client can act on.
     public init(_ error: HTTPError) {
         switch error {
-        case .payloadTooLarge: self.init(.invalidRequest, error.description, status: 413)
-        default: self.init(.invalidRequest, error.description)
+        case .notFound: self = .notFound(error.description)
+        case .methodNotAllowed: self.init(.methodNotAllowed, error.description, status: 405, headers: error.headers)
+        case .unavailable: self = .temporarilyUnavailable
+        case .internalError: self = .serverError
+        default: self.init(.invalidRequest, error.description, status: error.status)
         }
     }
 }

@@ -1,5 +1,6 @@
 /// Fixed one-minute windows counted in PostgreSQL (`rate_limits`), so every worker on
-/// every host shares them.
+/// every host shares them. It answers in seconds to wait; the refusal sent for them is the
+/// endpoint's (`RateLimiter.tooMany`, `RateLimiter+Refusal.swift`).
 public struct RateLimiter {
     let database: Database
 
@@ -30,9 +31,4 @@ public struct RateLimiter {
     /// The bucket prefix of the tokens issued to each unverified client (`token:CLIENT_ID`),
     /// counted by the issuing statements themselves (`IssuingStatement.recorded`).
     public static let unverifiedTokensPrefix = "token:"
-
-    /// A 429 with `Retry-After`.
-    public static func tooMany(retryAfter: Int, _ description: String) -> OAuthError {
-        OAuthError(.init(rawValue: "rate_limited"), description, status: 429, headers: [("Retry-After", String(retryAfter))])
-    }
 }

@@ -1,20 +1,12 @@
 /// The admin console (CONTRACT "Web pages"): server-rendered pages over the same operations as
 /// the management API (`AppAdministration`, `AppInput`, `ScopeStore`), usable without
 /// JavaScript. Admins only: anyone else signed in gets the `403` page, signed-out people go to
-/// sign-in first. Every form carries the session's CSRF token (`403` without it). Served by
-/// latch-register (nginx sends `/admin` there), next to the management API.
+/// sign-in first. Every form carries the session's CSRF token (`403` without it).
 ///
-///     GET  /admin, /admin/                             303 → /admin/apps (signed out: sign-in first)
-///     GET  /admin/apps                                 apps with their active grants
-///     GET  /admin/apps/new, POST /admin/apps           create (303 → the app)
-///     GET  /admin/apps/{id}                            one app and its secrets
-///     GET  /admin/apps/{id}/edit, POST /admin/apps/{id}  edit (303 → the app)
-///     GET  /admin/apps/{id}/delete                     confirmation; POST deletes (303 → list)
-///     POST /admin/apps/{id}/verify                     verify or unverify (303 → the app)
-///     POST /admin/apps/{id}/secrets                    create a secret: the page shows it once
-///     POST /admin/apps/{id}/secrets/{secretID}/revoke  revoke a secret (303 → the app)
-///     GET  /admin/scopes, POST /admin/scopes           list, add (or re-describe) a scope
-///     GET  /admin/copy.js                              the secret page's copy button (`CopyScript`)
+/// The pages are `routes` below, served by latch-register (`RouteTable.register`; nginx sends
+/// `/admin` there, which `RouteTableTests` checks): `/admin` and `/admin/` send on to
+/// `/admin/apps`; a form that succeeds answers `303` to the app it changed (to the list after
+/// a delete); a new secret is shown once, on the page that created it.
 public enum AdminConsole {
     public static let routes: [Route] = [
         Route("/admin", ["GET": { request, context in try page(request, context) { _ in .redirect("/admin/apps", status: 303) } }]),

@@ -15,9 +15,8 @@ struct AuthorizationRequest {
                                "code_challenge", "code_challenge_method", "resource"]
 
     init(_ parameters: Parameters, target: RedirectTarget, database: Database, configuration: Configuration) throws {
-        if let duplicate = parameters.firstDuplicateName {
-            throw OAuthError.invalidRequest("parameter '\(duplicate)' was given more than once")
-        }
+        // Sent back to the client like every other refusal from here on (an OAuthError).
+        do { try parameters.requireUniqueNames() } catch { throw OAuthError(error) }
         self.target = target
         try ResponseTypeCheck.check(parameters, client: target.client)
         codeChallenge = try PKCE.challenge(in: parameters)

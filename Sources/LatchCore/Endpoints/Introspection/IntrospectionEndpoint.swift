@@ -27,9 +27,7 @@ public enum IntrospectionEndpoint {
     static func introspect(_ request: Request, _ context: Context) throws -> Response {
         do {
             let parameters = try request.formParameters()
-            if let duplicate = parameters.firstDuplicateName {
-                throw OAuthError.invalidRequest("parameter '\(duplicate)' was given more than once")
-            }
+            try parameters.requireUniqueNames()
             let presentedClient = try ClientAuthenticator.presented(request, parameters: parameters)
             let tokens = TokenStore(database: context.database)
             // One round trip: the statement that authenticates the caller also looks the token up.
@@ -47,8 +45,6 @@ public enum IntrospectionEndpoint {
             var token = try tokens.live(presented)
             if let found = token, !caller.client.verified, found.clientID != caller.client.clientID { token = nil }
             return answer(token, caller: caller.client.clientID, context)
-        } catch let error as HTTPError {
-            throw OAuthError(error)
         }
     }
 

@@ -23,9 +23,7 @@ public enum RevocationEndpoint {
     static func revoke(_ request: Request, _ context: Context) throws -> Response {
         do {
             let parameters = try request.formParameters()
-            if let duplicate = parameters.firstDuplicateName {
-                throw OAuthError.invalidRequest("parameter '\(duplicate)' was given more than once")
-            }
+            try parameters.requireUniqueNames()
             let client = try ClientAuthenticator(database: context.database).authenticate(request, parameters: parameters)
             guard let token = try parameters.single("token") else { throw OAuthError.invalidRequest("token is required") }
             try TokenStore(database: context.database).revoke(
@@ -34,8 +32,6 @@ public enum RevocationEndpoint {
             var response = Response(status: 200, headers: [("Cache-Control", "no-store"), ("Pragma", "no-cache")])
             response.logClientID = client.client.clientID
             return response
-        } catch let error as HTTPError {
-            throw OAuthError(error)
         }
     }
 }

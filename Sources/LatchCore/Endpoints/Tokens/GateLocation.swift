@@ -18,9 +18,7 @@ struct GateLocation {
 
     init(_ request: Request, configuration: Configuration) throws {
         let query = try request.queryParameters()
-        if let duplicate = query.firstDuplicateName {
-            throw OAuthError.invalidRequest("parameter '\(duplicate)' was given more than once")
-        }
+        try query.requireUniqueNames()
         let askedResource = try query.single("resource"), askedScope = try query.single("scope")
         let named = GateLocation.nonEmpty(request.serverVariables["LATCH_CHECK_RESOURCE"]) ?? askedResource
         let scope = GateLocation.nonEmpty(request.serverVariables["LATCH_CHECK_SCOPE"]) ?? askedScope ?? ""

@@ -29,10 +29,7 @@ public enum ProtectedResourceEndpoints {
     /// RFC 6750 / RFC 9728 challenge otherwise (`GateLocation`).
     static func check(_ request: Request, _ context: Context) throws -> Response {
         let configuration = context.configuration
-        let location: GateLocation
-        do { location = try GateLocation(request, configuration: configuration) } catch let error as HTTPError {
-            throw OAuthError(error)
-        }
+        let location = try GateLocation(request, configuration: configuration)
         guard let presented = request.bearerToken else { throw location.challenge(.noToken) }
         guard let token = try TokenStore(database: context.database).live(presented), token.kind == .access,
               token.isFor(location.resource, own: configuration.ownResource) else {

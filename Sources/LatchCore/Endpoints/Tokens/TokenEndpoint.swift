@@ -18,9 +18,7 @@ public enum TokenEndpoint {
     static func token(_ request: Request, _ context: Context) throws -> Response {
         do {
             let parameters = try request.formParameters()
-            if let duplicate = parameters.firstDuplicateName {
-                throw OAuthError.invalidRequest("parameter '\(duplicate)' was given more than once")
-            }
+            try parameters.requireUniqueNames()
             if request.query.contains("access_token=") || parameters.contains("access_token") {
                 throw OAuthError.invalidRequest("access tokens are never accepted as parameters")
             }
@@ -44,8 +42,6 @@ public enum TokenEndpoint {
                 response.logClientID = client.client.clientID
                 return response
             }
-        } catch let error as HTTPError {
-            throw OAuthError(error)
         }
     }
 

@@ -22,9 +22,7 @@ public enum UserRevocation {
             let query = try request.queryParameters()
             let form = request.body.isEmpty ? Parameters() : try request.formParameters()
             for parameters in [query, form] {
-                if let duplicate = parameters.firstDuplicateName {
-                    throw OAuthError.invalidRequest("parameter '\(duplicate)' was given more than once")
-                }
+                try parameters.requireUniqueNames()
                 if parameters.contains("access_token") {
                     throw OAuthError.invalidRequest("access tokens are never accepted as parameters")
                 }
@@ -35,8 +33,6 @@ public enum UserRevocation {
             var response = Response.empty(204, headers: [("Cache-Control", "no-store")])
             response.logClientID = clientID
             return response
-        } catch let error as HTTPError {
-            throw OAuthError(error)
         }
     }
 

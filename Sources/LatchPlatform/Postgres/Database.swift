@@ -1,0 +1,221 @@
+import CPostgres
+import Glibc
+
+/// One libpq connection, owned by one worker process (created after `fork`).
+///
+/// Statements are prepared once per connection, on first use. When the server goes away
+/// every call throws `DatabaseError.unavailable` (the request answers 503) and the next
+/// call tries to connect again, so service resumes by itself.
+///
+/// A connection the server closed while it sat idle (PostgreSQL restarted) is noticed before
+/// anything is sent on it and replaced, so the first request after a restart succeeds. A
+/// statement is never sent twice: once sent, a broken connection may already have committed
+/// it, and resending a statement that spends a one-time value would look like a replay.
+/// A connection used in the last 100 ms is not checked (one syscall less per request under
+/// load): a backend ended that recently means PostgreSQL is going down or an operator ended
+/// it just now, and that one request answers 503 like any request while it is down.
+public final class Database {
+    public let connectionString: String
+    private var connection: OpaquePointer?
+    private var preparedNames: [String: String] = [:]
+    private var transactionDepth = 0
+    public private(set) var reconnects = 0
+    /// When the last statement's answer arrived (monotonic).
+    private var lastAnswerNanoseconds: UInt64 = 0
+    static let idleCheckAfterNanoseconds: UInt64 = 100_000_000
+    /// Statements sent (round trips; preparing a statement, once per connection, not counted).
+    public private(set) var statementsSent = 0
+
+    public init(connectionString: String) {
+        self.connectionString = connectionString
+    }
+
+    deinit { if let connection { PQfinish(connection) } }
+
+    /// Runs one statement and returns its rows.
+    @discardableResult
+    public func query(_ sql: SQL) throws(DatabaseError) -> [Row] {
+        if transactionDepth == 0, Clock.monotonicNanoseconds() &- lastAnswerNanoseconds > Database.idleCheckAfterNanoseconds {
+            discardIfClosedByServer()
+        }
+        return try run(sql)
+    }
+
+    /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
+    public func withTransaction<T>(_ body: () throws -> T) throws -> T {
+        do {
+            try query("BEGIN")
+        } catch .unavailable {
+            // BEGIN changes nothing, so it alone is safe to resend: on a fresh connection, once.
+            reset()
+            try query("BEGIN")
+        }
+        transactionDepth += 1
+        do {
+            let result = try body()
+            transactionDepth -= 1
+            _ = try run("COMMIT")
+            return result
+        } catch {
+            transactionDepth -= 1
+            if connection != nil { _ = try? run("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// Between statements an idle connection has nothing to say: anything readable on its
+    /// socket is the server's goodbye (a FATAL "terminating connection" and end of file after a
+    /// restart or a terminated backend). Such a connection is dropped before it is used; the
+    /// next statement connects again. One `poll` with no wait.
+    private func discardIfClosedByServer() {
+        guard let connection else { return }
+        let socket = PQsocket(connection)
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        if socket < 0 || poll(&descriptor, 1, 0) != 0 { reset() }
+    }
+
+    /// Runs a script of several statements without binds (migrations only).
+    public func executeScript(_ script: String) throws(DatabaseError) {
+        let connection = try connected()
+        guard let result = PQexec(connection, script) else { throw lostConnection() }
+        defer { PQclear(result) }
+        try check(result)
+    }
+
+    /// Whether a connection is open now (it may still turn out to be broken).
+    public var isConnected: Bool { connection != nil && PQstatus(connection) == CONNECTION_OK }
+
+    private func connected() throws(DatabaseError) -> OpaquePointer {
+        if let connection, PQstatus(connection) == CONNECTION_OK { return connection }
+        reset()
+        guard let fresh = PQconnectdb(connectionString) else { throw DatabaseError.unavailable("out of memory") }
+        guard PQstatus(fresh) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(fresh))
+            PQfinish(fresh)
+            throw DatabaseError.unavailable(message.trimmingSpaces())
+        }
+        connection = fresh
+        reconnects += 1
+        return fresh
+    }
+
+    private func reset() {
+        if let connection { PQfinish(connection) }
+        connection = nil
+        preparedNames.removeAll()
+    }
+
+    private func lostConnection() -> DatabaseError {
+        let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "no connection"
+        if let connection, PQstatus(connection) != CONNECTION_OK { reset() }
+        return .unavailable(message)
+    }
+
+    private func run(_ sql: SQL) throws(DatabaseError) -> [Row] {
+        try Database.checkBinds(sql)
+        let connection = try connected()
+        let name = try prepare(sql.text, on: connection)
+        // Keep every parameter's storage alive for the duration of the call.
+        var storage: [[CChar]?] = []
+        var lengths: [Int32] = []
+        var formats: [Int32] = []
+        for bind in sql.binds {
+            switch bind {
+            case .null:
+                storage.append(nil); lengths.append(0); formats.append(0)
+            case .text(let text):
+                storage.append(Array(text.utf8CString)); lengths.append(0); formats.append(0)
+            case .bytes(let bytes):
+                storage.append(bytes.isEmpty ? [0] : bytes.map { CChar(bitPattern: $0) }); lengths.append(Int32(bytes.count)); formats.append(1)
+            }
+        }
+        statementsSent += 1
+        let result = withPointers(storage) { pointers in
+            PQexecPrepared(connection, name, Int32(pointers.count), pointers, lengths, formats, 0)
+        }
+        guard let result else { throw lostConnection() }
+        defer { PQclear(result) }
+        lastAnswerNanoseconds = Clock.monotonicNanoseconds()
+        try check(result)
+        return rows(of: result)
+    }
+
+    /// libpq reads a text value up to its first NUL: such a value is refused before anything is
+    /// sent rather than silently cut short (PostgreSQL's own code for it: 22021).
+    static func checkBinds(_ sql: SQL) throws(DatabaseError) {
+        for case .text(let text) in sql.binds where text.utf8.contains(0) {
+            throw DatabaseError.statement(sqlState: "22021", message: "a text value contains a NUL character")
+        }
+    }
+
+    private func prepare(_ text: String, on connection: OpaquePointer) throws(DatabaseError) -> String {
+        if let name = preparedNames[text] { return name }
+        let name = "s\(preparedNames.count)"
+        guard let result = PQprepare(connection, name, text, 0, nil) else { throw lostConnection() }
+        defer { PQclear(result) }
+        try check(result)
+        preparedNames[text] = name
+        return name
+    }
+
+    private func check(_ result: OpaquePointer) throws(DatabaseError) {
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return
+        default:
+            if let connection, PQstatus(connection) != CONNECTION_OK {
+                let message = String(cString: PQerrorMessage(connection))
+                reset()
+                throw DatabaseError.unavailable(message)
+            }
+            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "XX000"
+            let message = String(cString: PQresultErrorMessage(result))
+            // Class 08 (connection exception) and 57P (operator intervention: shutdown) mean unreachable.
+            if state.hasPrefix("08") || state.hasPrefix("57P") {
+                reset()
+                throw DatabaseError.unavailable(message)
+            }
+            throw DatabaseError.statement(sqlState: state, message: message.trimmingSpaces())
+        }
+    }
+
+    private func rows(of result: OpaquePointer) -> [Row] {
+        let rowCount = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        guard rowCount > 0 else { return [] }
+        var columns: [String: Int] = [:]
+        for column in 0..<columnCount { columns[String(cString: PQfname(result, Int32(column)))] = column }
+        var rows: [Row] = []
+        rows.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            var values: [String?] = []
+            values.reserveCapacity(columnCount)
+            for column in 0..<columnCount {
+                if PQgetisnull(result, Int32(row), Int32(column)) == 1 {
+                    values.append(nil)
+                } else {
+                    values.append(String(cString: PQgetvalue(result, Int32(row), Int32(column))))
+                }
+            }
+            rows.append(Row(columns: columns, values: values))
+        }
+        return rows
+    }
+}
+
+private func withPointers<R>(_ storage: [[CChar]?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    var pointers: [UnsafePointer<CChar>?] = []
+    pointers.reserveCapacity(storage.count)
+    func recurse(_ index: Int) -> R {
+        if index == storage.count { return body(pointers) }
+        guard let item = storage[index] else {
+            pointers.append(nil)
+            return recurse(index + 1)
+        }
+        return item.withUnsafeBufferPointer { buffer in
+            pointers.append(buffer.baseAddress)
+            return recurse(index + 1)
+        }
+    }
+    return recurse(0)
+}
