@@ -25,27 +25,25 @@ public enum IntrospectionEndpoint {
     static let inactive: JSON = ["active": false]
 
     static func introspect(_ request: Request, _ context: Context) throws -> Response {
-        do {
-            let parameters = try request.formParameters()
-            try parameters.requireUniqueNames()
-            let presentedClient = try ClientAuthenticator.presented(request, parameters: parameters)
-            let tokens = TokenStore(database: context.database)
-            // One round trip: the statement that authenticates the caller also looks the token up.
-            if presentedClient.secret != nil, let presented = try parameters.single("token"),
-               let proof = presentedClient.proof(),
-               case .answered(let token) = try tokens.live(presented, askedBy: proof) {
-                return answer(token, caller: presentedClient.clientID, context)
-            }
-            // Otherwise the full path finds out what is wrong, and says so.
-            let caller = try ClientAuthenticator(database: context.database).verify(presentedClient)
-            guard caller.method != "none", !caller.client.isPublic else {
-                throw OAuthError.invalidClient("introspection requires a confidential client authenticating with its secret")
-            }
-            guard let presented = try parameters.single("token") else { throw OAuthError.invalidRequest("token is required") }
-            var token = try tokens.live(presented)
-            if let found = token, !caller.client.verified, found.clientID != caller.client.clientID { token = nil }
-            return answer(token, caller: caller.client.clientID, context)
+        let parameters = try request.formParameters()
+        try parameters.requireUniqueNames()
+        let presentedClient = try ClientAuthenticator.presented(request, parameters: parameters)
+        let tokens = TokenStore(database: context.database)
+        // One round trip: the statement that authenticates the caller also looks the token up.
+        if presentedClient.secret != nil, let presented = try parameters.single("token"),
+           let proof = presentedClient.proof(),
+           case .answered(let token) = try tokens.live(presented, askedBy: proof) {
+            return answer(token, caller: presentedClient.clientID, context)
         }
+        // Otherwise the full path finds out what is wrong, and says so.
+        let caller = try ClientAuthenticator(database: context.database).verify(presentedClient)
+        guard caller.method != "none", !caller.client.isPublic else {
+            throw OAuthError.invalidClient("introspection requires a confidential client authenticating with its secret")
+        }
+        guard let presented = try parameters.single("token") else { throw OAuthError.invalidRequest("token is required") }
+        var token = try tokens.live(presented)
+        if let found = token, !caller.client.verified, found.clientID != caller.client.clientID { token = nil }
+        return answer(token, caller: caller.client.clientID, context)
     }
 
     /// The token's description for an authenticated caller: `{"active": false}` unless it is

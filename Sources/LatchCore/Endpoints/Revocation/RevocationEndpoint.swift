@@ -21,17 +21,15 @@ public enum RevocationEndpoint {
     ]
 
     static func revoke(_ request: Request, _ context: Context) throws -> Response {
-        do {
-            let parameters = try request.formParameters()
-            try parameters.requireUniqueNames()
-            let client = try ClientAuthenticator(database: context.database).authenticate(request, parameters: parameters)
-            guard let token = try parameters.single("token") else { throw OAuthError.invalidRequest("token is required") }
-            try TokenStore(database: context.database).revoke(
-                token, byClient: client.client.clientID,
-                audit: AuditSource(actor: AuditActor.client(client.client.clientID), request: request))
-            var response = Response(status: 200, headers: [("Cache-Control", "no-store"), ("Pragma", "no-cache")])
-            response.logClientID = client.client.clientID
-            return response
-        }
+        let parameters = try request.formParameters()
+        try parameters.requireUniqueNames()
+        let client = try ClientAuthenticator(database: context.database).authenticate(request, parameters: parameters)
+        guard let token = try parameters.single("token") else { throw OAuthError.invalidRequest("token is required") }
+        try TokenStore(database: context.database).revoke(
+            token, byClient: client.client.clientID,
+            audit: AuditSource(actor: AuditActor.client(client.client.clientID), request: request))
+        var response = Response(status: 200, headers: [("Cache-Control", "no-store"), ("Pragma", "no-cache")])
+        response.logClientID = client.client.clientID
+        return response
     }
 }

@@ -16,32 +16,30 @@ public enum TokenEndpoint {
     ]
 
     static func token(_ request: Request, _ context: Context) throws -> Response {
+        let parameters = try request.formParameters()
+        try parameters.requireUniqueNames()
+        if request.query.contains("access_token=") || parameters.contains("access_token") {
+            throw OAuthError.invalidRequest("access tokens are never accepted as parameters")
+        }
+        let presented = try ClientAuthenticator.presented(request, parameters: parameters)
+        if let issued = try issueAtOnce(parameters, presented, request, context) {
+            var response = TokenEndpoint.response(issued)
+            response.logClientID = presented.clientID
+            return response
+        }
+        let client = try ClientAuthenticator(database: context.database).verify(presented)
+        // From here on the client is known: the request log names it, answered or refused.
         do {
-            let parameters = try request.formParameters()
-            try parameters.requireUniqueNames()
-            if request.query.contains("access_token=") || parameters.contains("access_token") {
-                throw OAuthError.invalidRequest("access tokens are never accepted as parameters")
-            }
-            let presented = try ClientAuthenticator.presented(request, parameters: parameters)
-            if let issued = try issueAtOnce(parameters, presented, request, context) {
-                var response = TokenEndpoint.response(issued)
-                response.logClientID = presented.clientID
-                return response
-            }
-            let client = try ClientAuthenticator(database: context.database).verify(presented)
-            // From here on the client is known: the request log names it, answered or refused.
-            do {
-                try TokenRateLimit.check(client.client, limit: context.configuration.unverifiedTokensPerMinute,
-                                         database: context.database)
-                var response = TokenEndpoint.response(try grant(parameters, client: client, request, context))
-                response.logClientID = client.client.clientID
-                return response
-            } catch {
-                guard let refusal = error as? OAuthError ?? (error as? HTTPError).map(OAuthError.init) else { throw error }
-                var response = refusal.response
-                response.logClientID = client.client.clientID
-                return response
-            }
+            try TokenRateLimit.check(client.client, limit: context.configuration.unverifiedTokensPerMinute,
+                                     database: context.database)
+            var response = TokenEndpoint.response(try grant(parameters, client: client, request, context))
+            response.logClientID = client.client.clientID
+            return response
+        } catch {
+            guard let refusal = error as? OAuthError ?? (error as? HTTPError).map(OAuthError.init) else { throw error }
+            var response = refusal.response
+            response.logClientID = client.client.clientID
+            return response
         }
     }
 

@@ -18,22 +18,20 @@ public enum UserRevocation {
     ]
 
     static func revoke(_ request: Request, _ context: Context) throws -> Response {
-        do {
-            let query = try request.queryParameters()
-            let form = request.body.isEmpty ? Parameters() : try request.formParameters()
-            for parameters in [query, form] {
-                try parameters.requireUniqueNames()
-                if parameters.contains("access_token") {
-                    throw OAuthError.invalidRequest("access tokens are never accepted as parameters")
-                }
+        let query = try request.queryParameters()
+        let form = request.body.isEmpty ? Parameters() : try request.formParameters()
+        for parameters in [query, form] {
+            try parameters.requireUniqueNames()
+            if parameters.contains("access_token") {
+                throw OAuthError.invalidRequest("access tokens are never accepted as parameters")
             }
-            guard let clientID = try query.single("client_id") else { throw OAuthError.invalidRequest("client_id is required") }
-            let (userID, actor) = try requester(request, query: query, form: form, clientID: clientID, context: context)
-            try revokeApp(clientID, userID: userID, audit: AuditSource(actor: actor, request: request), database: context.database)
-            var response = Response.empty(204, headers: [("Cache-Control", "no-store")])
-            response.logClientID = clientID
-            return response
         }
+        guard let clientID = try query.single("client_id") else { throw OAuthError.invalidRequest("client_id is required") }
+        let (userID, actor) = try requester(request, query: query, form: form, clientID: clientID, context: context)
+        try revokeApp(clientID, userID: userID, audit: AuditSource(actor: actor, request: request), database: context.database)
+        var response = Response.empty(204, headers: [("Cache-Control", "no-store")])
+        response.logClientID = clientID
+        return response
     }
 
     /// What revoking an app means, here and on the "Your apps" page (`AccountAppsPage`) alike:
