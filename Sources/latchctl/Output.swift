@@ -17,6 +17,29 @@ struct CommandFailure: Error, CustomStringConvertible {
     static func notFound(_ what: String) -> CommandFailure { CommandFailure("no \(what)") }
 }
 
+/// Runs an operation of the core's administration (`AppAdministration`, `UserAdministration`, …),
+/// turning its refusals into latchctl failures (exit 1): an unknown id into "no <`notFound`>",
+/// anything else into its description.
+func administering<T>(notFound: String? = nil, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as OAuthError where error.code == .notFound && notFound != nil {
+        throw CommandFailure.notFound(notFound ?? "")
+    } catch let error as OAuthError {
+        throw CommandFailure(error.description)
+    }
+}
+
+/// The operations of the core's administration, acting as `latchctl` (CONTRACT "latchctl").
+extension GlobalOptions {
+    func apps(_ database: Database) -> AppAdministration { AppAdministration(database: database, actor: .latchctl) }
+    func scopes(_ database: Database) -> ScopeAdministration { ScopeAdministration(database: database, actor: .latchctl) }
+    func users(_ database: Database) -> UserAdministration { UserAdministration(database: database, actor: .latchctl) }
+    func adminTokens(_ database: Database) -> AdminTokenAdministration {
+        AdminTokenAdministration(database: database, actor: .latchctl)
+    }
+}
+
 enum Output {
     /// Prints rows as an aligned table with a header line.
     static func table(_ header: [String], _ rows: [[String]]) {
