@@ -15,7 +15,7 @@ public enum AdminAuthentication {
         }
         // BrowserSession: with a trusted REMOTE_USER, a session of anyone else does not count.
         guard let signedIn = try BrowserSession.current(request, context) else {
-            throw unauthorized(credentialWasSent: SessionStore.hasCookie(request, context.configuration))
+            throw unauthorized(credentialWasSent: SessionCookie.isPresent(request, context.configuration))
         }
         guard signedIn.user.isAdmin else { throw OAuthError.forbidden("this needs an admin") }
         if !["GET", "HEAD", "OPTIONS"].contains(request.method) {

@@ -82,7 +82,7 @@ public enum LoginEndpoint {
         do { user = try RemoteUser.account(named: name, database: context.database, request: request) } catch let error as OAuthError {
             return ErrorPage.response(for: error)
         }
-        if let signedIn = try SessionStore(database: context.database).current(request, context.configuration), signedIn.user.id == user.id {
+        if let signedIn = try BrowserSession.cookieSession(request, context), signedIn.user.id == user.id {
             return .redirect(next, status: 303)
         }
         let cookie = try BrowserSession.start(user, request: request, context: context)
