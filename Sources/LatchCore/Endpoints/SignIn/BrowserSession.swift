@@ -27,11 +27,11 @@ public enum BrowserSession {
         next == LocalPath.home ? "/login" : "/login?" + Parameters.encode([("next", next)])
     }
 
-    /// Starts a session for `user` (ending the browser's previous one) and returns its `Set-Cookie`.
-    static func start(_ user: User, request: Request, context: Context) throws -> (String, String) {
-        let sessions = SessionStore(database: context.database)
-        if let previous = try cookieSession(request, context) { try sessions.delete(sessionID: previous.sessionID) }
-        let session = try sessions.create(userID: user.id, sourceAddress: request.remoteAddress, lifetime: context.configuration.sessionLifetime)
+    /// Starts a session for `user` signed in by `method` (ending the browser's previous one;
+    /// recorded, `SignInOperations.start`) and returns its `Set-Cookie`.
+    static func start(_ user: User, method: String, request: Request, context: Context) throws -> (String, String) {
+        let session = try SignInOperations(database: context.database, request: request)
+            .start(user, method: method, ending: try cookieSession(request, context), lifetime: context.configuration.sessionLifetime)
         return ("Set-Cookie", SessionCookie.setting(session, configuration: context.configuration))
     }
 }

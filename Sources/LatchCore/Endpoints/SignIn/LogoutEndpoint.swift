@@ -12,8 +12,7 @@ enum LogoutEndpoint {
             return ErrorPage.response(status: 403, title: "Not signed out",
                                       message: "The sign-out form did not come from this site.", signedIn: signedIn)
         }
-        try SessionStore(database: context.database).delete(sessionID: signedIn.sessionID)
-        try LoginEndpoint.audit(.signedOut, signedIn.user, request, context)
+        try SignInOperations(database: context.database, request: request).end(signedIn)
         return .redirect(BrowserSession.signInURL(next: next), status: 303,
                          headers: [("Set-Cookie", SessionCookie.clearing(configuration: context.configuration))])
     }
