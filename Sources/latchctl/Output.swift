@@ -32,12 +32,11 @@ func administering<T>(notFound: String? = nil, _ body: () throws -> T) throws ->
 
 /// The operations of the core's administration, acting as `latchctl` (CONTRACT "latchctl").
 extension GlobalOptions {
-    func apps(_ database: Database) -> AppAdministration { AppAdministration(database: database, actor: .latchctl) }
-    func scopes(_ database: Database) -> ScopeAdministration { ScopeAdministration(database: database, actor: .latchctl) }
-    func users(_ database: Database) -> UserAdministration { UserAdministration(database: database, actor: .latchctl) }
-    func adminTokens(_ database: Database) -> AdminTokenAdministration {
-        AdminTokenAdministration(database: database, actor: .latchctl)
-    }
+    func administration(_ database: Database) -> Administration { Administration(database: database, actor: .latchctl) }
+    func apps(_ database: Database) -> AppAdministration { administration(database).apps }
+    func scopes(_ database: Database) -> ScopeAdministration { administration(database).scopes }
+    func users(_ database: Database) -> UserAdministration { administration(database).users }
+    func adminTokens(_ database: Database) -> AdminTokenAdministration { administration(database).adminTokens }
 }
 
 enum Output {

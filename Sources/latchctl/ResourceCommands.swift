@@ -25,7 +25,7 @@ extension GlobalOptions {
     }
 
     func resources(_ database: Database) -> ResourceAdministration {
-        ResourceAdministration(database: database, own: ownResource(), actor: .latchctl)
+        administration(database).resources(own: ownResource())
     }
 }
 

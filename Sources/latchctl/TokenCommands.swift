@@ -115,7 +115,7 @@ struct Purge: ParsableCommand {
 
     func run() throws {
         let database = try global.database()
-        let results = try PurgeAdministration(database: database, actor: .latchctl)
+        let results = try global.administration(database).purge
             .purge(batchSize: batchSize, dynamicClientIdleDays: try dynamicClientIdleDays())
         if output.json {
             Output.json(.object(results.map {

@@ -6,11 +6,6 @@ public struct AdminTokenAdministration {
     /// Who acts, from where and through which door (for the audit trail).
     let actor: AdminActor
 
-    public init(database: Database, actor: AdminActor) {
-        self.database = database
-        self.actor = actor
-    }
-
     /// A token's name: what it is for, 1–200 characters.
     public static let nameLengths = 1...200
 

@@ -9,11 +9,6 @@ public struct AppAdministration {
     /// Who acts, from where and through which door (for the audit trail).
     let actor: AdminActor
 
-    public init(database: Database, actor: AdminActor) {
-        self.database = database
-        self.actor = actor
-    }
-
     public func list() throws -> [Client] { try ClientStore(database: database).list() }
 
     /// The app with this client_id, else 404.

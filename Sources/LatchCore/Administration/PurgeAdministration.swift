@@ -5,11 +5,6 @@ public struct PurgeAdministration {
     /// Who acts, from where and through which door (for the audit trail).
     let actor: AdminActor
 
-    public init(database: Database, actor: AdminActor) {
-        self.database = database
-        self.actor = actor
-    }
-
     public func purge(batchSize: Int, dynamicClientIdleDays: Int) throws -> [Purger.Result] {
         let results = try Purger(database: database, dynamicClientIdleDays: dynamicClientIdleDays).purge(batchSize: batchSize)
         try actor.record(.adminPurged, in: database, detail: [

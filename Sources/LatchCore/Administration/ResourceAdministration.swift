@@ -8,7 +8,7 @@ public struct ResourceAdministration {
     /// Who acts, from where and through which door (for the audit trail).
     let actor: AdminActor
 
-    public init(database: Database, own: String, actor: AdminActor) {
+    init(database: Database, own: String, actor: AdminActor) {
         self.database = database
         self.store = ResourceStore(database: database, own: own)
         self.actor = actor

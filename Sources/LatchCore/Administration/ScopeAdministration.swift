@@ -6,11 +6,6 @@ public struct ScopeAdministration {
     /// Who acts, from where and through which door (for the audit trail).
     let actor: AdminActor
 
-    public init(database: Database, actor: AdminActor) {
-        self.database = database
-        self.actor = actor
-    }
-
     public func list() throws -> [ScopeStore.Scope] { try ScopeStore(database: database).all() }
 
     /// Defines a scope, or changes its description and whether it is open (`openid` and

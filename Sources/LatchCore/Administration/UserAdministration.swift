@@ -6,11 +6,6 @@ public struct UserAdministration {
     /// Who acts, from where and through which door (for the audit trail).
     let actor: AdminActor
 
-    public init(database: Database, actor: AdminActor) {
-        self.database = database
-        self.actor = actor
-    }
-
     /// The shortest password an admin may set.
     public static let minimumPasswordLength = 8
 

@@ -54,9 +54,9 @@ public enum AdminConsole {
                     message: "The admin console is for admins. You can see the apps you allowed on “Your apps”.",
                     signedIn: signedIn))
             }
-            let actor = AdminActor(Administrator(signedIn), request: request, via: "admin_console")
-            return try body(Console(request: request, signedIn: signedIn, actor: actor,
-                                    apps: AppAdministration(database: context.database, actor: actor), database: context.database))
+            let administration = Administration(database: context.database,
+                                                actor: AdminActor(Administrator(signedIn), request: request, via: "admin_console"))
+            return try body(Console(request: request, signedIn: signedIn, administration: administration, database: context.database))
         }
     }
 }
@@ -68,12 +68,14 @@ struct Console {
 
     let request: Request
     let signedIn: SignedIn
-    let actor: AdminActor
-    let apps: AppAdministration
+    let administration: Administration
     let database: Database
 
+    /// The shared app operations, for this admin.
+    var apps: AppAdministration { administration.apps }
+
     /// The shared scope operations, for this admin.
-    var scopes: ScopeAdministration { ScopeAdministration(database: database, actor: actor) }
+    var scopes: ScopeAdministration { administration.scopes }
 
     /// The `{id}` of the path's app, which must exist (else the 404 page).
     func app() throws -> Client { try apps.app(request.pathParameters["id"] ?? "") }

@@ -24,8 +24,8 @@ public enum ResourcesEndpoint {
     ]
 
     static func administration(_ request: Request, _ context: Context) throws -> ResourceAdministration {
-        ResourceAdministration(database: context.database, own: context.configuration.ownResource,
-                               actor: try AdminAuthentication.actor(request, context))
+        Administration(database: context.database, actor: try AdminAuthentication.actor(request, context))
+            .resources(own: context.configuration.ownResource)
     }
 
     static func list(_ request: Request, _ context: Context) throws -> Response {
