@@ -1,12 +1,11 @@
-/// Who is acting as an admin on a request.
+/// Who is acting as an admin on a request (`AdminAuthentication`); `latchctl` is
+/// `AdminActor.latchctl`.
 public struct Administrator: Sendable, Equatable {
     public enum Proof: Sendable, Equatable {
         /// `Authorization: Bearer lad_…` from `latchctl admin-token create`.
         case adminToken(id: String, name: String)
         /// A signed-in admin's browser session.
         case session(userID: Int, username: String)
-        /// `latchctl`, run by whoever can reach the database as its owner.
-        case commandLine
     }
 
     public let proof: Proof
@@ -16,12 +15,8 @@ public struct Administrator: Sendable, Equatable {
         switch proof {
         case .adminToken(_, let name): return "admin-token:" + name
         case .session(_, let username): return username
-        case .commandLine: return AuditActor.latchctl
         }
     }
-
-    /// `latchctl`.
-    public static let commandLine = Administrator(proof: .commandLine)
 }
 
 extension Administrator {
@@ -36,7 +31,8 @@ extension Administrator {
 public struct AdminActor: Sendable, Equatable {
     /// `audit_events.actor` and `audit_events.source_address`.
     public let source: AuditSource
-    /// The door, as `detail.via` names it: `management_api`, `admin_console`, `latchctl`.
+    /// The door, as `detail.via` names it: `management_api`, `admin_console`, `latchctl`,
+    /// `registration`.
     public let via: String
 
     public init(source: AuditSource, via: String) {
