@@ -25,14 +25,12 @@ struct AdminTokenCreate: ParsableCommand {
     @Argument(help: "what the token is for, e.g. deploy-bot") var name: String
 
     func validate() throws {
-        guard (1...200).contains(name.count) else { throw ValidationError("the name must be 1-200 characters") }
+        guard AdminTokenAdministration.nameLengths.contains(name.count) else { throw ValidationError("the name must be 1-200 characters") }
     }
 
     func run() throws {
-        let database = try global.database()
-        let (token, info) = try AdminTokenStore(database: database).create(name: name)
-        try AuditLog(database: database).record(.adminTokenCreated, by: .latchctl,
-                                                detail: ["admin_token_id": .string(info.id), "name": .string(info.name)])
+        let tokens = global.adminTokens(try global.database())
+        let (token, info) = try administering { try tokens.create(name: name) }
         if output.json {
             var fields = AdminTokenJSON.make(info).objectValue ?? []
             fields.append(("token", .string(token.value)))
@@ -50,7 +48,7 @@ struct AdminTokenList: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let tokens = try AdminTokenStore(database: try global.database()).list()
+        let tokens = try global.adminTokens(try global.database()).list()
         if output.json { Output.json(.array(tokens.map(AdminTokenJSON.make))); return }
         Output.table(["ID", "NAME", "CREATED", "LAST_USED", "REVOKED"], tokens.map {
             [$0.id, $0.name, Output.time($0.createdAt), Output.time($0.lastUsedAt), Output.time($0.revokedAt)]
@@ -66,9 +64,8 @@ struct AdminTokenRevoke: ParsableCommand {
     @Argument(help: "the token's id (as admin-token list shows it)") var id: String
 
     func run() throws {
-        let database = try global.database()
-        guard try AdminTokenStore(database: database).revoke(id) else { throw CommandFailure.notFound("admin token '\(id)'") }
-        try AuditLog(database: database).record(.adminTokenRevoked, by: .latchctl, detail: ["admin_token_id": .string(id)])
+        let tokens = global.adminTokens(try global.database())
+        try administering(notFound: "admin token '\(id)'") { try tokens.revoke(id) }
         if output.json { Output.json(["id": .string(id), "revoked": true]) } else { print("revoked admin token \(id)") }
     }
 }

@@ -11,9 +11,8 @@ struct AppCommand: ParsableCommand {
 struct AppArgument: ParsableArguments {
     @Argument(help: "the app's client_id") var app: String
 
-    func find(in database: Database) throws -> Client {
-        guard let client = try ClientStore(database: database).find(app) else { throw CommandFailure.notFound("app '\(app)'") }
-        return client
+    func find(_ apps: AppAdministration) throws -> Client {
+        try administering(notFound: "app '\(app)'") { try apps.app(app) }
     }
 }
 
@@ -35,11 +34,11 @@ struct AppCreate: ParsableCommand {
     }
 
     /// The same rules, storage and audit as the management API and the console
-    /// (`AppAdministration`, `AppInput`).
+    /// (`AppAdministration`, `AppInput`): a name, URI or icon they refuse is refused here too.
     func run() throws {
         let client: Client
         do {
-            client = try AppAdministration.commandLine(try global.database()).create(
+            client = try global.apps(try global.database()).create(
                 name: name, redirectURIs: callbackURLs, icon: icon, scope: scope, isPublic: `public`,
                 clientCredentials: clientCredentials)
         } catch let error as OAuthError where error.status == 400 {
@@ -57,7 +56,7 @@ struct AppList: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let clients = try ClientStore(database: try global.database()).list()
+        let clients = try global.apps(try global.database()).list()
         if output.json { Output.json(.array(clients.map(AppJSON.make))); return }
         Output.table(["CLIENT_ID", "NAME", "ORIGIN", "VERIFIED", "AUTH", "SCOPE", "REDIRECT_URIS"], clients.map {
             [$0.clientID, $0.name, $0.origin.rawValue, $0.verified ? "yes" : "no", $0.tokenEndpointAuthMethod,
@@ -75,9 +74,9 @@ struct AppShow: ParsableCommand {
     @OptionGroup var target: AppArgument
 
     func run() throws {
-        let database = try global.database()
-        let client = try target.find(in: database)
-        let secrets = try ClientStore(database: database).secrets(of: client.clientID)
+        let apps = global.apps(try global.database())
+        let client = try target.find(apps)
+        let secrets = try apps.secrets(of: client)
         if output.json {
             var fields = AppJSON.make(client).objectValue ?? []
             fields.append(("secrets", .array(secrets.map(AppJSON.secret))))
@@ -105,9 +104,8 @@ struct AppDelete: ParsableCommand {
     @OptionGroup var target: AppArgument
 
     func run() throws {
-        let database = try global.database()
-        guard try ClientStore(database: database).delete(target.app) else { throw CommandFailure.notFound("app '\(target.app)'") }
-        try AuditLog(database: database).record(.clientDeleted, by: .latchctl, clientID: target.app, detail: ["via": "latchctl"])
+        let apps = global.apps(try global.database())
+        try administering(notFound: "app '\(target.app)'") { try apps.delete(target.app) }
         if output.json { Output.json(["id": .string(target.app), "deleted": true]) } else { print("deleted app \(target.app)") }
     }
 }
@@ -130,14 +128,8 @@ struct AppVerify: ParsableCommand {
     func run() throws { try AppVerify.set(target.app, true, global: global, output: output) }
 
     static func set(_ clientID: String, _ verified: Bool, global: GlobalOptions, output: OutputOptions) throws {
-        let client: Client
-        do {
-            client = try AppAdministration.commandLine(try global.database()).setVerified(clientID, verified)
-        } catch let error as OAuthError where error.code == .notFound {
-            throw CommandFailure.notFound("app '\(clientID)'")
-        } catch let error as OAuthError {
-            throw CommandFailure(error.description)
-        }
+        let apps = global.apps(try global.database())
+        let client = try administering(notFound: "app '\(clientID)'") { try apps.setVerified(clientID, verified) }
         if output.json { Output.json(AppJSON.make(client)) }
         else { print("\(verified ? "verified" : "unverified") app \(client.clientID) (\(client.origin.rawValue))") }
     }
@@ -168,12 +160,14 @@ struct AppSecretCreate: ParsableCommand {
     @OptionGroup var target: AppArgument
 
     func run() throws {
-        let database = try global.database()
-        let client = try target.find(in: database)
-        guard !client.isPublic else { throw CommandFailure("app '\(client.clientID)' is a public client: it has no secrets") }
-        let secret = try ClientStore(database: database).createSecret(for: client.clientID)
-        try AuditLog(database: database).record(.secretCreated, by: .latchctl, clientID: client.clientID,
-                                                detail: ["secret_id": .string(secret.id)])
+        let apps = global.apps(try global.database())
+        let client = try target.find(apps)
+        let secret: Credential
+        do {
+            secret = try apps.createSecret(for: client)
+        } catch let error as OAuthError where error.code == .invalidRequest && client.isPublic {
+            throw CommandFailure("app '\(client.clientID)' is a public client: it has no secrets")
+        }
         if output.json {
             Output.json(["id": .string(secret.id), "client_id": .string(client.clientID), "client_secret": .string(secret.value)])
         } else {
@@ -190,9 +184,8 @@ struct AppSecretList: ParsableCommand {
     @OptionGroup var target: AppArgument
 
     func run() throws {
-        let database = try global.database()
-        let client = try target.find(in: database)
-        let secrets = try ClientStore(database: database).secrets(of: client.clientID)
+        let apps = global.apps(try global.database())
+        let secrets = try apps.secrets(of: try target.find(apps))
         if output.json { Output.json(.array(secrets.map(AppJSON.secret))); return }
         Output.table(["ID", "SECRET", "CREATED", "LAST_USED"], secrets.map {
             [$0.id, $0.truncated, Output.time($0.createdAt), Output.time($0.lastUsedAt)]
@@ -209,13 +202,9 @@ struct AppSecretDelete: ParsableCommand {
     @Argument(help: "the secret's id (as app secret list shows it)") var secret: String
 
     func run() throws {
-        let database = try global.database()
-        let client = try target.find(in: database)
-        guard try ClientStore(database: database).deleteSecret(secret, of: client.clientID) else {
-            throw CommandFailure.notFound("secret '\(secret)' of app '\(client.clientID)'")
-        }
-        try AuditLog(database: database).record(.secretRevoked, by: .latchctl, clientID: client.clientID,
-                                                detail: ["secret_id": .string(secret)])
+        let apps = global.apps(try global.database())
+        let client = try target.find(apps)
+        try administering(notFound: "secret '\(secret)' of app '\(client.clientID)'") { try apps.deleteSecret(secret, of: client) }
         if output.json { Output.json(["id": .string(secret), "client_id": .string(client.clientID), "deleted": true]) }
         else { print("deleted secret \(secret) of app \(client.clientID)") }
     }

@@ -17,6 +17,28 @@ struct CommandFailure: Error, CustomStringConvertible {
     static func notFound(_ what: String) -> CommandFailure { CommandFailure("no \(what)") }
 }
 
+/// Runs an operation of the core's administration (`AppAdministration`, `UserAdministration`, …),
+/// turning its refusals into latchctl failures (exit 1): an unknown id into "no <`notFound`>",
+/// anything else into its description.
+func administering<T>(notFound: String? = nil, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as OAuthError where error.code == .notFound && notFound != nil {
+        throw CommandFailure.notFound(notFound ?? "")
+    } catch let error as OAuthError {
+        throw CommandFailure(error.description)
+    }
+}
+
+/// The operations of the core's administration, acting as `latchctl` (CONTRACT "latchctl").
+extension GlobalOptions {
+    func administration(_ database: Database) -> Administration { Administration(database: database, actor: .latchctl) }
+    func apps(_ database: Database) -> AppAdministration { administration(database).apps }
+    func scopes(_ database: Database) -> ScopeAdministration { administration(database).scopes }
+    func users(_ database: Database) -> UserAdministration { administration(database).users }
+    func adminTokens(_ database: Database) -> AdminTokenAdministration { administration(database).adminTokens }
+}
+
 enum Output {
     /// Prints rows as an aligned table with a header line.
     static func table(_ header: [String], _ rows: [[String]]) {

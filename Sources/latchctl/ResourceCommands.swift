@@ -25,13 +25,8 @@ extension GlobalOptions {
     }
 
     func resources(_ database: Database) -> ResourceAdministration {
-        ResourceAdministration(database: database, own: ownResource(), audit: .latchctl, via: "latchctl")
+        administration(database).resources(own: ownResource())
     }
-}
-
-/// Runs an administration step, turning its OAuth errors into latchctl failures.
-private func administering<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as OAuthError { throw CommandFailure(error.description) }
 }
 
 struct ResourceAdd: ParsableCommand {

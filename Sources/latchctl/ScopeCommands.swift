@@ -27,15 +27,10 @@ struct ScopeAdd: ParsableCommand {
     }
 
     func run() throws {
-        let database = try global.database()
-        let open = open || ScopeStore.alwaysDefined.contains(name)
-        let scopes = ScopeStore(database: database)
-        try scopes.upsert(name: name, description: description, open: open)
-        let description = try scopes.all().first { $0.name == name }?.description ?? description ?? name
-        try AuditLog(database: database).record(.adminScopeAdded, by: .latchctl,
-                                                detail: ["scope": .string(name), "description": .string(description), "open": .bool(open)])
-        if output.json { Output.json(["name": .string(name), "description": .string(description), "open": .bool(open)]) }
-        else { print("scope \(name) defined" + (open ? " (open)" : "")) }
+        let scopes = global.scopes(try global.database())
+        let scope = try administering { try scopes.define(name: name, description: description, open: open) }
+        if output.json { Output.json(["name": .string(name), "description": .string(scope.description), "open": .bool(scope.open)]) }
+        else { print("scope \(name) defined" + (scope.open ? " (open)" : "")) }
     }
 }
 
@@ -46,7 +41,7 @@ struct ScopeList: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let scopes = try ScopeStore(database: try global.database()).all()
+        let scopes = try global.scopes(try global.database()).list()
         if output.json {
             Output.json(.array(scopes.map { ["name": .string($0.name), "description": .string($0.description), "open": .bool($0.open)] }))
             return

@@ -115,10 +115,8 @@ struct Purge: ParsableCommand {
 
     func run() throws {
         let database = try global.database()
-        let results = try Purger(database: database, dynamicClientIdleDays: try dynamicClientIdleDays()).purge(batchSize: batchSize)
-        try AuditLog(database: database).record(.adminPurged, by: .latchctl, detail: [
-            "deleted": .array(results.map { ["table": .string($0.target.rawValue), "rows": .integer($0.deleted)] }),
-        ])
+        let results = try global.administration(database).purge
+            .purge(batchSize: batchSize, dynamicClientIdleDays: try dynamicClientIdleDays())
         if output.json {
             Output.json(.object(results.map {
                 ($0.target.rawValue, ["deleted": .integer($0.deleted), "batches": .integer($0.batches)])

@@ -29,13 +29,11 @@ struct UserCreate: ParsableCommand {
 
     func run() throws {
         let password = StandardInput.readAll()
-        guard password.count >= 8 else { throw ValidationError("the password must be at least 8 characters") }
-        let database = try global.database()
-        let users = UserStore(database: database)
-        if try users.find(username: name) != nil { throw CommandFailure("user '\(name)' already exists") }
-        let user = try users.create(username: name, password: password, isAdmin: admin)
-        try AuditLog(database: database).record(.userCreated, by: .latchctl, userID: user.id,
-                                                detail: ["username": .string(user.username), "admin": .bool(user.isAdmin)])
+        guard password.count >= UserAdministration.minimumPasswordLength else {
+            throw ValidationError("the password must be at least \(UserAdministration.minimumPasswordLength) characters")
+        }
+        let users = global.users(try global.database())
+        let user = try administering { try users.create(username: name, password: password, isAdmin: admin) }
         if output.json {
             Output.json(UserJSON.make(user))
         } else {
@@ -51,7 +49,7 @@ struct UserList: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let users = try UserStore(database: try global.database()).list()
+        let users = try global.users(try global.database()).list()
         if output.json { Output.json(.array(users.map(UserJSON.make))); return }
         Output.table(["ID", "USERNAME", "ADMIN", "DISABLED", "CREATED"], users.map {
             [String($0.id), $0.username, $0.isAdmin ? "yes" : "no", $0.isDisabled ? "yes" : "no", Output.time($0.createdAt)]
@@ -69,10 +67,8 @@ struct UserDisable: ParsableCommand {
     @Argument(help: "the sign-in name") var name: String
 
     func run() throws {
-        let users = UserStore(database: try global.database())
-        guard try users.disable(username: name, audit: .latchctl), let user = try users.find(username: name) else {
-            throw CommandFailure.notFound("user '\(name)'")
-        }
+        let users = global.users(try global.database())
+        let user = try administering(notFound: "user '\(name)'") { try users.disable(name) }
         if output.json { Output.json(UserJSON.make(user)) } else { print("disabled user \(user.username)") }
     }
 }
@@ -87,11 +83,8 @@ struct UserUnlock: ParsableCommand {
     @Argument(help: "the sign-in name") var name: String
 
     func run() throws {
-        let database = try global.database()
-        guard let user = try UserStore(database: database).find(username: name) else { throw CommandFailure.notFound("user '\(name)'") }
-        let hadFailures = try SignInLockout.unlock(username: user.username, database: database)
-        try AuditLog(database: database).record(.userUpdated, by: .latchctl, userID: user.id,
-                                                detail: ["username": .string(user.username), "signin": "unlocked"])
+        let users = global.users(try global.database())
+        let (user, hadFailures) = try administering(notFound: "user '\(name)'") { try users.unlock(name) }
         if output.json {
             Output.json(["username": .string(user.username), "unlocked": .bool(hadFailures)])
         } else {

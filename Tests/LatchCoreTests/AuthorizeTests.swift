@@ -87,7 +87,7 @@ import Testing
         let csrf = LoginCSRF.token(for: Request(method: "GET", path: "/login"), configuration: https)
         #expect(csrf.cookie?.1.hasPrefix("__Host-latch_login_csrf=" + csrf.value + ";") == true)
         #expect(csrf.cookie?.1.contains("; Secure") == true)
-        let session = SessionStore.cookie(Credential.mint(.session), configuration: https)
+        let session = SessionCookie.setting(Credential.mint(.session), configuration: https)
         #expect(session.hasPrefix("__Host-latch_session=lss_"))   // revision 2
         for attribute in ["HttpOnly", "SameSite=Lax", "Secure"] { #expect(session.contains(attribute)) }
     }

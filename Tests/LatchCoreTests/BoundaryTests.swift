@@ -133,22 +133,22 @@ import Testing
 
     @Test func hostPrefixedUnderHTTPS() {
         let session = Credential.mint(.session)
-        let cookie = SessionStore.cookie(session, configuration: https)
+        let cookie = SessionCookie.setting(session, configuration: https)
         #expect(cookie.hasPrefix("__Host-latch_session=" + session.value + ";"))
         #expect(cookie.contains("; Secure") && cookie.contains("; Path=/") && !cookie.contains("Domain"))
-        #expect(SessionStore.clearingCookie(configuration: https).hasPrefix("__Host-latch_session=;"))
-        let plain = SessionStore.cookie(session, configuration: http)
+        #expect(SessionCookie.clearing(configuration: https).hasPrefix("__Host-latch_session=;"))
+        let plain = SessionCookie.setting(session, configuration: http)
         #expect(plain.hasPrefix("latch_session=") && !plain.contains("Secure"))
     }
 
     @Test func twoSessionCookiesMeanNone() {
         func request(_ cookie: String) -> Request { Request(method: "GET", path: "/", headers: ["cookie": cookie]) }
-        #expect(SessionStore.cookieValue(request("__Host-latch_session=a"), https) == "a")
-        #expect(SessionStore.cookieValue(request("__Host-latch_session=a; __Host-latch_session=b"), https) == nil)
-        #expect(SessionStore.cookieValue(request("latch_session=a; latch_session=a"), http) == nil)
+        #expect(SessionCookie.value(request("__Host-latch_session=a"), https) == "a")
+        #expect(SessionCookie.value(request("__Host-latch_session=a; __Host-latch_session=b"), https) == nil)
+        #expect(SessionCookie.value(request("latch_session=a; latch_session=a"), http) == nil)
         // Under https a plain latch_session (which a sibling subdomain can set) is not the session.
-        #expect(SessionStore.cookieValue(request("latch_session=a"), https) == nil)
-        #expect(SessionStore.hasCookie(request("latch_session=a; latch_session=b"), http))
+        #expect(SessionCookie.value(request("latch_session=a"), https) == nil)
+        #expect(SessionCookie.isPresent(request("latch_session=a; latch_session=b"), http))
     }
 
     @Test func valuesAreReadLikeParseReadsThem() {

@@ -147,6 +147,35 @@ def test_app_create_usage_errors_exit_64(stack, args):
     assert stack.scalar("SELECT count(*) FROM clients") == before
 
 
+TOO_MANY_URIS = [arg for i in range(22) for arg in ("--callback-url", f"https://many.example.com/cb{i}")]
+API_CAPS = {
+    "a 101-character name": (["--name", "n" * 101, "--callback-url", "https://caps.example.com/cb"],
+                             {"name": "n" * 101, "callback_url": "https://caps.example.com/cb"}),
+    "22 redirect URIs": (["--name", "x"] + TOO_MANY_URIS,
+                         {"name": "x", "callback_url": "https://many.example.com/cb0",
+                          "redirect_uris": [f"https://many.example.com/cb{i}" for i in range(1, 22)]}),
+    "a 2001-character redirect URI": (["--name", "x", "--callback-url", "https://caps.example.com/" + "p" * 1977],
+                                      {"name": "x", "callback_url": "https://caps.example.com/" + "p" * 1977}),
+    "an icon that is not a web URL": (["--name", "x", "--callback-url", "https://caps.example.com/cb", "--icon", "javascript:x"],
+                                      {"name": "x", "callback_url": "https://caps.example.com/cb", "icon": "javascript:x"}),
+}
+
+
+@pytest.mark.parametrize("case", list(API_CAPS), ids=list(API_CAPS))
+def test_app_create_refuses_what_the_management_api_refuses(stack, case):
+    """One door per rule: latchctl creates apps through the core's AppAdministration, so it refuses
+    exactly what the management API refuses (name length, URI count and length, icon), as a usage
+    mistake (exit 64), and writes no app and no audit row."""
+    args, body = API_CAPS[case]
+    token = stack.latchctl("admin-token", "create", unique("caps")).stdout.strip()
+    assert stack.post("/api/v2/oauth2-provider/apps", json=body, headers=bearer(token)).status_code == 400
+    before = stack.scalar("SELECT count(*) FROM clients"), stack.scalar("SELECT count(*) FROM audit_events")
+    r = stack.latchctl("app", "create", *args, check=False)
+    assert r.returncode == 64, r.stderr
+    assert r.stdout == ""
+    assert (stack.scalar("SELECT count(*) FROM clients"), stack.scalar("SELECT count(*) FROM audit_events")) == before
+
+
 def test_tokens_list_and_revoke(stack):
     app = stack.latchctl("app", "create", "--name", unique("tok"), "--callback-url", "https://t.example.com/cb").stdout.strip()
     other_app = stack.latchctl("app", "create", "--name", unique("tok2"), "--callback-url", "https://t.example.com/cb").stdout.strip()

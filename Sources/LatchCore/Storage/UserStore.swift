@@ -77,27 +77,26 @@ public struct UserStore {
         try database.query("UPDATE users SET password_hash = \(PasswordHasher.hash(password)) WHERE id = \(userID)")
     }
 
-    /// Disables the account; its sessions end and its grants are revoked. With `audit`, the
-    /// act is recorded (`user.disabled`) in the same transaction.
-    @discardableResult
-    public func disable(username: String, audit: AuditSource? = nil) throws -> Bool {
-        try database.withTransaction {
-            guard let row = try database.query("""
-                UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE username = \(username) RETURNING id
-                """).first else { return false }
-            let id = try row.int("id")
-            let sessions = try database.query("DELETE FROM sessions WHERE user_id = \(id) RETURNING id").count
-            let grants = try database.query("""
-                UPDATE grants SET revoked_at = now(), revoked_reason = 'user_disabled' WHERE user_id = \(id) AND revoked_at IS NULL
-                RETURNING id
-                """).count
-            if let audit {
-                try AuditLog(database: database).record(.userDisabled, by: audit, userID: id,
-                                                        detail: ["username": .string(username), "session_count": .integer(sessions),
-                                                                 "grant_count": .integer(grants)])
-            }
-            return true
-        }
+    /// What disabling an account ended.
+    public struct Disabled: Sendable, Equatable {
+        public let userID: Int
+        public let sessionCount: Int
+        public let grantCount: Int
+    }
+
+    /// Disables the account; its sessions end and its grants are revoked (run it in a
+    /// transaction: `UserAdministration.disable`). nil when there is no such account.
+    func disable(username: String) throws -> Disabled? {
+        guard let row = try database.query("""
+            UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE username = \(username) RETURNING id
+            """).first else { return nil }
+        let id = try row.int("id")
+        let sessions = try database.query("DELETE FROM sessions WHERE user_id = \(id) RETURNING id").count
+        let grants = try database.query("""
+            UPDATE grants SET revoked_at = now(), revoked_reason = 'user_disabled' WHERE user_id = \(id) AND revoked_at IS NULL
+            RETURNING id
+            """).count
+        return Disabled(userID: id, sessionCount: sessions, grantCount: grants)
     }
 
     static func user(from row: Row) throws -> User {

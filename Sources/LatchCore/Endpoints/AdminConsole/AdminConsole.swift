@@ -1,5 +1,5 @@
 /// The admin console (CONTRACT "Web pages"): server-rendered pages over the same operations as
-/// the management API (`AppAdministration`, `AppInput`, `ScopeStore`), usable without
+/// the management API and `latchctl` (`AppAdministration`, `ScopeAdministration`), usable without
 /// JavaScript. Admins only: anyone else signed in gets the `403` page, signed-out people go to
 /// sign-in first. Every form carries the session's CSRF token (`403` without it).
 ///
@@ -46,21 +46,28 @@ public enum AdminConsole {
                     message: "The admin console is for admins. You can see the apps you allowed on “Your apps”.",
                     signedIn: signedIn))
             }
-            return try body(Console(request: request, signedIn: signedIn, apps: AppAdministration(
-                database: context.database, administrator: Administrator(signedIn), sourceAddress: request.remoteAddress,
-                via: "admin_console"), database: context.database))
+            let administration = Administration(database: context.database,
+                                                actor: AdminActor(Administrator(signedIn), request: request, via: "admin_console"))
+            return try body(Console(request: request, signedIn: signedIn, administration: administration, database: context.database))
         }
     }
 }
 
-/// What a console page works with: the request, the admin, the shared app operations.
+/// What a console page works with: the request, the admin (as the actor of the shared
+/// operations of `Administration/`), the shared app operations.
 struct Console {
     enum Section { case apps, scopes }
 
     let request: Request
     let signedIn: SignedIn
-    let apps: AppAdministration
+    let administration: Administration
     let database: Database
+
+    /// The shared app operations, for this admin.
+    var apps: AppAdministration { administration.apps }
+
+    /// The shared scope operations, for this admin.
+    var scopes: ScopeAdministration { administration.scopes }
 
     /// The `{id}` of the path's app, which must exist (else the 404 page).
     func app() throws -> Client { try apps.app(request.pathParameters["id"] ?? "") }

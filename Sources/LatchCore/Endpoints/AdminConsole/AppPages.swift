@@ -115,7 +115,7 @@ enum AppPages {
 
     static func form(_ console: Console, values: FormValues, action: String, title: String, editing: Client? = nil,
                      error: String? = nil) throws -> Response {
-        let defined = try ScopeStore(database: console.database).all()
+        let defined = try console.scopes.list()
         let scopeChoices: [HTML] = defined.map { scope in
             let checked: HTML = values.scopes.contains(scope.name) ? " checked" : .empty
             return """

@@ -1,7 +1,7 @@
 /// The console's scopes page: the scopes this deployment defines, and a form that adds one (or
-/// changes the description of an existing one), by the rules `latchctl scope add` follows
-/// (`ScopeStore.problem`). Each scope shows whether it is *open* (grantable to unverified apps,
-/// CONTRACT "Scopes"), and the form sets it.
+/// changes the description of an existing one) through the operation `latchctl scope add` uses
+/// (`ScopeAdministration`, rules `ScopeStore.problem`). Each scope shows whether it is *open*
+/// (grantable to unverified apps, CONTRACT "Scopes"), and the form sets it.
 enum ScopesPage {
     static func show(_ console: Console) throws -> Response {
         try page(console, name: "", description: "")
@@ -11,20 +11,16 @@ enum ScopesPage {
         let fields = try console.form()
         let name = try fields.single("name")?.trimmingSpaces() ?? ""
         let description = try fields.single("description")?.trimmingSpaces() ?? ""
-        let open = try fields.single("open") == "on" || ScopeStore.alwaysDefined.contains(name)
+        // The form shows what is wrong next to the fields; the operation checks it again.
         if let problem = ScopeStore.problem(name: name, description: description) {
             return try page(console, name: name, description: description, error: problem)
         }
-        try ScopeStore(database: console.database).upsert(name: name, description: description, open: open)
-        try AuditLog(database: console.database).record(
-            .adminScopeAdded, by: AuditSource(actor: AuditActor.user(console.signedIn.user.username), request: console.request),
-            detail: ["scope": .string(name), "description": .string(description), "open": .bool(open),
-                     "via": "admin_console"])
+        try console.scopes.define(name: name, description: description, open: try fields.single("open") == "on")
         return Console.seeOther("/admin/scopes", notice: "saved")
     }
 
     static func page(_ console: Console, name: String, description: String, error: String? = nil) throws -> Response {
-        let scopes = try ScopeStore(database: console.database).all()
+        let scopes = try console.scopes.list()
         let rows: [HTML] = scopes.map {
             "<tr><td><code class=\"scope-name\">\($0.name)</code></td><td class=\"scope-open\">\($0.open ? "open" : "verified apps only")</td><td>\($0.description)</td></tr>"
         }

@@ -1,29 +1,3 @@
-/// Who is acting as an admin on a request.
-public struct Administrator: Sendable, Equatable {
-    public enum Proof: Sendable, Equatable {
-        /// `Authorization: Bearer lad_…` from `latchctl admin-token create`.
-        case adminToken(id: String, name: String)
-        /// A signed-in admin's browser session.
-        case session(userID: Int, username: String)
-        /// `latchctl`, run by whoever can reach the database as its owner.
-        case commandLine
-    }
-
-    public let proof: Proof
-
-    /// For audit records: `admin-token:NAME` or the username.
-    public var actor: String {
-        switch proof {
-        case .adminToken(_, let name): return "admin-token:" + name
-        case .session(_, let username): return username
-        case .commandLine: return AuditActor.latchctl
-        }
-    }
-
-    /// `latchctl`.
-    public static let commandLine = Administrator(proof: .commandLine)
-}
-
 /// Admin authentication for the management API and admins-only registration
 /// (CONTRACT "Management API"): an admin token, or an admin user's session with its CSRF token
 /// on every state-changing request (`X-CSRF-Token` header or a `csrf_token` field).
@@ -41,7 +15,7 @@ public enum AdminAuthentication {
         }
         // BrowserSession: with a trusted REMOTE_USER, a session of anyone else does not count.
         guard let signedIn = try BrowserSession.current(request, context) else {
-            throw unauthorized(credentialWasSent: SessionStore.hasCookie(request, context.configuration))
+            throw unauthorized(credentialWasSent: SessionCookie.isPresent(request, context.configuration))
         }
         guard signedIn.user.isAdmin else { throw OAuthError.forbidden("this needs an admin") }
         if !["GET", "HEAD", "OPTIONS"].contains(request.method) {
@@ -50,6 +24,12 @@ public enum AdminAuthentication {
             }
         }
         return Administrator(proof: .session(userID: signedIn.user.id, username: signedIn.user.username))
+    }
+
+    /// The admin the request authenticates (`require`), as the actor of the management API's
+    /// operations (`AppAdministration`, `ResourceAdministration`).
+    static func actor(_ request: Request, _ context: Context) throws -> AdminActor {
+        AdminActor(try require(request, context), request: request, via: "management_api")
     }
 
     /// The CSRF token of a state-changing request: the `X-CSRF-Token` header, else a `csrf_token`

@@ -36,8 +36,7 @@ public enum AppsEndpoint {
 
     /// The shared operations, for the admin the request authenticates.
     static func administration(_ request: Request, _ context: Context) throws -> AppAdministration {
-        AppAdministration(database: context.database, administrator: try AdminAuthentication.require(request, context),
-                          sourceAddress: request.remoteAddress, via: "management_api")
+        Administration(database: context.database, actor: try AdminAuthentication.actor(request, context)).apps
     }
 
     static func list(_ request: Request, _ context: Context) throws -> Response {

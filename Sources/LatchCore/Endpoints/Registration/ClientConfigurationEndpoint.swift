@@ -85,15 +85,7 @@ public enum ClientConfigurationEndpoint {
         replacement.createdAt = current.createdAt
         // CONTRACT "Scopes": the registered list is narrowed to what this client may get.
         replacement.scope = ScopePolicy.narrowed(replacement.scope, verified: verified, defined: defined)
-        let database = context.database
-        let next = try database.withTransaction { () throws -> Credential? in
-            guard let next = try RegistrationTokenStore(database: database).rotate(clientID: current.clientID, from: token) else { return nil }
-            try ClientStore(database: database).update(replacement)
-            if verified != current.verified { try ClientStore(database: database).setVerified(current.clientID, verified) }
-            try AuditLog(database: database).record(.clientUpdated, by: auditSource(current, request), clientID: current.clientID,
-                                                    detail: replacement.auditDetail(via: "registration"))
-            return next
-        }
+        let next = try registration(current, request, context).replace(current, with: replacement, token: token)
         guard let next else { throw unauthorized(tokenWasSent: true) }
         var response = Response.noStoreJSON(RegistrationEndpoint.information(replacement, secret: nil, registrationToken: next,
                                                                              configuration: context.configuration))
@@ -103,12 +95,7 @@ public enum ClientConfigurationEndpoint {
 
     static func delete(_ request: Request, _ context: Context) throws -> Response {
         let (client, _) = try authenticate(request, context)
-        let database = context.database
-        try database.withTransaction {
-            try ClientStore(database: database).delete(client.clientID)
-            try AuditLog(database: database).record(.clientDeleted, by: auditSource(client, request), clientID: client.clientID,
-                                                    detail: ["via": "registration", "name": .string(client.name)])
-        }
+        try registration(client, request, context).delete(client)
         var response = Response.empty(204, headers: [("Cache-Control", "no-store")])
         response.logClientID = client.clientID
         return response
@@ -126,7 +113,8 @@ public enum ClientConfigurationEndpoint {
     }
 
     /// The holder of a client's registration access token acts as that client.
-    static func auditSource(_ client: Client, _ request: Request) -> AuditSource {
-        AuditSource(actor: AuditActor.client(client.clientID), request: request)
+    /// The registration operations, acting as the client itself.
+    static func registration(_ client: Client, _ request: Request, _ context: Context) -> ClientRegistration {
+        ClientRegistration(database: context.database, actor: AuditActor.client(client.clientID), request: request)
     }
 }

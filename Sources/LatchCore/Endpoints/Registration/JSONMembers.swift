@@ -65,11 +65,3 @@ public struct JSONMembers {
         }
     }
 }
-
-/// URLs shown or linked to (logos, home pages, policies).
-public enum WebURL {
-    public static func isAcceptable(_ uri: String) -> Bool {
-        guard let scheme = RedirectURI.scheme(of: uri), scheme == "https" || scheme == "http" else { return false }
-        return RedirectURI.problem(uri) == nil
-    }
-}

@@ -49,17 +49,10 @@ public enum RegistrationEndpoint {
         // unverified client: the open scopes), and the 201 answer shows the result.
         registered.scope = ScopePolicy.narrowed(registered.scope, verified: registered.verified, defined: defined)
 
-        let database = context.database
-        let (client, secret, token) = try database.withTransaction {
-            let client = try ClientStore(database: database).insert(registered)
-            let secret = metadata.isPublic ? nil : try ClientStore(database: database).createSecret(for: client.clientID)
-            let token = try RegistrationTokenStore(database: database).issue(for: client.clientID)
-            // An anonymous registrant is the new client itself; an admin is named.
-            let actor = administrator?.actor ?? AuditActor.client(client.clientID)
-            try AuditLog(database: database).record(.clientRegistered, by: AuditSource(actor: actor, request: request),
-                                                    clientID: client.clientID, detail: client.auditDetail(via: "registration"))
-            return (client, secret, token)
-        }
+        // An anonymous registrant is the new client itself; an admin is named.
+        let actor = administrator?.actor ?? AuditActor.client(registered.clientID)
+        let (client, secret, token) = try ClientRegistration(database: context.database, actor: actor, request: request)
+            .register(registered)
         var response = Response.noStoreJSON(information(client, secret: secret, registrationToken: token, configuration: configuration),
                                             status: 201)
         response.logClientID = client.clientID

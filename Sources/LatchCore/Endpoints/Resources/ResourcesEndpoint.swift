@@ -24,9 +24,8 @@ public enum ResourcesEndpoint {
     ]
 
     static func administration(_ request: Request, _ context: Context) throws -> ResourceAdministration {
-        let administrator = try AdminAuthentication.require(request, context)
-        return ResourceAdministration(database: context.database, own: context.configuration.ownResource,
-                                      audit: AuditSource(actor: administrator.actor, request: request), via: "management_api")
+        Administration(database: context.database, actor: try AdminAuthentication.actor(request, context))
+            .resources(own: context.configuration.ownResource)
     }
 
     static func list(_ request: Request, _ context: Context) throws -> Response {

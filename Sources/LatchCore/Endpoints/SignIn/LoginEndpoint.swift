@@ -1,8 +1,9 @@
 /// `GET /login` shows the sign-in form; `POST /login` checks the form's CSRF token (a
 /// double-submit cookie, `LoginCSRF`), throttles failures (`SignInThrottle`), sets the
-/// session cookie (`__Host-latch_session` under https, `SessionStore`) and `303`s to `next`, a path on this server (`LocalPath`).
+/// session cookie (`__Host-latch_session` under https, `SessionCookie`) and `303`s to `next`, a path on this server (`LocalPath`).
 /// With a trusted `REMOTE_USER` (`RemoteUser`), that person is signed in without a form.
-/// Audit: `signin.success`, `signin.failure`, `signin.throttled` and (`POST /logout`) `signout`.
+/// Audit (`SignInOperations`): `signin.success`, `signin.failure`, `signin.throttled` and
+/// (`POST /logout`) `signout`.
 public enum LoginEndpoint {
     public static let routes: [Route] = [
         Route("/login", ["GET": { request, context in try show(request, context) },
@@ -58,18 +59,18 @@ public enum LoginEndpoint {
             let throttle = SignInThrottle(database: context.database, addressLimit: configuration.failedSignInsPerMinute)
             if let wait = try throttle.attempt(username: username, address: request.remoteAddress) {
                 // The password is not checked: right or wrong, the same status and the same page.
-                try auditRefusal(.signInThrottled, username: username, detail: ["retry_after": .integer(wait)], request, context)
+                try SignInOperations(database: context.database, request: request)
+                    .refuse(.signInThrottled, username: username, detail: ["retry_after": .integer(wait)])
                 return ErrorPage.response(for: RateLimiter.tooMany(retryAfter: wait,
                     "Too many failed sign-ins for this account or from this address. Wait a while (see Retry-After) and try again."))
             }
             guard let user = try UserStore(database: context.database).authenticate(username: username, password: password) else {
-                try auditRefusal(.signInFailed, username: username, detail: [:], request, context)
+                try SignInOperations(database: context.database, request: request).refuse(.signInFailed, username: username)
                 return SignInPage.form(next: next, csrfToken: csrfToken, username: username,
                                        error: "Wrong username or password.", status: 403)
             }
             try throttle.succeeded(username: username, address: request.remoteAddress)
-            let cookie = try BrowserSession.start(user, request: request, context: context)
-            try audit(.signInSucceeded, user, detail: ["method": "password"], request, context)
+            let cookie = try BrowserSession.start(user, method: "password", request: request, context: context)
             return .redirect(next, status: 303, headers: [cookie])
         } catch let error as HTTPError {
             return ErrorPage.response(for: OAuthError(error))
@@ -82,33 +83,10 @@ public enum LoginEndpoint {
         do { user = try RemoteUser.account(named: name, database: context.database, request: request) } catch let error as OAuthError {
             return ErrorPage.response(for: error)
         }
-        if let signedIn = try SessionStore(database: context.database).current(request, context.configuration), signedIn.user.id == user.id {
+        if let signedIn = try BrowserSession.cookieSession(request, context), signedIn.user.id == user.id {
             return .redirect(next, status: 303)
         }
-        let cookie = try BrowserSession.start(user, request: request, context: context)
-        try audit(.signInSucceeded, user, detail: ["method": "remote_user"], request, context)
+        let cookie = try BrowserSession.start(user, method: "remote_user", request: request, context: context)
         return .redirect(next, status: 303, headers: [cookie])
-    }
-
-    /// Records an act of a signed-in (or signing-in) person, from the request's address.
-    static func audit(_ event: AuditEvent, _ user: User, detail: JSON = [:], _ request: Request, _ context: Context) throws {
-        try AuditLog(database: context.database).record(event, by: AuditSource(actor: AuditActor.user(user.username), request: request),
-                                                        userID: user.id, detail: detail)
-    }
-
-    /// Records a refused sign-in. The typed name is recorded only when it is an account's:
-    /// people type passwords into the username field, and a name no account has may be one.
-    static func auditRefusal(_ event: AuditEvent, username: String, detail: JSON, _ request: Request, _ context: Context) throws {
-        let account = try UserStore(database: context.database).find(username: username)
-        var detail = detail.objectValue ?? []
-        if account == nil {
-            detail.append(("reason", "unknown_account"))
-        } else if account?.isDisabled == true {
-            detail.append(("reason", "account_disabled"))
-        } else if event == .signInFailed {
-            detail.append(("reason", "wrong_password"))
-        }
-        let source = AuditSource(actor: account.map { AuditActor.user($0.username) }, request: request)
-        try AuditLog(database: context.database).record(event, by: source, userID: account?.id, detail: .object(detail))
     }
 }

@@ -5,17 +5,15 @@ enum LogoutEndpoint {
         let form: Parameters
         do { form = try request.browserFormParameters() } catch { return ErrorPage.response(for: OAuthError(error)) }
         let next = LocalPath.next(in: form)
-        let sessions = SessionStore(database: context.database)
-        guard let signedIn = try sessions.current(request, context.configuration) else {
+        guard let signedIn = try BrowserSession.cookieSession(request, context) else {
             return .redirect(BrowserSession.signInURL(next: next), status: 303)
         }
         guard signedIn.isValidCSRF((try? form.single("csrf_token")) ?? nil) else {
             return ErrorPage.response(status: 403, title: "Not signed out",
                                       message: "The sign-out form did not come from this site.", signedIn: signedIn)
         }
-        try sessions.delete(sessionID: signedIn.sessionID)
-        try LoginEndpoint.audit(.signedOut, signedIn.user, request, context)
+        try SignInOperations(database: context.database, request: request).end(signedIn)
         return .redirect(BrowserSession.signInURL(next: next), status: 303,
-                         headers: [("Set-Cookie", SessionStore.clearingCookie(configuration: context.configuration))])
+                         headers: [("Set-Cookie", SessionCookie.clearing(configuration: context.configuration))])
     }
 }

@@ -43,12 +43,7 @@ public enum RemoteUser {
         var user = try users.find(username: name)
         if user == nil {
             do {
-                user = try database.withTransaction {
-                    let created = try users.create(username: name, password: nil, isAdmin: false)
-                    try AuditLog(database: database).record(.userCreated, by: AuditSource(actor: AuditActor.user(name), request: request),
-                                                            userID: created.id, detail: ["via": "remote_user"])
-                    return created
-                }
+                user = try SignInOperations(database: database, request: request).provision(name)
             } catch let error as DatabaseError where error.isUniqueViolation {
                 user = try users.find(username: name)    // created meanwhile by another request
             }

@@ -16,6 +16,8 @@
 /// back. While a wait lasts the password is not checked at all: the right one is refused
 /// exactly like a wrong one, same status, same page (no oracle).
 ///
+/// The counting statements are `SignInThrottleStore`'s (Storage); the rules are here.
+///
 /// Accounts are named in the table by HMAC-SHA256 of the typed name under a per-deployment
 /// random key (`signin_key`): people type passwords into the username field.
 struct SignInThrottle {
@@ -37,67 +39,14 @@ struct SignInThrottle {
             return wait
         }
         let key = try SignInKey.accountKey(username, database: database)
-        let source = SourceAddress.bucket(address)
-        let row = try database.query("""
-            WITH claimed AS (
-                INSERT INTO signin_throttle AS t (account_key, failures, wait_until)
-                VALUES (\(key), 1, now() + make_interval(secs => latch_signin_delay(1)))
-                ON CONFLICT (account_key) DO UPDATE SET
-                    failures = CASE WHEN t.owner_address = \(source) THEN t.failures ELSE t.failures + 1 END,
-                    wait_until = CASE WHEN t.owner_address = \(source) THEN t.wait_until
-                                      ELSE now() + make_interval(secs => latch_signin_delay(t.failures + 1)) END,
-                    owner_failures = CASE WHEN t.owner_address = \(source) THEN t.owner_failures + 1 ELSE t.owner_failures END,
-                    owner_wait_until = CASE WHEN t.owner_address = \(source)
-                                            THEN now() + make_interval(secs => latch_signin_delay(t.owner_failures + 1))
-                                            ELSE t.owner_wait_until END,
-                    updated_at = now()
-                WHERE (CASE WHEN t.owner_address = \(source) THEN t.owner_wait_until ELSE t.wait_until END) <= now()
-                RETURNING 1 AS ok
-            )
-            SELECT EXISTS (SELECT 1 FROM claimed) AS claimed,
-                   (SELECT greatest(1, ceil(extract(epoch FROM greatest(now(),
-                               CASE WHEN owner_address = \(source) THEN owner_wait_until ELSE wait_until END) - now())))::integer
-                    FROM signin_throttle WHERE account_key = \(key)) AS wait
-            """)[0]
-        if try row.bool("claimed") { return nil }
-        return row.optionalInt("wait") ?? 1
+        return try SignInThrottleStore(database: database).claim(accountKey: key, source: SourceAddress.bucket(address))
     }
 
     /// The attempt succeeded: its counts are taken back, and `address` becomes the owner's.
     func succeeded(username: String, address: String) throws {
         let key = try SignInKey.accountKey(username, database: database)
-        let source = SourceAddress.bucket(address)
-        try database.query("""
-            WITH account AS (
-                UPDATE signin_throttle SET
-                    failures = CASE WHEN owner_address = \(source) THEN failures ELSE 0 END,
-                    wait_until = CASE WHEN owner_address = \(source) THEN wait_until ELSE '-infinity' END,
-                    owner_address = \(source), owner_failures = 0, owner_wait_until = '-infinity', updated_at = now()
-                WHERE account_key = \(key)
-                RETURNING 1
-            )
-            UPDATE rate_limits SET hits = hits - 1
-            WHERE bucket = \(SignInThrottle.addressBucket(address)) AND window_start = date_trunc('minute', now()) AND hits > 0
-            """)
-    }
-}
-
-/// The per-deployment key of the account hash (`signin_key`, created by migration 005 from
-/// PostgreSQL's CSPRNG), read once per worker process.
-enum SignInKey {
-    nonisolated(unsafe) private static var cached: [UInt8]?
-
-    static func key(_ database: Database) throws -> [UInt8] {
-        if let cached { return cached }
-        let key = try database.query("SELECT key FROM signin_key").first.map { try $0.bytes("key") }
-        guard let key, key.count == 32 else { throw DatabaseError.decoding("signin_key holds no key: run latchctl migrate") }
-        cached = key
-        return key
-    }
-
-    /// HMAC-SHA256 of the name as typed, under the deployment's key.
-    static func accountKey(_ username: String, database: Database) throws -> [UInt8] {
-        Digest.hmacSHA256(key: try key(database), message: Array(username.utf8))
+        try SignInThrottleStore(database: database).release(accountKey: key, source: SourceAddress.bucket(address),
+                                                            addressBucket: SignInThrottle.addressBucket(address))
     }
 }
 
@@ -107,11 +56,6 @@ public enum SignInLockout {
     /// sign-in); false when it had none.
     @discardableResult
     public static func unlock(username: String, database: Database) throws -> Bool {
-        let key = try SignInKey.accountKey(username, database: database)
-        return try !database.query("""
-            UPDATE signin_throttle SET failures = 0, wait_until = '-infinity', owner_failures = 0,
-                                       owner_wait_until = '-infinity', updated_at = now()
-            WHERE account_key = \(key) RETURNING 1 AS done
-            """).isEmpty
+        try SignInThrottleStore(database: database).unlock(accountKey: try SignInKey.accountKey(username, database: database))
     }
 }
