@@ -1,5 +1,6 @@
 import Testing
 @testable import LatchCore
+@testable import LatchPlatform
 
 @Suite struct CryptoTests {
     @Test func sha256KnownAnswer() {
