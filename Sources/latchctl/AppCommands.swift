@@ -110,7 +110,7 @@ struct AppDelete: ParsableCommand {
     }
 }
 
-/// `latchctl app verify|unverify ID` (CONTRACT "Clients and trust"): through
+/// `latchctl app verify|unverify ID` (README "The client trust model"): through
 /// `AppAdministration.setVerified`, as the management API's `PUT {"verified": …}` and the
 /// console's button.
 struct AppVerify: ParsableCommand {

@@ -30,7 +30,7 @@ func administering<T>(notFound: String? = nil, _ body: () throws -> T) throws ->
     }
 }
 
-/// The operations of the core's administration, acting as `latchctl` (CONTRACT "latchctl").
+/// The operations of the core's administration, acting as `latchctl` (README "Clients and admins").
 extension GlobalOptions {
     func administration(_ database: Database) -> Administration { Administration(database: database, actor: .latchctl) }
     func apps(_ database: Database) -> AppAdministration { administration(database).apps }

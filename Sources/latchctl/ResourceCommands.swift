@@ -1,7 +1,7 @@
 import ArgumentParser
 import LatchCore
 
-/// `latchctl resource add|list|show|delete` (CONTRACT "latchctl", "Resources"), by the same
+/// `latchctl resource add|list|show|delete` (README "Clients and admins"; README "Scopes and resources"), by the same
 /// rules and audit points as the management API (`ResourceAdministration`).
 struct ResourceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import Testing
 @testable import LatchCore
 @testable import LatchPlatform
 
-/// CONTRACT "FastCGI trust boundary": start-up rules for the issuer, `REMOTE_USER` and the demo
+/// README "Deployment behind nginx": start-up rules for the issuer, `REMOTE_USER` and the demo
 /// page, and the listener options.
 @Suite struct BoundaryConfigurationTests {
     let minimal = ["LATCH_DATABASE_URL": "dbname=latch", "LATCH_ISSUER": "https://auth.example.com"]

@@ -53,7 +53,7 @@ import Testing
         #expect(throws: ServerOptionsError.self) { try ServerOptions.parse(["--bogus"]) }
     }
 
-    /// CONTRACT "Resources": latch's own API and the default resource, in the normal form tokens carry.
+    /// README "Scopes and resources": latch's own API and the default resource, in the normal form tokens carry.
     @Test func resourcesAreNormalised() throws {
         var environment = minimal
         environment["LATCH_DEFAULT_RESOURCE"] = "HTTPS://API.example.com:443/v1/"

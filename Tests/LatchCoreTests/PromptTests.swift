@@ -1,7 +1,7 @@
 import Testing
 @testable import LatchCore
 
-/// `prompt` (CONTRACT "Authorization endpoint" step 3): known values none, consent, login;
+/// `prompt` (README "The authorization endpoint" step 3): known values none, consent, login;
 /// anything else, or none with another value, is invalid_request.
 @Suite struct PromptTests {
     static func parameters(_ query: String) throws -> Parameters { try Parameters(formEncoded: Array(query.utf8)) }

@@ -1,7 +1,7 @@
 import Testing
 @testable import LatchCore
 
-/// CONTRACT "Resources": identifiers compared after RFC 3986 §6.2.2 normalisation with one
+/// README "Scopes and resources": identifiers compared after RFC 3986 §6.2.2 normalisation with one
 /// trailing slash ignored, byte for byte; scopes by `ScopePolicy`.
 @Suite struct ResourceIdentifierTests {
     @Test(arguments: [

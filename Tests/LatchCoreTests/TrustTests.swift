@@ -1,7 +1,7 @@
 import Testing
 @testable import LatchCore
 
-/// Client names (CONTRACT "Clients and trust"): 1–100 Unicode scalars, no control, format or
+/// Client names (README "The client trust model"): 1–100 Unicode scalars, no control, format or
 /// bidi-override characters, at most two combining marks in a row.
 @Suite struct ClientNameTests {
     @Test(arguments: ["A", "Photo Sync", "Café", "Cafe\u{301}", "日本語アプリ", "e\u{301}\u{302}x",

@@ -149,7 +149,7 @@ class Browser:
     def code(self, params):
         """Runs authorize → Allow and returns the code from the redirect. A verified app this
         person already allowed these scopes gets its code without the page (remembered
-        consent, CONTRACT revision 2 "Authorization endpoint" step 5)."""
+        consent, README "The authorization endpoint" step 5)."""
         r = self.authorize(params)
         if r.status_code == 302 and "code" in query_of(r.headers["Location"]):
             q = query_of(r.headers["Location"])

@@ -75,7 +75,7 @@ def no_empty_strings(value):
 
 
 def register_resource(stack, uri, scopes=(), default_scopes=(), name=None, extra=()):
-    """Registers a protected resource with latchctl (CONTRACT "Resources"); an identifier a test
+    """Registers a protected resource with latchctl (README "Scopes and resources"); an identifier a test
     of the same session registered already is fine. Returns its JSON (`latchctl resource show`)."""
     args = ["resource", "add", uri, "--name", name or unique("resource"), "--scopes", ",".join(scopes)]
     if default_scopes:

@@ -1,5 +1,5 @@
 """A minimal FastCGI client: speaks to latch's sockets directly, the way only nginx should,
-to show who else can and cannot (CONTRACT "FastCGI trust boundary"). One request per
+to show who else can and cannot (README "Deployment behind nginx"). One request per
 connection; returns the CGI response (status, headers, body), or None when the server
 closed the connection without answering."""
 import socket

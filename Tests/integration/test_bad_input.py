@@ -1,4 +1,4 @@
-"""Bad input through nginx, for every endpoint on main (CONTRACT "Errors and bad input").
+"""Bad input through nginx, for every endpoint on main (SECURITY.md "What was checked").
 
 Every case is one row of CASES: the request (method, target, headers, body — any of them may
 be a function of the fixtures in `Ctx`) and the exact status and OAuth `error` it must get.

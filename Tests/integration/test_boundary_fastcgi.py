@@ -1,4 +1,4 @@
-"""Who may speak FastCGI to latch (CONTRACT "FastCGI trust boundary"): nginx only. Unix
+"""Who may speak FastCGI to latch (README "Deployment behind nginx"): nginx only. Unix
 sockets are mode 0660 with a group of their own (another local user's FastCGI records never
 arrive), a TCP listener answers only the peers of its allow-list (others are closed
 unanswered), and without a list it refuses to bind anything but loopback."""

@@ -1,6 +1,6 @@
 """REMOTE_USER is trusted only with LATCH_TRUST_REMOTE_USER=true AND the FastCGI parameter
-LATCH_FRONT_SECRET that nginx sends from a file only it reads (CONTRACT "FastCGI trust
-boundary"): records that name a user without it (written straight to the socket) sign
+LATCH_FRONT_SECRET that nginx sends from a file only it reads (README "Trusting a front
+authenticator"): records that name a user without it (written straight to the socket) sign
 nobody in; start-up refuses the setting without a secret; and every session check — the
 management API's and DELETE /oauth2/tokens' included — lets a trusted REMOTE_USER overrule a
 session of someone else."""

@@ -1,5 +1,4 @@
-"""GET /oauth2/check asked directly, with the query parameters `resource` and `scope` (CONTRACT
-"Revocation, introspection, the bearer check"): audience and scope enforcement, the RFC 6750 /
+"""GET /oauth2/check asked directly, with the query parameters `resource` and `scope` (README "Protect your API with latch: the gate"): audience and scope enforcement, the RFC 6750 /
 RFC 9728 challenges, the answer headers, and bad input."""
 import pytest
 

@@ -1,5 +1,4 @@
-"""The gate speaks RFC 6750 and RFC 9728 (CONTRACT "Revocation, introspection, the bearer check",
-"Discovery", "Resources"): a real nginx with the shipped snippets (latch-check.conf,
+"""The gate speaks RFC 6750 and RFC 9728 (README "Protect your API with latch: the gate"; RFC 8414 and RFC 9728; README "Scopes and resources"): a real nginx with the shipped snippets (latch-check.conf,
 latch-protect.conf, latch-resource-metadata.conf) protects two locations for two registered
 resources in front of a real upstream, and a client goes 401 → resource metadata → authorize with
 `resource` → 204 at its resource and 401 at the other (wrong audience), then 403 → step-up."""

@@ -1,4 +1,4 @@
-"""LATCH_GRANT_MAX_LIFETIME (CONTRACT "Tokens and secrets"): a grant has an absolute end; no
+"""LATCH_GRANT_MAX_LIFETIME (README "Token lifecycle"): a grant has an absolute end; no
 token of it outlives it, rotation never extends past it, and past it the grant is dead.
 Before, refresh tokens slid forever."""
 import os

@@ -1,4 +1,4 @@
-"""Bounded growth (CONTRACT "latchctl" purge, "Database", "Dynamic client registration"):
+"""Bounded growth (README "Clients and admins" purge, "Database", "Dynamic client registration"):
 `latchctl purge` deletes grants past their end, revoked grants and grants left with no token,
 and unverified dynamic clients that obtained no token for LATCH_DYNAMIC_CLIENT_IDLE_DAYS —
 in bounded batches — and keeps everything live."""

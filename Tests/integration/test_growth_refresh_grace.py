@@ -1,4 +1,4 @@
-"""LATCH_REFRESH_REUSE_GRACE (CONTRACT "Token endpoint", "Database"): MCP clients that refresh
+"""LATCH_REFRESH_REUSE_GRACE (README "Token lifecycle"; README "Cleanup on a schedule"): MCP clients that refresh
 concurrently lost their grant. With N > 0, a second use of the just-rotated refresh token by the
 same client within N seconds of its rotation gets a fresh pair of its own in the same grant;
 any later reuse, or a reuse of an older token, still revokes the grant. With 0 (the default)

@@ -1,4 +1,4 @@
-"""The token endpoint's limit per unverified client (CONTRACT "Errors and bad input":
+"""The token endpoint's limit per unverified client (SECURITY.md "What was checked":
 LATCH_UNVERIFIED_TOKEN_RATE_LIMIT, default 120 a minute): past it, `429` with `Retry-After`
 and an OAuth error body, shared by every worker (counted in PostgreSQL); a refused request
 burns no code and revokes no grant. What counts is what the client obtained, so requests

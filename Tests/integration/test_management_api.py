@@ -4,7 +4,7 @@ import pytest
 from clienthelpers import basic, bearer, create_user, make_access_token, make_session, me_status, unique
 
 APPS = "/api/v2/oauth2-provider/apps"
-# Revision 2 adds grant_types, origin and verified (CONTRACT "Management API").
+# Revision 2 adds grant_types, origin and verified (README "Clients and admins").
 APP_KEYS = ["id", "name", "callback_url", "redirect_uris", "icon", "scope", "grant_types", "token_endpoint_auth_method",
             "origin", "verified", "created_at"]
 

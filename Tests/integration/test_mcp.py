@@ -167,7 +167,7 @@ def browser_sign_in_and_consent(stack, authorization_url, username, password):
     """What the person does in the browser: open the authorization URL, sign in, press Allow.
     Returns the URL latch redirects the browser to (the client's loopback redirect).
 
-    Needs latch's /login and consent pages (CONTRACT "Sign-in", "Authorization endpoint")."""
+    Needs latch's /login and consent pages (README "The authorization endpoint")."""
     browser = requests.Session()
     r = browser.get(authorization_url, allow_redirects=False, timeout=30)
     assert r.status_code in (200, 303), (

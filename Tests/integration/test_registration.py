@@ -107,7 +107,7 @@ def test_unknown_members_are_ignored(stack):
     assert r.status_code == 201, r.text
     body = r.json()
     assert "x-custom" not in body and "jwks_uri" not in body
-    assert body["application_type"] == "native"  # CONTRACT revision 2: accepted and stored
+    assert body["application_type"] == "native"  # accepted and stored (RFC 7591 §2, OpenID Connect Registration)
 
 
 ACCEPTED_REDIRECT_URIS = [

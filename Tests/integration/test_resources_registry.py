@@ -1,5 +1,4 @@
-"""The resource registry and open scopes (CONTRACT "Clients, scopes and resources",
-"Management API", "latchctl"): `latchctl scope add --open`, `latchctl resource …`, the
+"""The resource registry and open scopes (README "Scopes and resources"; README "Clients and admins"): `latchctl scope add --open`, `latchctl resource …`, the
 management API's /resources, latch's own API always registered, and the token endpoint's
 `invalid_target` / `invalid_scope` against registered resources."""
 import pytest

@@ -1,12 +1,12 @@
 """Review of issue 13 (sections: clients, scopes and resources; discovery; authorization and
 token endpoints; the bearer check; management API): each test shows a deviation from
-CONTRACT revision 2 that was fixed."""
+the revision 2 behaviour that was fixed."""
 from latchstack import Stack
 from tokenfactory import bearer, factory, token_request  # noqa: F401
 
 
 def test_discovery_names_registration_endpoint_only_while_registration_is_not_off(stack, make_stack):
-    # CONTRACT "Discovery": registration_endpoint (only while registration is not `off`);
+    # RFC 8414 and RFC 9728: registration_endpoint (only while registration is not `off`);
     # prompt_values_supported. RFC 8414 §2: no registration endpoint, no member.
     doc = stack.get("/.well-known/oauth-authorization-server").json()
     assert doc["registration_endpoint"] == stack.issuer + "/oauth2/register"
@@ -22,7 +22,7 @@ def test_discovery_names_registration_endpoint_only_while_registration_is_not_of
 
 
 def test_check_of_a_client_token_has_empty_user_headers(stack, factory):
-    # CONTRACT "the bearer check": 204 with X-Latch-User (username; empty for a client's own
+    # README "Protect your API with latch: the gate": 204 with X-Latch-User (username; empty for a client's own
     # token), X-Latch-User-Id, ... — the headers are there, empty, for a client_credentials token.
     app = factory.app(client_credentials=True)
     r = token_request(stack, app, grant_type="client_credentials")
@@ -35,7 +35,7 @@ def test_check_of_a_client_token_has_empty_user_headers(stack, factory):
 
 
 def test_own_api_with_a_path_is_challenged_with_its_rfc9728_metadata_url():
-    # CONTRACT "the bearer check": resource_metadata is "the metadata URL as RFC 9728 §3.1 derives
+    # README "Protect your API with latch: the gate": resource_metadata is "the metadata URL as RFC 9728 §3.1 derives
     # it from the identifier: its origin, then /.well-known/oauth-protected-resource, then its
     # path" — latch's own API included. A client checks that the document fetched from that URL
     # names the identifier the URL was built from (RFC 9728 §3.3).
@@ -59,7 +59,7 @@ def test_own_api_with_a_path_is_challenged_with_its_rfc9728_metadata_url():
 
 
 def test_management_api_app_has_exactly_the_grant_types_it_was_created_with(stack):
-    # CONTRACT "Management API": POST {name, callback_url, …, grant_types?} → 201 app, whose
+    # README "Clients and admins": POST {name, callback_url, …, grant_types?} → 201 app, whose
     # grant_types (RFC 7591 §2) are what was asked: client_credentials alone is a service, not
     # also an authorization-code client.
     admin = stack.latchctl("admin-token", "create", "review-a").stdout.strip()
@@ -102,7 +102,7 @@ def test_users_me_with_a_client_token_answers_one_error(stack, factory):
 
 
 def test_your_apps_shows_an_unverified_app_without_its_logo_with_the_mark_and_host(stack):
-    # CONTRACT "Clients and trust": an unverified client cannot "show its own logo; its name is
+    # README "The client trust model": an unverified client cannot "show its own logo; its name is
     # shown with an "unverified" mark and the host of its redirect URI" — "Your apps" included,
     # where a self-registered "Sign in with Google" kept Google's logo.
     from authflow import Browser, authorize_params, exchange, make_user, pkce_pair
@@ -131,7 +131,7 @@ def test_your_apps_shows_an_unverified_app_without_its_logo_with_the_mark_and_ho
 
 
 def test_consent_page_of_an_unverified_app_lets_no_image_of_its_own_load(stack):
-    # The logo is not shown (CONTRACT "Clients and trust"), so the page's CSP names no image
+    # The logo is not shown (README "The client trust model"), so the page's CSP names no image
     # origin of the client's either: nothing the registrant chose is fetched by the browser.
     from authflow import Browser, authorize_params, make_user, pkce_pair
     reg = stack.post("/oauth2/register", json={"redirect_uris": ["https://csp-client.example/cb"],
@@ -146,7 +146,7 @@ def test_consent_page_of_an_unverified_app_lets_no_image_of_its_own_load(stack):
 
 
 def test_a_client_an_admin_unverifies_receives_no_scope_that_is_not_open_on_refresh(stack):
-    # CONTRACT "Clients and trust": an unverified client cannot "receive a scope that is not
+    # README "The client trust model": an unverified client cannot "receive a scope that is not
     # marked open". Un-verifying a client must end that at its next refresh, instead of the
     # refresh token handing out the scope it got while verified until the grant ends.
     from authflow import Browser, authorize_params, ensure_scopes, exchange, make_user, pkce_pair
@@ -180,7 +180,7 @@ def test_a_client_an_admin_unverifies_receives_no_scope_that_is_not_open_on_refr
 
 
 def test_login_hint_prefills_the_username(stack):
-    # CONTRACT "Authorization endpoint" step 5: "login_hint pre-fills the username" — on the
+    # README "The authorization endpoint" step 5: "login_hint pre-fills the username" — on the
     # sign-in page the authorization request sends the person to (escaped like every value).
     import html
     import re
@@ -202,7 +202,7 @@ def test_login_hint_prefills_the_username(stack):
 
 
 def test_latchs_own_resource_has_a_created_at_like_every_resource(stack):
-    # CONTRACT "Management API": a resource is {id, resource, name, scopes, default_scopes,
+    # README "Clients and admins": a resource is {id, resource, name, scopes, default_scopes,
     # token_format, dpop_required, created_at} — latch's own API (always registered) included;
     # it answered created_at null.
     import datetime
@@ -246,7 +246,7 @@ def test_a_code_issued_before_an_admin_unverifies_the_client_gives_it_no_closed_
 
 
 def test_offline_access_is_never_refused_for_not_being_in_the_apps_list(stack):
-    # CONTRACT "Scopes": "openid and offline_access are always defined and open; offline_access
+    # README "Scopes and resources": "openid and offline_access are always defined and open; offline_access
     # only asks for a refresh token, which an app registered for refresh_token gets with or
     # without it." An app limited to "profile" asking "profile offline_access" (as OAuth
     # libraries and MCP SDKs add it) was invalid_scope.

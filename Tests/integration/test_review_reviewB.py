@@ -1,5 +1,5 @@
 """Review of issue 13 (sign-in, web pages, FastCGI boundary, registration, latchctl, bad input):
-each test here failed on the merged code and pins a CONTRACT revision 2 sentence."""
+each test here failed on the merged code and pins a sentence of the revision 2 behaviour."""
 import pytest
 
 from clienthelpers import bearer, register

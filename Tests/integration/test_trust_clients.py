@@ -1,5 +1,4 @@
-"""The client trust model, its administration side (CONTRACT revision 2, "Clients and trust",
-"Dynamic client registration", "Management API", "Web pages", "latchctl"):
+"""The client trust model, its administration side (README "The client trust model"; README "Clients and admins"; SECURITY.md "What was checked"):
 
 - origin and verified in every listing: management API, console (list and app page),
   `latchctl app list|show` (and `--json`), the DBA view `dba.clients` (no hashes);

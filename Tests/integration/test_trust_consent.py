@@ -1,4 +1,4 @@
-"""Remembered consent and `prompt` (CONTRACT revision 2, "Authorization endpoint" steps 1, 3
+"""Remembered consent and `prompt` (README "The authorization endpoint" steps 1, 3
 and 5), loopback `localhost` with any port (RFC 8252 §7.3, as MCP clients register it), and
 the one byte-wise comparison of redirect URIs.
 

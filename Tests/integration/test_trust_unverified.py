@@ -1,5 +1,5 @@
-"""What an unverified client cannot do (CONTRACT revision 2, "Clients and trust", "Token
-endpoint", "Revocation, introspection", "Authorization endpoint"):
+"""What an unverified client cannot do (README "The client trust model"; README "Token lifecycle";
+README "The authorization endpoint"):
 
 - use `client_credentials` (`unauthorized_client`, decided by the one-trip statement itself:
   if it let the client through, the answer would be a token), until an admin verifies it;

@@ -2,8 +2,8 @@
 // `host(of:)`, `isAbsoluteWithoutFragment`.
 //
 // The reference reading works on Unicode scalars, the way a browser splits a URL at its
-// ASCII delimiters. Invariants (CONTRACT.md, "Redirect URI rules" and "Authorization
-// endpoint"): no crash; a URI `problem` lets through is absolute, has no fragment, no
+// ASCII delimiters. Invariants (RFC 8252 §7.3, RFC 9700 §4.1; SECURITY.md "What was
+// checked", redirect URIs): no crash; a URI `problem` lets through is absolute, has no fragment, no
 // space or control character, a scheme that is not forbidden, and — for http — a loopback
 // host (`localhost`, `[::1]` or a 127.x.y.z literal); `matches` is exact byte comparison
 // except that for http loopback hosts (the name localhost too) the port alone may differ; so a URI that

@@ -1,4 +1,4 @@
-// Resource identifiers (CONTRACT "Resources"): `ResourceIdentifier.normalized`, `same`,
+// Resource identifiers (README "Scopes and resources"): `ResourceIdentifier.normalized`, `same`,
 // `metadataURL`, `origin`. Fields: two identifiers (split at 0xFF).
 //
 // Invariants: no crash; a normal form is stable (normalising it again changes no byte), at most

@@ -53,8 +53,7 @@ public struct AppAdministration {
         }
     }
 
-    /// Verifies a dynamic or metadata client, or takes that back (CONTRACT "Clients and
-    /// trust"); nothing else about the app changes. An app an admin made is always verified:
+    /// Verifies a dynamic or metadata client, or takes that back (README "The client trust model"); nothing else about the app changes. An app an admin made is always verified:
     /// un-verifying one is `invalid_request`. Audit: `client.verified` or `client.unverified`
     /// (also when it already was: the admin's act is recorded).
     @discardableResult

@@ -1,6 +1,6 @@
 /// A resource as an admin describes it, checked by one set of rules whichever door it comes
-/// through (management API JSON, `ResourceInput+JSON.swift`; `latchctl resource add`): CONTRACT
-/// "Resources". `ResourceAdministration` stores it.
+/// through (management API JSON, `ResourceInput+JSON.swift`; `latchctl resource add`): README
+/// "Scopes and resources". `ResourceAdministration` stores it.
 /// - `resource`: an absolute URI without a fragment, stored in normal form (`ResourceIdentifier`);
 /// - `name`: 1–200 Unicode scalars (as the table's CHECK counts them), no control characters;
 /// - `scopes`: defined scopes it accepts; `default_scopes`: a subset of them;

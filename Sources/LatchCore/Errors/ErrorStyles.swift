@@ -9,7 +9,7 @@ public struct OAuthErrors: ErrorStyle {
 }
 
 /// The request layer's failures as HTML error pages, on the pages people open in a browser
-/// (CONTRACT "Errors and bad input"), where a JSON error would mean nothing to them. Faults
+/// (SECURITY.md "What was checked"), where a JSON error would mean nothing to them. Faults
 /// of the server (database down, anything unexpected, an unsendable header) answer in JSON
 /// there too, as they always have.
 public struct PageErrors: ErrorStyle {

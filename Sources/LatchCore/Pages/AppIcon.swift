@@ -1,6 +1,6 @@
 /// An app's icon on a page (consent, "Your apps", the console): the image when it is an https
 /// URL, else the first letter of its name. The page's CSP allows images only from the origin
-/// of each icon it shows (`source`), never `https:` in general (CONTRACT "Web pages").
+/// of each icon it shows (`source`), never `https:` in general (SECURITY.md "What was checked").
 public enum AppIcon {
     public static func html(name: String, icon: String?) -> HTML {
         if let icon, source(icon) != nil {

@@ -15,7 +15,7 @@ public struct AuditEvent: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let consentAllowed = AuditEvent(rawValue: "consent.allowed")
     public static let consentDenied = AuditEvent(rawValue: "consent.denied")
     /// A code issued without asking, because the person already allowed this verified app
-    /// these scopes for this resource (CONTRACT "Authorization endpoint" step 5).
+    /// these scopes for this resource (README "The authorization endpoint" step 5).
     public static let consentRemembered = AuditEvent(rawValue: "consent.remembered")
 
     // Codes and tokens (token endpoint, revocation).
@@ -36,7 +36,7 @@ public struct AuditEvent: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let clientRegistered = AuditEvent(rawValue: "client.registered")
     public static let clientUpdated = AuditEvent(rawValue: "client.updated")
     public static let clientDeleted = AuditEvent(rawValue: "client.deleted")
-    /// An admin verified an app (CONTRACT "Clients and trust") or took that back.
+    /// An admin verified an app (README "The client trust model") or took that back.
     public static let clientVerified = AuditEvent(rawValue: "client.verified")
     public static let clientUnverified = AuditEvent(rawValue: "client.unverified")
     public static let registrationThrottled = AuditEvent(rawValue: "registration.throttled")

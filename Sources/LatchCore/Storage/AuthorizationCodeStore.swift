@@ -6,8 +6,7 @@ public struct CodeRedemption: Sendable {
     /// The request's redirect_uri: required and identical when the authorize request carried
     /// one; when it did not, one sent anyway must still be the one the code went to.
     public let redirectURI: String?
-    /// The request's resource, normalised: nil, or the one the code is for (CONTRACT "Token
-    /// endpoint": "resource (optional; equal to the code's)").
+    /// The request's resource, normalised: nil, or the one the code is for (README "Token lifecycle": "resource (optional; equal to the code's)").
     public let resource: String?
     /// latch's own API, normalised: the resource of a code stored before revision 2 without one.
     public let own: String
@@ -106,7 +105,7 @@ public struct AuthorizationCodeStore {
         return code
     }
 
-    /// Remembered consent (CONTRACT "Authorization endpoint" step 5): issues the code only when
+    /// Remembered consent (README "The authorization endpoint" step 5): issues the code only when
     /// the person already allowed this *verified* client at least `scopes` for `resource` (a
     /// normalised identifier) — a grant of theirs that is neither revoked nor past its end, whose
     /// resource (`ownResource` for a grant stored before revision 2 without one) is that

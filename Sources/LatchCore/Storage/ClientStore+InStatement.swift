@@ -7,15 +7,14 @@
 ///
 /// `clientCTEs` gives the CTE `client (client_id, scope, grant_types, verified, seen_stale)`; a
 /// statement acts only from its row, so when it is empty the statement changes nothing and
-/// returns no row. `client_credentials` is for verified clients only (CONTRACT "Token
-/// endpoint"): for that grant the row is there only when the client is verified.
+/// returns no row. `client_credentials` is for verified clients only (README "Token lifecycle"): for that grant the row is there only when the client is verified.
 extension ClientStore {
     /// `client`: one row when `proof` proves the client, by a method the client may use
     /// (`Client.allows(authenticationMethod:)`), and the client may use `grantType` (when
     /// given); with a secret, `secret_used` records the secret's use, at most once a minute.
     /// For a client authenticated before, its row (no grant-type condition: checked already).
     ///
-    /// With `proof.unverifiedTokensPerMinute` (token requests; CONTRACT "Errors and bad input",
+    /// With `proof.unverifiedTokensPerMinute` (token requests; SECURITY.md "What was checked",
     /// `LATCH_UNVERIFIED_TOKEN_RATE_LIMIT`), `client` is empty when the client is unverified
     /// and its one-minute window in `rate_limits` already counts that many tokens, so the
     /// statement issues nothing (the full path then answers `429`, `TokenRateLimit`); the

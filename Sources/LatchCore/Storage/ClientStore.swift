@@ -15,7 +15,7 @@ public struct Client: Sendable, Equatable {
     public var grantTypes: [String]
     public var responseTypes: [String]
     public var origin: Origin
-    /// Whether an admin vouches for the client (CONTRACT "Clients and trust"): `admin` clients
+    /// Whether an admin vouches for the client (README "The client trust model"): `admin` clients
     /// are; `dynamic` and `metadata` clients only once an admin verifies them.
     public var verified: Bool
     /// Other registered metadata (RFC 7591 fields latch stores as sent).

@@ -4,7 +4,7 @@ public struct AllowedApp: Sendable, Equatable {
     public let name: String
     public let icon: String?
     /// Whether an admin vouches for the app; an unverified one shows no logo of its own, but a
-    /// mark and `host` (CONTRACT "Clients and trust").
+    /// mark and `host` (README "The client trust model").
     public let verified: Bool
     /// Who the app is as far as latch can tell: the host of a metadata client's `client_id` URL,
     /// else of its callback URL.

@@ -1,7 +1,6 @@
 /// Pieces every token-issuing statement shares (`AuthorizationCodeStore.redeem`,
 /// `TokenStore.rotateOnce`, `TokenStore.issueForClient`), so that growth stays bounded without
-/// one more round trip (CONTRACT "Tokens and secrets", "Dynamic client registration",
-/// "Errors and bad input").
+/// one more round trip (README "Token lifecycle"; README "Clients and admins"; SECURITY.md "What was checked").
 ///
 /// - A grant has an absolute end (`grants.expires_at`, `LATCH_GRANT_MAX_LIFETIME`): every
 ///   token's expiry is `least(now() + its lifetime, the grant's end)`, and `expires_in`

@@ -1,4 +1,4 @@
-/// Deletes what can never be used again (`latchctl purge`, CONTRACT "latchctl", "Database"):
+/// Deletes what can never be used again (`latchctl purge`, README "Clients and admins"; README "Cleanup on a schedule"):
 /// expired authorization codes, tokens and sessions; grants past their end
 /// (`LATCH_GRANT_MAX_LIFETIME`, or their only access token's expiry), revoked grants, and grants
 /// left with no token at all; unverified dynamic and metadata clients that obtained no token

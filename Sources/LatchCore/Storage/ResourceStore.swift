@@ -1,4 +1,4 @@
-/// A protected resource tokens are issued for (CONTRACT "Resources"; RFC 8707, RFC 9728).
+/// A protected resource tokens are issued for (README "Scopes and resources"; RFC 8707, RFC 9728).
 public struct Resource: Sendable, Equatable {
     public enum TokenFormat: String, Sendable { case opaque, jwt }
 

@@ -13,7 +13,7 @@ public struct ScopeStore {
         }
     }
 
-    /// Scopes every deployment defines, open to every client (CONTRACT "Scopes").
+    /// Scopes every deployment defines, open to every client (README "Scopes and resources").
     public static let alwaysDefined = ["openid", "offline_access"]
 
     let database: Database
@@ -46,9 +46,9 @@ public struct ScopeStore {
     }
 
     /// Adds a scope or updates its description and whether it is open (`openid` and
-    /// `offline_access` stay open whatever `open` says: CONTRACT "Scopes"). Without a
+    /// `offline_access` stay open whatever `open` says: README "Scopes and resources"). Without a
     /// description a new scope is described by its name and an existing one keeps its own
-    /// (CONTRACT "latchctl": `latchctl scope add NAME [--open]`).
+    /// (README "Clients and admins": `latchctl scope add NAME [--open]`).
     public func upsert(name: String, description: String?, open: Bool = false) throws {
         let open = open || ScopeStore.alwaysDefined.contains(name)
         guard let description else {

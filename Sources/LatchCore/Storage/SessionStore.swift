@@ -12,7 +12,7 @@ public struct SignedIn: Sendable {
     }
 }
 
-/// The `sessions` table (CONTRACT "Sign-in"): a session is a credential whose hash is stored,
+/// The `sessions` table (SECURITY.md "Threats: the FastCGI trust boundary and sign-in"): a session is a credential whose hash is stored,
 /// of one user, until it expires. Which cookie carries it is the sign-in layer's business
 /// (`SessionCookie`, Endpoints/SignIn).
 public struct SessionStore {

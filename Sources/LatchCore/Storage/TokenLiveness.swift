@@ -1,5 +1,4 @@
-/// When a token is live, written once for every statement that asks (CONTRACT "Tokens and
-/// secrets"): the token is not revoked, not rotated away (a used refresh token) and not expired;
+/// When a token is live, written once for every statement that asks (README "Token lifecycle"): the token is not revoked, not rotated away (a used refresh token) and not expired;
 /// its grant is neither revoked nor past its end (`LATCH_GRANT_MAX_LIFETIME`); its user, if it
 /// has one, is not disabled. The views in `sql/` keep their own copy (migrations are never
 /// edited once shipped).

@@ -7,7 +7,7 @@ public enum RefreshRefusal: Sendable, Equatable {
     /// The token is live but the requested resource is not its audience.
     case resourceMismatch
     /// The client is unverified (an admin un-verified it after the grant) and the scope it would
-    /// receive holds a scope that is not open (CONTRACT "Clients and trust").
+    /// receive holds a scope that is not open (README "The client trust model").
     case scopeNotOpen
     /// Unknown, wrong secret, another client's, expired, revoked, or its grant is revoked.
     case invalid
@@ -220,7 +220,7 @@ extension TokenStore {
 
 extension TokenStore {
     /// SQL: true when every scope of the space-separated `scopes` expression is open — what an
-    /// unverified client may receive (CONTRACT "Clients and trust": an admin may un-verify a
+    /// unverified client may receive (README "The client trust model": an admin may un-verify a
     /// client after it was granted more; its refreshes then get no scope that is not open).
     static func onlyOpenScopes(_ scopes: SQL) -> SQL {
         """

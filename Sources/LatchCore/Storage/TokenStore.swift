@@ -49,7 +49,7 @@ public struct TokenStore {
 
     /// The live token `presented` stands for, looked up in the statement that authenticates
     /// the client asking (`proof`, `ClientStore.clientCTEs`): one round trip. An unverified
-    /// client sees only its own tokens (CONTRACT "Revocation, introspection"): another client's
+    /// client sees only its own tokens (README "Token lifecycle"): another client's
     /// token is nil to it, decided in the same statement. `.unanswered` when the client is not
     /// authenticated, or the token is not even shaped like one (then the caller finds out on
     /// its own).

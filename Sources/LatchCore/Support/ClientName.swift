@@ -1,6 +1,5 @@
 /// The rule for an app's display name, shared by every door a name comes through
-/// (registration, the management API, the console, `latchctl`; CONTRACT "Clients and
-/// trust"): 1–100 Unicode scalars, no control (Cc), format (Cf — bidi overrides, isolates,
+/// (registration, the management API, the console, `latchctl`; README "The client trust model"): 1–100 Unicode scalars, no control (Cc), format (Cf — bidi overrides, isolates,
 /// zero-width joiners and the like) or other bidi-control characters, and at most two
 /// combining marks in a row. Names are counted in scalars, not graphemes: a grapheme can
 /// hold thousands of scalars ("Zalgo" text), which is how a 6,010-scalar name passed before.

@@ -23,7 +23,7 @@ public enum RedirectURI {
 
     public static let forbiddenSchemes: Set<String> = ["javascript", "data", "file", "ftp", "vbscript", "blob", "about", "view-source"]
 
-    /// The deny list for unverified clients (CONTRACT "Dynamic client registration"): schemes
+    /// The deny list for unverified clients (README "Clients and admins"): schemes
     /// that browsers hand to an operating-system handler known to be dangerous, so that a
     /// redirect after sign-in would run something on the person's machine:
     /// - `ms-*` (every Windows "ms-" protocol: `ms-msdt` ran code in CVE-2022-30190 "Follina",

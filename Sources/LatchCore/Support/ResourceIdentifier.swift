@@ -1,4 +1,4 @@
-/// Resource identifiers (RFC 8707 §2, RFC 9728 §1.2; CONTRACT "Resources"): absolute URIs
+/// Resource identifiers (RFC 8707 §2, RFC 9728 §1.2; README "Scopes and resources"): absolute URIs
 /// without a fragment, compared after RFC 3986 §6.2.2 normalisation with one trailing slash
 /// ignored — and then byte for byte (Swift's `String ==` would equate canonically equivalent
 /// strings, which URIs are not).

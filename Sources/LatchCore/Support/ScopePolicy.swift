@@ -1,4 +1,4 @@
-/// Which scopes a client may get for a resource (CONTRACT "Scopes", "Resources"):
+/// Which scopes a client may get for a resource (README "Scopes and resources"):
 /// - a scope must be defined by the deployment (`openid` and `offline_access` always are);
 /// - a client may get a scope only when it is *open* or the client is verified — an empty
 ///   registered scope list never means "everything" for an unverified client;
@@ -31,7 +31,7 @@ public enum ScopePolicy {
             guard let scope = defined.first(where: { $0.name == name }) else {
                 throw OAuthError.invalidScope("unknown scope '\(name)'")
             }
-            // offline_access only asks for a refresh token (CONTRACT "Scopes"): never refused for
+            // offline_access only asks for a refresh token (README "Scopes and resources"): never refused for
             // not being in the app's registered list.
             guard client.scope.isEmpty || client.scope.contains(name) || name == "offline_access" else {
                 throw OAuthError.invalidScope("this client may not request scope '\(name)'")
@@ -48,7 +48,7 @@ public enum ScopePolicy {
     }
 
     /// What a client registering (or updating its registration) anonymously may keep of the
-    /// scope list it asked for: the defined scopes it may get, in its order (CONTRACT "Scopes":
+    /// scope list it asked for: the defined scopes it may get, in its order (README "Scopes and resources":
     /// "A dynamic registration's scope is narrowed to what that client may get").
     public static func narrowed(_ asked: [String], verified: Bool, defined: [ScopeStore.Scope]) -> [String] {
         asked.filter { name in defined.contains { $0.name == name && (verified || $0.open) } }

@@ -1,7 +1,6 @@
 import Glibc
 
-/// The unit in which source addresses are rate-limited (CONTRACT "Errors and bad input",
-/// "Sign-in"): an IPv4 address as it is, an IPv6 address by its /64 — one customer's network,
+/// The unit in which source addresses are rate-limited (SECURITY.md "What was checked"; SECURITY.md "Threats: the FastCGI trust boundary and sign-in"): an IPv4 address as it is, an IPv6 address by its /64 — one customer's network,
 /// inside which anyone can pick any of 2^64 addresses. An IPv4-mapped IPv6 address is its
 /// IPv4 address. Anything that is not an IP literal is kept as it is.
 public enum SourceAddress {

@@ -5,7 +5,7 @@ struct ListenerError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Opens the listening socket before any worker is forked (CONTRACT "FastCGI trust boundary").
+/// Opens the listening socket before any worker is forked (README "Deployment behind nginx").
 ///
 /// - A unix socket is created mode `0660` (the umask is narrowed around `bind`, so it is never
 ///   world-writable, not even for a moment) and given the `--socket-group` group.

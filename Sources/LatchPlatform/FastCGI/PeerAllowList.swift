@@ -1,6 +1,6 @@
 import Glibc
 
-/// The peers a TCP listener answers (CONTRACT "FastCGI trust boundary": nginx is the only
+/// The peers a TCP listener answers (README "Deployment behind nginx": nginx is the only
 /// party that may talk FastCGI to latch). Addresses are compared as bytes; an IPv4-mapped
 /// IPv6 peer (`::ffff:10.0.0.5`) is the IPv4 address it carries.
 public struct PeerAllowList: Equatable, Sendable {

@@ -1,6 +1,6 @@
 /// Command-line options every FastCGI executable shares.
 ///
-/// CONTRACT "FastCGI trust boundary": a unix socket latch binds is mode `0660` with the group
+/// README "Deployment behind nginx": a unix socket latch binds is mode `0660` with the group
 /// of `--socket-group` (or `LATCH_SOCKET_GROUP`); a TCP listener takes the peers allowed to
 /// speak FastCGI from `--allow` (or `FCGI_WEB_SERVER_ADDRS`, as libfcgi names it), and without
 /// such a list it may bind only a loopback address (`Listener` refuses anything else).

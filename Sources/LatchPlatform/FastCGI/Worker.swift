@@ -13,7 +13,7 @@ import Glibc
 /// close whatever is left unread, so there the worker skips that wait and its syscalls.
 ///
 /// On a TCP socket with an allow-list (`--allow`), a connection from any other peer is closed
-/// unanswered, before its request reaches a handler (CONTRACT "FastCGI trust boundary").
+/// unanswered, before its request reaches a handler (README "Deployment behind nginx").
 struct Worker<Context> {
     let socket: Int32
     /// The peers this TCP socket answers; nil: no check (unix socket, loopback-only TCP).

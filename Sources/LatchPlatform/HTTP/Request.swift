@@ -106,7 +106,7 @@ public struct Request: Sendable {
 
     /// The fields of a browser form: as `formParameters`, except
     /// that a POST with no body and no `Content-Type` is a form without fields, so that its
-    /// missing CSRF token is refused as one (`403`, CONTRACT "Web pages") like on every other page.
+    /// missing CSRF token is refused as one (`403`, SECURITY.md "What was checked") like on every other page.
     public func browserFormParameters() throws(HTTPError) -> Parameters {
         if body.isEmpty && (header("content-type") ?? "").isEmpty { return try Parameters(formEncoded: body) }
         return try formParameters()

@@ -55,7 +55,7 @@ public struct Response: Sendable {
         ("X-Content-Type-Options", "nosniff"),
     ]
 
-    /// The CSP of a browser page (CONTRACT "Web pages"): nothing but inline style, images only
+    /// The CSP of a browser page (SECURITY.md "What was checked"): nothing but inline style, images only
     /// from latch itself, `data:` and the `images` sources (the origin of each image the page
     /// shows), forms only to latch and the `formTargets` sources (a page may add the one place
     /// its form goes on to), never framed.

@@ -1,4 +1,4 @@
-/// "Your apps" (CONTRACT "Web pages"): every signed-in person sees the apps they have allowed —
+/// "Your apps" (README "Clients and admins"): every signed-in person sees the apps they have allowed —
 /// with the scopes, since when, and when each last obtained a token — and can revoke one.
 ///
 ///     GET  /account/apps          the list (signed out: 303 to sign-in first)
@@ -58,7 +58,7 @@ public enum AccountAppsPage {
     }
 
     /// " (unverified) · host" after an unverified app's name, as on the consent page: its name
-    /// is whatever its maker chose (CONTRACT "Clients and trust").
+    /// is whatever its maker chose (README "The client trust model").
     static func mark(_ app: AllowedApp) -> HTML {
         guard !app.verified else { return .empty }
         return " <span class=\"unverified-mark\">(unverified)</span> <span class=\"muted\">·</span> <span class=\"app-host\">\(app.host)</span>"

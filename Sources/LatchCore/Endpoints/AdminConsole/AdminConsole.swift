@@ -1,4 +1,4 @@
-/// The admin console (CONTRACT "Web pages"): server-rendered pages over the same operations as
+/// The admin console (README "Clients and admins"): server-rendered pages over the same operations as
 /// the management API and `latchctl` (`AppAdministration`, `ScopeAdministration`), usable without
 /// JavaScript. Admins only: anyone else signed in gets the `403` page, signed-out people go to
 /// sign-in first. Every form carries the session's CSRF token (`403` without it).

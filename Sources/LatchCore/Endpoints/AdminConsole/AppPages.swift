@@ -282,7 +282,7 @@ enum AppPages {
         }
     }
 
-    /// The app's registered scopes; with none, what it may ask for (CONTRACT "Scopes": every
+    /// The app's registered scopes; with none, what it may ask for (README "Scopes and resources": every
     /// scope for a verified app, only the open ones for an unverified app).
     static func scopeText(_ client: Client) -> HTML {
         guard client.scope.isEmpty else { return "\(client.scope.map { "<code class=\"nowrap\">\($0)</code> " as HTML })" }

@@ -1,7 +1,7 @@
 /// The console's scopes page: the scopes this deployment defines, and a form that adds one (or
 /// changes the description of an existing one) through the operation `latchctl scope add` uses
 /// (`ScopeAdministration`, rules `ScopeStore.problem`). Each scope shows whether it is *open*
-/// (grantable to unverified apps, CONTRACT "Scopes"), and the form sets it.
+/// (grantable to unverified apps, README "Scopes and resources"), and the form sets it.
 enum ScopesPage {
     static func show(_ console: Console) throws -> Response {
         try page(console, name: "", description: "")

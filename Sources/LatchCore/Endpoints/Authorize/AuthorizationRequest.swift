@@ -1,4 +1,4 @@
-/// A fully checked authorization request: the pipeline of CONTRACT "Authorization endpoint"
+/// A fully checked authorization request: the pipeline of README "The authorization endpoint"
 /// step 3, run after the client and redirect URI are verified (`ClientRedirectCheck`), so
 /// every failure here goes back to the client by redirect. The consent form carries the
 /// request's own parameters and `POST` runs this same pipeline on them again.

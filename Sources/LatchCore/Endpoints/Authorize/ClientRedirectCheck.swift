@@ -1,4 +1,4 @@
-/// Authorize step 2: the client and the redirect URI (CONTRACT "Authorization endpoint" 2).
+/// Authorize step 2: the client and the redirect URI (README "The authorization endpoint" 2).
 ///
 /// Matching is exact string comparison, except that the port of a loopback IP literal may
 /// differ (RFC 8252 §7.3). A client with exactly one registered URI may omit `redirect_uri`.

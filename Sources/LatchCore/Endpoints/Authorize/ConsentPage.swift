@@ -2,7 +2,7 @@
 /// person, says what each scope means and where the browser goes next, and offers Allow and
 /// Cancel in one form that carries the request and the session's CSRF token.
 ///
-/// An unverified app (CONTRACT "Clients and trust") never shows its own logo — anyone can
+/// An unverified app (README "The client trust model") never shows its own logo — anyone can
 /// register "Sign in with Google" with Google's logo — only the first letter of its name, its
 /// name with an "unverified" mark, and the host its redirect URI sends the browser to (for a
 /// metadata client, the host of its `client_id` URL, which is who vouches for the document).

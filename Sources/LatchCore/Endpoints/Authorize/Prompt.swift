@@ -1,4 +1,4 @@
-/// `prompt` (OpenID Connect Core §3.1.2.1; CONTRACT "Authorization endpoint" steps 1, 3 and 5):
+/// `prompt` (OpenID Connect Core §3.1.2.1; README "The authorization endpoint" steps 1, 3 and 5):
 /// space-separated values latch knows — `none` (answer without any page: `login_required`
 /// when nobody is signed in, `consent_required` when consent is not remembered), `consent`
 /// (always ask, even when consent is remembered) and `login` (ask for the password again: the

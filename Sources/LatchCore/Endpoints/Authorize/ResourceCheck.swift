@@ -1,4 +1,4 @@
-/// Authorize step 3c: `resource` (RFC 8707 §2, CONTRACT "Resources"). A registered resource
+/// Authorize step 3c: `resource` (RFC 8707 §2, README "Scopes and resources"). A registered resource
 /// identifier (compared in normal form, `ResourceIdentifier`); without one, the default resource
 /// (`LATCH_DEFAULT_RESOURCE`). A relative URI, one with a fragment, or one not registered is
 /// `invalid_target`. The resolved resource is stored with the code and becomes the audience of

@@ -1,5 +1,5 @@
 /// An authorization-request error of an *unverified* client, shown instead of sent
-/// (CONTRACT "Clients and trust", RFC 9700 §4.11.2): a self-registered client's redirect URI
+/// (README "The client trust model", RFC 9700 §4.11.2): a self-registered client's redirect URI
 /// is whatever its registrant chose, so redirecting to it at once would make latch an open
 /// redirector ("Sign in with Google" → `https://evil.example/landing`). Every error after the
 /// client and redirect URI were checked and before the person saw a latch page becomes a `400`

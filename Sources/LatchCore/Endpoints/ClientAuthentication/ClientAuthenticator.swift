@@ -5,7 +5,7 @@ public struct AuthenticatedClient: Sendable {
     public let method: String
 }
 
-/// Client authentication (RFC 6749 §2.3, OAuth 2.1 §2.4; CONTRACT "Token endpoint").
+/// Client authentication (RFC 6749 §2.3, OAuth 2.1 §2.4; README "Token lifecycle").
 ///
 /// - `client_secret_basic`: `Authorization: Basic` with form-encoded id and secret;
 /// - `client_secret_post`: `client_id` and `client_secret` in the body;

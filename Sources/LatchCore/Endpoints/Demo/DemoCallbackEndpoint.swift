@@ -6,7 +6,7 @@
 /// The command is offered only for a well-formed latch code: anything else a link might put
 /// into `code` is shown as text and never placed in a shell line someone would paste.
 ///
-/// CONTRACT "FastCGI trust boundary": the page exists only when `LATCH_DEMO=true` (the local
+/// README "Deployment behind nginx": the page exists only when `LATCH_DEMO=true` (the local
 /// stack sets it); in production it is `404` like any unknown path.
 public enum DemoCallbackEndpoint {
     public static let routes: [Route] = [

@@ -1,7 +1,7 @@
 /// RFC 8414 authorization server metadata and RFC 9728 protected resource metadata,
 /// built from `LATCH_ISSUER` (never from the request's Host header).
 ///
-/// Protected resources (CONTRACT "Discovery"): `/.well-known/oauth-protected-resource` describes
+/// Protected resources (RFC 8414 and RFC 9728): `/.well-known/oauth-protected-resource` describes
 /// latch's own API; `/.well-known/oauth-protected-resource/<path>` the registered resource whose
 /// identifier is `<issuer origin>/<path>` — or, behind nginx on a resource's own host, the one its
 /// location names (`LATCH_CHECK_RESOURCE`, deploy/nginx/latch-resource-metadata.conf). Unknown: `404`.

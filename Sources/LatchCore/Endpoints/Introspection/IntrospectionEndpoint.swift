@@ -8,7 +8,7 @@
 /// with a secret (`client_secret_basic` or `client_secret_post`) may introspect access tokens
 /// — whichever client they were issued to, since a resource server receives other clients'
 /// tokens. An unverified client (anonymous registration, metadata document) may introspect
-/// only its own tokens (CONTRACT revision 2): anyone else's is `{"active": false}`, decided
+/// only its own tokens (README "The client trust model"): anyone else's is `{"active": false}`, decided
 /// inside the one-trip statement (`TokenStore.live(_:askedBy:)`) and again on the full path.
 /// A public client cannot authenticate (§4 requires authentication) and is refused with
 /// `401 invalid_client`, as are bad credentials (§2.3).
@@ -61,7 +61,7 @@ public enum IntrospectionEndpoint {
     }
 
     /// The RFC 7662 §2.2 members of an active token. `aud` is the one resource the token is for
-    /// (CONTRACT "Resources"; `own`, latch's own API, for a token stored without one), so a
+    /// (README "Scopes and resources"; `own`, latch's own API, for a token stored without one), so a
     /// resource server can refuse a token meant for another (RFC 9700 §2.3).
     static func description(of token: TokenInfo, issuer: String, own: String) -> JSON {
         var fields: [(String, JSON)] = [

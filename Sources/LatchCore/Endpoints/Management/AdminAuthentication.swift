@@ -1,5 +1,5 @@
 /// Admin authentication for the management API and admins-only registration
-/// (CONTRACT "Management API"): an admin token, or an admin user's session with its CSRF token
+/// (README "Clients and admins"): an admin token, or an admin user's session with its CSRF token
 /// on every state-changing request (`X-CSRF-Token` header or a `csrf_token` field).
 ///
 /// No credential, or one that is not valid: 401. A valid credential of someone who is not an

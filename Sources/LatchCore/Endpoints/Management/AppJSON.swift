@@ -1,8 +1,8 @@
-/// The JSON shape of an app in the management API and in `latchctl … --json` (CONTRACT
-/// "Management API"): `{id, name, callback_url, redirect_uris, icon, scope, grant_types,
+/// The JSON shape of an app in the management API and in `latchctl … --json` (README
+/// "Clients and admins"): `{id, name, callback_url, redirect_uris, icon, scope, grant_types,
 /// token_endpoint_auth_method, origin, verified, created_at}`; its `id` is its `client_id`;
 /// `origin` is `admin`, `dynamic` or `metadata` and `verified` whether an admin vouches for it
-/// (CONTRACT "Clients and trust": shown in every listing). A value the app does not have
+/// (README "The client trust model": shown in every listing). A value the app does not have
 /// (`icon`, or `callback_url` of a client_credentials-only client) is `null`.
 public enum AppJSON {
     public static func make(_ client: Client) -> JSON {

@@ -1,4 +1,4 @@
-/// The management API (CONTRACT "Management API"), JSON throughout, for admins only
+/// The management API (README "Clients and admins"), JSON throughout, for admins only
 /// (`AdminAuthentication`: admin token, or admin session + CSRF):
 ///
 ///     GET    /api/v2/oauth2-provider/apps                          200 [app]

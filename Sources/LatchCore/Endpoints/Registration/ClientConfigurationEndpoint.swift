@@ -83,7 +83,7 @@ public enum ClientConfigurationEndpoint {
         replacement.origin = current.origin
         replacement.verified = verified
         replacement.createdAt = current.createdAt
-        // CONTRACT "Scopes": the registered list is narrowed to what this client may get.
+        // README "Scopes and resources": the registered list is narrowed to what this client may get.
         replacement.scope = ScopePolicy.narrowed(replacement.scope, verified: verified, defined: defined)
         let next = try registration(current, request, context).replace(current, with: replacement, token: token)
         guard let next else { throw unauthorized(tokenWasSent: true) }

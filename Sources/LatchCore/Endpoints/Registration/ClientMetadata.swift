@@ -1,7 +1,7 @@
 /// RFC 7591 §2 client metadata, as latch accepts it at `POST /oauth2/register` and
 /// `PUT /oauth2/clients/{client_id}`, and as it reports it back.
 ///
-/// Rules (CONTRACT "Dynamic client registration"; RFC 7591 §2 and §2.1):
+/// Rules (README "Clients and admins"; RFC 7591 §2 and §2.1):
 /// - defaults: `token_endpoint_auth_method=client_secret_basic`,
 ///   `grant_types=["authorization_code","refresh_token"]`, `response_types=["code"]`
 ///   (`[]` when the client does not use the authorization code grant), `application_type=web`;

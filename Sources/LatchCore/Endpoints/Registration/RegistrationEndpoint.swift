@@ -1,6 +1,6 @@
 /// `POST /oauth2/register`: dynamic client registration (RFC 7591 §3).
 ///
-/// Who registers (CONTRACT "Dynamic client registration", "Clients and trust"): with
+/// Who registers (README "Clients and admins"; README "The client trust model"): with
 /// `Authorization: Bearer <admin token>` (RFC 7591 §3's initial access token) an admin, and the
 /// client is a verified `admin` client; anonymously, an unverified `dynamic` one (no
 /// `client_credentials`, no operating-system handler schemes). A bad admin token is 401, never
@@ -45,7 +45,7 @@ public enum RegistrationEndpoint {
             registered.origin = .admin
             registered.verified = true
         }
-        // CONTRACT "Scopes": a registration's scope is narrowed to what the client may get (an
+        // README "Scopes and resources": a registration's scope is narrowed to what the client may get (an
         // unverified client: the open scopes), and the 201 answer shows the result.
         registered.scope = ScopePolicy.narrowed(registered.scope, verified: registered.verified, defined: defined)
 

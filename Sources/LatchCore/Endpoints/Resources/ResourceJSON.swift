@@ -1,5 +1,5 @@
 /// The JSON shape of a resource in the management API and `latchctl resource … --json`
-/// (CONTRACT "Management API"): `{id, resource, name, scopes, default_scopes, token_format,
+/// (README "Clients and admins"): `{id, resource, name, scopes, default_scopes, token_format,
 /// dpop_required, created_at}`, scope lists as arrays. latch's own API without a row lists every
 /// defined scope and `created_at` the time latch was installed.
 public enum ResourceJSON {

@@ -1,4 +1,4 @@
-/// The management API's resources (CONTRACT "Management API", "Resources"), JSON, for admins
+/// The management API's resources (README "Clients and admins"; README "Scopes and resources"), JSON, for admins
 /// only (`AdminAuthentication`, as the apps API):
 ///
 ///     GET    /api/v2/oauth2-provider/resources        200 [resource]

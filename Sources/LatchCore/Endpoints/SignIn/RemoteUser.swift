@@ -17,7 +17,7 @@
 /// (the same for `/oauth2/authorize`), or `auth_basic` with `fastcgi_param REMOTE_USER $remote_user;`.
 /// When the setting is off the parameter is ignored whatever nginx sends.
 ///
-/// CONTRACT "FastCGI trust boundary": `REMOTE_USER` counts only on a request that also carries
+/// README "Deployment behind nginx": `REMOTE_USER` counts only on a request that also carries
 /// the FastCGI parameter `LATCH_FRONT_SECRET` equal (constant-time) to the secret of
 /// `LATCH_FRONT_SECRET_FILE` — which nginx sends from `latch-front-secret.conf`, a file only it
 /// reads — so a process that reaches the socket some other way cannot name a user. Start-up

@@ -1,4 +1,4 @@
-/// The session cookie (CONTRACT "Sign-in"): `__Host-latch_session` (`Secure`, `Path=/`, no
+/// The session cookie (SECURITY.md "Threats: the FastCGI trust boundary and sign-in"): `__Host-latch_session` (`Secure`, `Path=/`, no
 /// `Domain`: no sibling subdomain can set or overwrite it) when the issuer is https,
 /// `latch_session` on a plain-http loopback issuer. Its value is the session credential
 /// `SessionStore` keeps the hash of. A request carrying the cookie twice is signed out: which

@@ -1,4 +1,4 @@
-/// Sign-in throttling (CONTRACT "Sign-in", NIST SP 800-63B §5.2.2), counted in PostgreSQL so
+/// Sign-in throttling (SECURITY.md "Threats: the FastCGI trust boundary and sign-in", NIST SP 800-63B §5.2.2), counted in PostgreSQL so
 /// that every worker on every host shares it:
 ///
 /// - **Per account**, consecutive failures across minutes (`signin_throttle`, migration 005):

@@ -1,5 +1,5 @@
-/// `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.6, RFC 8707 §2.2; CONTRACT
-/// "Token endpoint").
+/// `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.6, RFC 8707 §2.2; README
+/// "Token lifecycle").
 ///
 /// What happens where:
 /// - `act`, one round trip: the statement that takes the code and creates the grant and its
@@ -80,7 +80,7 @@ struct AuthorizationCodeGrant: TokenGrant {
     /// What the client is told, and the audit row says, for each refusal.
     ///
     /// An admin may un-verify a client between consent and redemption: an unverified client
-    /// receives no scope that is not open (CONTRACT "Clients and trust"), so such a code is
+    /// receives no scope that is not open (README "The client trust model"), so such a code is
     /// refused (and burnt) instead of redeemed (`scopeNotOpen`). The redirect_uri is compared
     /// byte for byte (RFC 6749 §4.1.3: required and identical when the authorize request carried
     /// it; when it did not, one sent anyway must still be the one the code went to); a resource

@@ -1,6 +1,6 @@
 /// Bearer-token checks for latch's own API (RFC 6750; OAuth 2.1: the token only in the
 /// `Authorization` header, never in a query or form parameter). A token meant for another
-/// resource is refused like an invalid one (CONTRACT "Resources": `/api/v2/users/me` accepts
+/// resource is refused like an invalid one (README "Scopes and resources": `/api/v2/users/me` accepts
 /// latch's own only).
 public enum BearerAuthentication {
     /// The live access token of the request, for latch's own API (`LATCH_RESOURCE`), or a 401

@@ -11,7 +11,7 @@
 /// answer to any client whose registration lacks the grant; this check keeps the rule even if a
 /// public client's registration somehow lists it.
 ///
-/// Only verified clients (CONTRACT revision 2): an unverified one — anonymous registration,
+/// Only verified clients (README "The client trust model"): an unverified one — anonymous registration,
 /// metadata document — is `unauthorized_client`, both in the one-trip statement (its `client`
 /// CTE has no row for an unverified client asking for this grant) and on the full path.
 ///

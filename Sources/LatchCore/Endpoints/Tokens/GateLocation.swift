@@ -1,5 +1,4 @@
-/// What a protected location asks of a token at `GET /oauth2/check` (CONTRACT "Revocation,
-/// introspection, the bearer check"; RFC 6750 §3, RFC 9728 §5.1): its resource and the scopes it
+/// What a protected location asks of a token at `GET /oauth2/check` (README "Protect your API with latch: the gate"; RFC 6750 §3, RFC 9728 §5.1): its resource and the scopes it
 /// requires. nginx names them per location (`set $latch_resource …; set $latch_scope …;` before
 /// `include latch-protect.conf`, passed as the FastCGI parameters `LATCH_CHECK_RESOURCE` and
 /// `LATCH_CHECK_SCOPE` by latch-check.conf), or a caller gives the query parameters `resource`

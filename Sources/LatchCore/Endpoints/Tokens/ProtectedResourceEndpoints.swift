@@ -1,5 +1,5 @@
 /// `GET /api/v2/users/me` (latch's own API) and `GET /oauth2/check` (the gate, for nginx
-/// `auth_request`), CONTRACT "Revocation, introspection, the bearer check".
+/// `auth_request`), README "Protect your API with latch: the gate".
 ///
 /// Both refuse a token meant for another resource (RFC 9700 §2.3, RFC 8707): a token's audience
 /// is exactly one resource, compared in normal form byte for byte. The check does its one token
@@ -39,7 +39,7 @@ public enum ProtectedResourceEndpoints {
         guard location.requiredScopes.allSatisfy(held.contains) else { throw location.challenge(.insufficientScope) }
         var headers: [(String, String)] = [("Cache-Control", "no-store")]
         // A client's own token (client_credentials) acts for no person: the user headers are
-        // there and empty (CONTRACT: "X-Latch-User (username; empty for a client's own token)").
+        // there and empty (README "Protect your API with latch: the gate").
         headers.append(("X-Latch-User", token.username.map(HeaderValue.sanitized) ?? ""))
         headers.append(("X-Latch-User-Id", token.userID.map { String($0) } ?? ""))
         headers.append(("X-Latch-Client", token.clientID))

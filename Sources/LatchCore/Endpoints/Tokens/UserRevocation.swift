@@ -9,7 +9,7 @@
 ///   holding a user's token must not be able to disconnect the user from other apps. Another
 ///   `client_id` is `403`; a client_credentials token (no user) is `403`.
 /// - the user's session cookie plus its CSRF token, in a `csrf_token` form parameter or an
-///   `X-CSRF-Token` header — never the query (CONTRACT revision 2: URLs end up in logs) —
+///   `X-CSRF-Token` header — never the query (URLs end up in logs) —
 ///   (`403` without it or with a wrong one). A session may revoke any of the user's apps.
 /// Neither: `401` with the RFC 9728 challenge.
 public enum UserRevocation {
