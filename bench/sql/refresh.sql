@@ -45,9 +45,9 @@ WITH client AS (
     WHERE g.id = p.grant_id
 ), new_refresh AS (
     INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-    SELECT substr(md5('rr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), p.grant_id, :client, p.user_id, p.scope,
-           p.audience, least(now() + make_interval(secs => :refresh_lifetime), p.grant_expires_at)
-    FROM presented p
+SELECT substr(md5('rr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), p.grant_id, :client, p.user_id, p.scope,
+       p.audience, least(now() + make_interval(secs => :refresh_lifetime), p.grant_expires_at)
+FROM presented p
 ), client_seen AS (
     UPDATE clients SET last_token_at = now()
     WHERE EXISTS (SELECT 1 FROM client WHERE seen_stale) AND EXISTS (SELECT 1 FROM presented)

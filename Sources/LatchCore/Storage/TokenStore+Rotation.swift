@@ -115,10 +115,7 @@ extension TokenStore {
                 FROM presented p
                 WHERE g.id = p.grant_id
             ), new_refresh AS (
-                INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-                SELECT \(refresh.id), 'refresh', \(refresh.secretHash), p.grant_id, \(request.clientID), p.user_id, p.scope,
-                       p.audience, least(now() + make_interval(secs => \(refreshLifetime)), p.grant_expires_at)
-                FROM presented p
+                \(fragment: TokenStore.newRefreshToken(refresh, from: "presented", clientID: request.clientID, lifetime: refreshLifetime))
             ), \(fragment: IssuingStatement.recorded(after: "presented")), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.refreshRotated.rawValue)::text, \(audit.actor)::text, p.user_id, \(request.clientID)::text,
@@ -126,12 +123,7 @@ extension TokenStore {
                        jsonb_build_object('grant_id', p.grant_id, 'scope', coalesce(\(request.scope)::text, p.scope))
                 FROM presented p
             )
-            INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-            SELECT \(access.id), 'access', \(access.secretHash), p.grant_id, \(request.clientID), p.user_id,
-                   coalesce(\(request.scope), p.scope), p.audience, \(refresh.id),
-                   least(now() + make_interval(secs => \(accessLifetime)), p.grant_expires_at)
-            FROM presented p
-            RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at"))
+            \(fragment: TokenStore.newAccessToken(access, with: refresh, from: "presented", request: request, lifetime: accessLifetime))
             """
     }
 
@@ -187,17 +179,9 @@ extension TokenStore {
                                       ELSE e.n = 1 OR (e.n = 2 AND EXISTS (SELECT 1 FROM family)) END
                 ORDER BY e.n
             ), new_refresh AS (
-                INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-                SELECT \(refresh.id), 'refresh', \(refresh.secretHash), p.grant_id, \(request.clientID), p.user_id, p.scope,
-                       p.audience, least(now() + make_interval(secs => \(refreshLifetime)), p.grant_expires_at)
-                FROM graced p
+                \(fragment: TokenStore.newRefreshToken(refresh, from: "graced", clientID: request.clientID, lifetime: refreshLifetime))
             ), new_access AS (
-                INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-                SELECT \(access.id), 'access', \(access.secretHash), p.grant_id, \(request.clientID), p.user_id,
-                       coalesce(\(request.scope), p.scope), p.audience, \(refresh.id),
-                       least(now() + make_interval(secs => \(accessLifetime)), p.grant_expires_at)
-                FROM graced p
-                RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at"))
+                \(fragment: TokenStore.newAccessToken(access, with: refresh, from: "graced", request: request, lifetime: accessLifetime))
             ), \(fragment: IssuingStatement.recorded(after: "new_access"))
             SELECT p.used, p.just_rotated, p.live, p.scope_granted, p.resource_matches, p.scope_open, a.scope AS graced_scope, a.expires_in
             FROM presented p LEFT JOIN new_access a ON true
@@ -215,6 +199,33 @@ extension TokenStore {
         // Live, fitting, yet not rotated: a concurrent request rotated or revoked it after this
         // request's rotation statement looked; both make this presentation invalid.
         return .refused(.invalid)
+    }
+}
+
+extension TokenStore {
+    /// The new refresh token of a rotation, in the grant of the row `source` (a CTE with
+    /// `grant_id`, `user_id`, `scope`, `audience`, `grant_expires_at`), never outliving the grant.
+    static func newRefreshToken(_ refresh: Credential, from source: StaticString, clientID: String, lifetime: Int) -> SQL {
+        """
+        INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
+        SELECT \(refresh.id), 'refresh', \(refresh.secretHash), p.grant_id, \(clientID), p.user_id, p.scope,
+               p.audience, least(now() + make_interval(secs => \(lifetime)), p.grant_expires_at)
+        FROM \(raw: source) p
+        """
+    }
+
+    /// The new access token issued with `refresh`, with the request's narrowed scope (else the
+    /// grant's), returning what the answer reports (`scope`, `expires_in`).
+    static func newAccessToken(_ access: Credential, with refresh: Credential, from source: StaticString,
+                               request: RefreshRequest, lifetime: Int) -> SQL {
+        """
+        INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
+        SELECT \(access.id), 'access', \(access.secretHash), p.grant_id, \(request.clientID), p.user_id,
+               coalesce(\(request.scope), p.scope), p.audience, \(refresh.id),
+               least(now() + make_interval(secs => \(lifetime)), p.grant_expires_at)
+        FROM \(raw: source) p
+        RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at"))
+        """
     }
 }
 
