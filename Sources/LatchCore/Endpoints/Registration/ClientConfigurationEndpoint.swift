@@ -43,9 +43,14 @@ public enum ClientConfigurationEndpoint {
 
     static func read(_ request: Request, _ context: Context) throws -> Response {
         let (client, token) = try authenticate(request, context)
-        guard let next = try RegistrationTokenStore(database: context.database).rotate(clientID: client.clientID, from: token) else {
-            throw unauthorized(tokenWasSent: true)
-        }
+        let next = try RegistrationTokenStore(database: context.database).rotate(clientID: client.clientID, from: token)
+        return try answer(client, registrationToken: next, context)
+    }
+
+    /// The client's information with its new registration access token (RFC 7592 §3), or `401`
+    /// when the presented token stopped working meanwhile (`next` nil).
+    static func answer(_ client: Client, registrationToken next: Credential?, _ context: Context) throws -> Response {
+        guard let next else { throw unauthorized(tokenWasSent: true) }
         var response = Response.noStoreJSON(RegistrationEndpoint.information(client, secret: nil, registrationToken: next,
                                                                              configuration: context.configuration))
         response.logClientID = client.clientID
@@ -86,11 +91,7 @@ public enum ClientConfigurationEndpoint {
         // README "Scopes and resources": the registered list is narrowed to what this client may get.
         replacement.scope = ScopePolicy.narrowed(replacement.scope, verified: verified, defined: defined)
         let next = try registration(current, request, context).replace(current, with: replacement, token: token)
-        guard let next else { throw unauthorized(tokenWasSent: true) }
-        var response = Response.noStoreJSON(RegistrationEndpoint.information(replacement, secret: nil, registrationToken: next,
-                                                                             configuration: context.configuration))
-        response.logClientID = current.clientID
-        return response
+        return try answer(replacement, registrationToken: next, context)
     }
 
     static func delete(_ request: Request, _ context: Context) throws -> Response {

@@ -11,17 +11,8 @@
 public enum ResourcesEndpoint {
     static let base = "/api/v2/oauth2-provider/resources"
 
-    public static let routes: [Route] = [
-        Route(base, [
-            "GET": { request, context in try list(request, context) },
-            "POST": { request, context in try create(request, context) },
-        ]),
-        Route(base + "/{id}", [
-            "GET": { request, context in try show(request, context) },
-            "PUT": { request, context in try replace(request, context) },
-            "DELETE": { request, context in try delete(request, context) },
-        ]),
-    ]
+    public static let routes: [Route] = Route.collection(base, list: list, create: create, show: show, replace: replace,
+                                                         delete: delete)
 
     static func administration(_ request: Request, _ context: Context) throws -> ResourceAdministration {
         Administration(database: context.database, actor: try AdminAuthentication.actor(request, context))
