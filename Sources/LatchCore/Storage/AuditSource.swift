@@ -16,11 +16,6 @@ public struct AuditSource: Sendable, Equatable {
         self.address = address.map(AuditLog.cleanText)
     }
 
-    /// A request of `actor`, from the request's client address.
-    public init(actor: String?, request: Request) {
-        self.init(actor: actor, address: request.remoteAddress.isEmpty ? nil : request.remoteAddress)
-    }
-
     /// The admin CLI: no source address.
     public static let latchctl = AuditSource(actor: AuditActor.latchctl, address: nil)
 }
