@@ -21,7 +21,6 @@ struct AdminTokenCreate: ParsableCommand {
         discussion: "Use it as 'Authorization: Bearer <token>' on /api/v2/oauth2-provider/apps… (and on /oauth2/register when LATCH_REGISTRATION=admin).")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
     @Argument(help: "what the token is for, e.g. deploy-bot") var name: String
 
     func validate() throws {
@@ -29,9 +28,9 @@ struct AdminTokenCreate: ParsableCommand {
     }
 
     func run() throws {
-        let tokens = global.adminTokens(try global.database())
+        let tokens = try global.adminTokens()
         let (token, info) = try administering { try tokens.create(name: name) }
-        if output.json {
+        if global.json {
             var fields = AdminTokenJSON.make(info).objectValue ?? []
             fields.append(("token", .string(token.value)))
             Output.json(.object(fields))
@@ -45,11 +44,10 @@ struct AdminTokenList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List admin tokens (never the tokens themselves).")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let tokens = try global.adminTokens(try global.database()).list()
-        if output.json { Output.json(.array(tokens.map(AdminTokenJSON.make))); return }
+        let tokens = try global.adminTokens().list()
+        if global.json { Output.json(.array(tokens.map(AdminTokenJSON.make))); return }
         Output.table(["ID", "NAME", "CREATED", "LAST_USED", "REVOKED"], tokens.map {
             [$0.id, $0.name, Output.time($0.createdAt), Output.time($0.lastUsedAt), Output.time($0.revokedAt)]
         })
@@ -60,12 +58,11 @@ struct AdminTokenRevoke: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke an admin token; it stops working at once.")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
     @Argument(help: "the token's id (as admin-token list shows it)") var id: String
 
     func run() throws {
-        let tokens = global.adminTokens(try global.database())
+        let tokens = try global.adminTokens()
         try administering(notFound: "admin token '\(id)'") { try tokens.revoke(id) }
-        if output.json { Output.json(["id": .string(id), "revoked": true]) } else { print("revoked admin token \(id)") }
+        if global.json { Output.json(["id": .string(id), "revoked": true]) } else { print("revoked admin token \(id)") }
     }
 }

@@ -7,12 +7,22 @@ struct AppCommand: ParsableCommand {
                                                                   AppVerify.self, AppUnverify.self, AppSecretCommand.self])
 }
 
-/// Options naming an existing app.
-struct AppArgument: ParsableArguments {
+/// The options of a command about one existing app: the shared ones and the app's client_id.
+struct AppTarget: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
     @Argument(help: "the app's client_id") var app: String
 
-    func find(_ apps: AppAdministration) throws -> Client {
-        try administering(notFound: "app '\(app)'") { try apps.app(app) }
+    var json: Bool { global.json }
+
+    /// The apps, and this app among them.
+    func find() throws -> (apps: AppAdministration, client: Client) {
+        try administer { apps, clientID in (apps, try apps.app(clientID)) }
+    }
+
+    /// Runs `operation` with the apps and this app's client_id: "no app 'ID'" (exit 1) when there is none.
+    func administer<T>(_ operation: (AppAdministration, String) throws -> T) throws -> T {
+        let apps = try global.apps()
+        return try administering(notFound: "app '\(app)'") { try operation(apps, app) }
     }
 }
 
@@ -20,7 +30,6 @@ struct AppCreate: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "create", abstract: "Create an app; prints its client_id.")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
     @Option(help: "display name shown on the consent page") var name: String
     @Option(name: .customLong("callback-url"), help: "redirect URI (repeat for several)") var callbackURLs: [String]
     @Option(help: "space-separated scopes the app may request (default: any defined scope)") var scope: String?
@@ -38,14 +47,14 @@ struct AppCreate: ParsableCommand {
     func run() throws {
         let client: Client
         do {
-            client = try global.apps(try global.database()).create(
+            client = try global.apps().create(
                 name: name, redirectURIs: callbackURLs, icon: icon, scope: scope, isPublic: `public`,
                 clientCredentials: clientCredentials)
         } catch let error as OAuthError where error.status == 400 {
             // A field the rules refuse is a usage mistake (exit 64), as before.
             throw ValidationError(error.description)
         }
-        if output.json { Output.json(AppJSON.make(client)) } else { print(client.clientID) }
+        if global.json { Output.json(AppJSON.make(client)) } else { print(client.clientID) }
     }
 }
 
@@ -53,11 +62,10 @@ struct AppList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List apps.")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let clients = try global.apps(try global.database()).list()
-        if output.json { Output.json(.array(clients.map(AppJSON.make))); return }
+        let clients = try global.apps().list()
+        if global.json { Output.json(.array(clients.map(AppJSON.make))); return }
         Output.table(["CLIENT_ID", "NAME", "ORIGIN", "VERIFIED", "AUTH", "SCOPE", "REDIRECT_URIS"], clients.map {
             [$0.clientID, $0.name, $0.origin.rawValue, $0.verified ? "yes" : "no", $0.tokenEndpointAuthMethod,
              ScopeSet.format($0.scope), $0.redirectURIs.joined(separator: " ")]
@@ -69,15 +77,12 @@ struct AppShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show one app: the management API's fields (origin and verified included) plus its secrets.")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var target: AppArgument
+    @OptionGroup var target: AppTarget
 
     func run() throws {
-        let apps = global.apps(try global.database())
-        let client = try target.find(apps)
+        let (apps, client) = try target.find()
         let secrets = try apps.secrets(of: client)
-        if output.json {
+        if target.json {
             var fields = AppJSON.make(client).objectValue ?? []
             fields.append(("secrets", .array(secrets.map(AppJSON.secret))))
             Output.json(.object(fields))
@@ -99,14 +104,11 @@ struct AppDelete: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete an app with its secrets, codes, grants and tokens (they stop working at once).")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var target: AppArgument
+    @OptionGroup var target: AppTarget
 
     func run() throws {
-        let apps = global.apps(try global.database())
-        try administering(notFound: "app '\(target.app)'") { try apps.delete(target.app) }
-        if output.json { Output.json(["id": .string(target.app), "deleted": true]) } else { print("deleted app \(target.app)") }
+        try target.administer { apps, clientID in try apps.delete(clientID) }
+        if target.json { Output.json(["id": .string(target.app), "deleted": true]) } else { print("deleted app \(target.app)") }
     }
 }
 
@@ -121,16 +123,13 @@ struct AppVerify: ParsableCommand {
             A verified app may use client_credentials, get every scope (not only the open ones),             introspect other clients' tokens, get its authorization errors by redirect, show its logo             and have consent remembered. Nothing else about the app changes.
             """)
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var target: AppArgument
+    @OptionGroup var target: AppTarget
 
-    func run() throws { try AppVerify.set(target.app, true, global: global, output: output) }
+    func run() throws { try AppVerify.set(target, verified: true) }
 
-    static func set(_ clientID: String, _ verified: Bool, global: GlobalOptions, output: OutputOptions) throws {
-        let apps = global.apps(try global.database())
-        let client = try administering(notFound: "app '\(clientID)'") { try apps.setVerified(clientID, verified) }
-        if output.json { Output.json(AppJSON.make(client)) }
+    static func set(_ target: AppTarget, verified: Bool) throws {
+        let client = try target.administer { apps, clientID in try apps.setVerified(clientID, verified) }
+        if target.json { Output.json(AppJSON.make(client)) }
         else { print("\(verified ? "verified" : "unverified") app \(client.clientID) (\(client.origin.rawValue))") }
     }
 }
@@ -140,11 +139,9 @@ struct AppUnverify: ParsableCommand {
         commandName: "unverify",
         abstract: "Take back an app's verification (a dynamic or metadata client; admin apps are always verified).")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var target: AppArgument
+    @OptionGroup var target: AppTarget
 
-    func run() throws { try AppVerify.set(target.app, false, global: global, output: output) }
+    func run() throws { try AppVerify.set(target, verified: false) }
 }
 
 struct AppSecretCommand: ParsableCommand {
@@ -155,38 +152,30 @@ struct AppSecretCommand: ParsableCommand {
 struct AppSecretCreate: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a client secret; it is printed once and never stored.")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var target: AppArgument
+    @OptionGroup var target: AppTarget
 
     func run() throws {
-        let apps = global.apps(try global.database())
-        let client = try target.find(apps)
+        let (apps, client) = try target.find()
         let secret: Credential
         do {
             secret = try apps.createSecret(for: client)
         } catch let error as OAuthError where error.code == .invalidRequest && client.isPublic {
             throw CommandFailure("app '\(client.clientID)' is a public client: it has no secrets")
         }
-        if output.json {
-            Output.json(["id": .string(secret.id), "client_id": .string(client.clientID), "client_secret": .string(secret.value)])
-        } else {
-            print(secret.value)
-        }
+        if target.json { Output.json(["id": .string(secret.id), "client_id": .string(client.clientID), "client_secret": .string(secret.value)]) }
+        else { print(secret.value) }
     }
 }
 
 struct AppSecretList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List an app's secrets by prefix (never the secrets).")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var target: AppArgument
+    @OptionGroup var target: AppTarget
 
     func run() throws {
-        let apps = global.apps(try global.database())
-        let secrets = try apps.secrets(of: try target.find(apps))
-        if output.json { Output.json(.array(secrets.map(AppJSON.secret))); return }
+        let (apps, client) = try target.find()
+        let secrets = try apps.secrets(of: client)
+        if target.json { Output.json(.array(secrets.map(AppJSON.secret))); return }
         Output.table(["ID", "SECRET", "CREATED", "LAST_USED"], secrets.map {
             [$0.id, $0.truncated, Output.time($0.createdAt), Output.time($0.lastUsedAt)]
         })
@@ -196,16 +185,13 @@ struct AppSecretList: ParsableCommand {
 struct AppSecretDelete: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a client secret; it stops working at once.")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var target: AppArgument
+    @OptionGroup var target: AppTarget
     @Argument(help: "the secret's id (as app secret list shows it)") var secret: String
 
     func run() throws {
-        let apps = global.apps(try global.database())
-        let client = try target.find(apps)
+        let (apps, client) = try target.find()
         try administering(notFound: "secret '\(secret)' of app '\(client.clientID)'") { try apps.deleteSecret(secret, of: client) }
-        if output.json { Output.json(["id": .string(secret), "client_id": .string(client.clientID), "deleted": true]) }
+        if target.json { Output.json(["id": .string(secret), "client_id": .string(client.clientID), "deleted": true]) }
         else { print("deleted secret \(secret) of app \(client.clientID)") }
     }
 }

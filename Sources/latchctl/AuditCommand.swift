@@ -11,7 +11,7 @@ struct Audit: ParsableCommand {
             """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var connection: DatabaseOptions
 
     @Option(help: ArgumentHelp("Only events since a duration ago (90s, 15m, 1h, 7d, 2w) or an ISO 8601 time (2026-11-23, 2026-11-23T18:00:00Z; UTC when no offset is given).", valueName: "when"))
     var since: String?
@@ -39,7 +39,7 @@ struct Audit: ParsableCommand {
         let query = AuditQuery(since: since.flatMap(AuditQuery.parseSince), username: user, clientID: client, limit: limit)
         let entries: [AuditEntry]
         do {
-            entries = try AuditLog(database: try global.database()).events(query)
+            entries = try AuditLog(database: try connection.database()).events(query)
         } catch let error as DatabaseError where error.sqlState?.hasPrefix("22") == true {
             throw AuditCommandError(description: "--since '\(since ?? "")' is not a valid time")
         }

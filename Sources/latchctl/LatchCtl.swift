@@ -26,8 +26,8 @@ struct LatchCtl: ParsableCommand {
     )
 }
 
-/// Options every subcommand shares.
-struct GlobalOptions: ParsableArguments {
+/// Where the database is: `--database-url`, else `LATCH_DATABASE_URL`.
+struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("database-url"), help: "libpq connection string (default: $LATCH_DATABASE_URL)")
     var databaseURL: String?
 
@@ -40,12 +40,22 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+/// Options every database subcommand shares (`audit` takes only `DatabaseOptions`, with its own
+/// `--json`): where the database is, and how to print (`Output`: an aligned table or a line for
+/// people, `--json` for scripts).
+struct GlobalOptions: ParsableArguments {
+    @OptionGroup var connection: DatabaseOptions
+    @Flag(help: "print JSON instead of a table")
+    var json = false
+
+    func database() throws -> Database { try connection.database() }
+}
+
 
 struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Apply the numbered SQL migrations that are not applied yet.")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
     @Option(help: "directory of numbered .sql files (default: $LATCH_SQL_DIR or the sql/ of this checkout)")
     var dir: String?
 
@@ -55,7 +65,7 @@ struct Migrate: ParsableCommand {
             throw ValidationError("cannot find the sql/ directory: pass --dir or set LATCH_SQL_DIR")
         }
         let applied = try Migrator(directory: directory).migrate(try global.database())
-        if output.json {
+        if global.json {
             Output.json(["applied": .array(applied.map { .string($0) })])
         } else if applied.isEmpty {
             print("schema is up to date")

@@ -1,12 +1,6 @@
 import ArgumentParser
 import LatchCore
 
-/// How every command prints: an aligned table (or a line) for people, `--json` for scripts.
-struct OutputOptions: ParsableArguments {
-    @Flag(help: "print JSON instead of a table")
-    var json = false
-}
-
 /// A command that could not do its job (something not found, a conflict, the database):
 /// "Error: …" on standard error and exit status 1. Usage mistakes are `ValidationError`s
 /// (status 64); success is 0.
@@ -30,13 +24,14 @@ func administering<T>(notFound: String? = nil, _ body: () throws -> T) throws ->
     }
 }
 
-/// The operations of the core's administration, acting as `latchctl` (README "Clients and admins").
+/// The operations of the core's administration on the database of these options, acting as
+/// `latchctl` (README "Clients and admins").
 extension GlobalOptions {
-    func administration(_ database: Database) -> Administration { Administration(database: database, actor: .latchctl) }
-    func apps(_ database: Database) -> AppAdministration { administration(database).apps }
-    func scopes(_ database: Database) -> ScopeAdministration { administration(database).scopes }
-    func users(_ database: Database) -> UserAdministration { administration(database).users }
-    func adminTokens(_ database: Database) -> AdminTokenAdministration { administration(database).adminTokens }
+    func administration() throws -> Administration { Administration(database: try database(), actor: .latchctl) }
+    func apps() throws -> AppAdministration { try administration().apps }
+    func scopes() throws -> ScopeAdministration { try administration().scopes }
+    func users() throws -> UserAdministration { try administration().users }
+    func adminTokens() throws -> AdminTokenAdministration { try administration().adminTokens }
 }
 
 enum Output {

@@ -24,8 +24,8 @@ extension GlobalOptions {
         return ResourceIdentifier.normalized(own) ?? own
     }
 
-    func resources(_ database: Database) -> ResourceAdministration {
-        administration(database).resources(own: ownResource())
+    func resources() throws -> ResourceAdministration {
+        try administration().resources(own: ownResource())
     }
 }
 
@@ -33,7 +33,6 @@ struct ResourceAdd: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "Register a protected resource; prints its id.")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
     @Argument(help: "the resource identifier URI, e.g. https://api.example.com/files") var uri: String
     @Option(help: "its name, shown on the consent page and in its metadata") var name: String
     @Option(help: "comma-separated scopes it accepts (each defined with latchctl scope add)") var scopes: String
@@ -46,15 +45,14 @@ struct ResourceAdd: ParsableCommand {
     }
 
     func run() throws {
-        let database = try global.database()
-        let resources = global.resources(database)
+        let resources = try global.resources()
         let created = try administering {
             let input = try ResourceInput.make(identifier: uri, name: name, scopes: Self.list(scopes),
                                                defaultScopes: Self.list(defaultScopes), tokenFormat: tokenFormat,
                                                dpopRequired: dpopRequired, defined: try resources.definedScopes())
             return try resources.create(input)
         }
-        if output.json { Output.json(ResourceJSON.make(created, defined: try resources.definedScopes())) } else { print(created.id) }
+        if global.json { Output.json(ResourceJSON.make(created, defined: try resources.definedScopes())) } else { print(created.id) }
     }
 }
 
@@ -62,13 +60,12 @@ struct ResourceList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the registered resources.")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let resources = global.resources(try global.database())
+        let resources = try global.resources()
         let defined = try resources.definedScopes()
         let all = try resources.list()
-        if output.json { Output.json(.array(all.map { ResourceJSON.make($0, defined: defined) })); return }
+        if global.json { Output.json(.array(all.map { ResourceJSON.make($0, defined: defined) })); return }
         Output.table(["ID", "RESOURCE", "NAME", "SCOPES", "DEFAULT_SCOPES", "FORMAT", "DPOP"], all.map {
             [$0.id, $0.identifier, $0.name, $0.scopes.map { $0.joined(separator: ",") } ?? "(every defined scope)",
              $0.defaultScopes.joined(separator: ","), $0.tokenFormat.rawValue, $0.dpopRequired ? "required" : "-"]
@@ -76,23 +73,29 @@ struct ResourceList: ParsableCommand {
     }
 }
 
-/// Options naming an existing resource: its id or its identifier URI.
-struct ResourceArgument: ParsableArguments {
+/// The options of a command about one registered resource: the shared ones and its id or identifier URI.
+struct ResourceTarget: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
     @Argument(help: "the resource's id (res_…) or identifier URI") var resource: String
+
+    var json: Bool { global.json }
+
+    /// The resources, and this resource among them (by id or identifier URI).
+    func find() throws -> (resources: ResourceAdministration, resource: Resource) {
+        let resources = try global.resources()
+        return (resources, try administering { try resources.resource(resource) })
+    }
 }
 
 struct ResourceShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one resource (by id or identifier URI).")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var target: ResourceArgument
+    @OptionGroup var target: ResourceTarget
 
     func run() throws {
-        let resources = global.resources(try global.database())
-        let resource = try administering { try resources.resource(target.resource) }
+        let (resources, resource) = try target.find()
         let defined = try resources.definedScopes()
-        if output.json { Output.json(ResourceJSON.make(resource, defined: defined)); return }
+        if target.json { Output.json(ResourceJSON.make(resource, defined: defined)); return }
         Output.fields([
             ("id", resource.id), ("resource", resource.identifier), ("name", resource.name),
             ("scopes", resource.scopes.map { $0.joined(separator: " ") } ?? "(every defined scope)"),
@@ -108,15 +111,12 @@ struct ResourceDelete: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete a registered resource (by id or identifier URI); tokens for it are no longer issued.")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var target: ResourceArgument
+    @OptionGroup var target: ResourceTarget
 
     func run() throws {
-        let resources = global.resources(try global.database())
-        let resource = try administering { try resources.resource(target.resource) }
+        let (resources, resource) = try target.find()
         try administering { try resources.delete(resource) }
-        if output.json { Output.json(["id": .string(resource.id), "resource": .string(resource.identifier), "deleted": true]) }
+        if target.json { Output.json(["id": .string(resource.id), "resource": .string(resource.identifier), "deleted": true]) }
         else { print("deleted resource \(resource.identifier)") }
     }
 }

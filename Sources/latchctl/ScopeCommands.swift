@@ -16,7 +16,6 @@ struct ScopeAdd: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
     @Argument(help: "the scope token, e.g. profile or files:read") var name: String
     @Option(help: "what granting it means, shown on the consent page (default: the name for a new scope; an existing scope keeps its own)")
     var description: String?
@@ -27,9 +26,9 @@ struct ScopeAdd: ParsableCommand {
     }
 
     func run() throws {
-        let scopes = global.scopes(try global.database())
+        let scopes = try global.scopes()
         let scope = try administering { try scopes.define(name: name, description: description, open: open) }
-        if output.json { Output.json(["name": .string(name), "description": .string(scope.description), "open": .bool(scope.open)]) }
+        if global.json { Output.json(["name": .string(name), "description": .string(scope.description), "open": .bool(scope.open)]) }
         else { print("scope \(name) defined" + (scope.open ? " (open)" : "")) }
     }
 }
@@ -38,11 +37,10 @@ struct ScopeList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the defined scopes.")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let scopes = try global.scopes(try global.database()).list()
-        if output.json {
+        let scopes = try global.scopes().list()
+        if global.json {
             Output.json(.array(scopes.map { ["name": .string($0.name), "description": .string($0.description), "open": .bool($0.open)] }))
             return
         }

@@ -11,7 +11,6 @@ struct TokensList: ParsableCommand {
         commandName: "list", abstract: "List live access and refresh tokens, newest first (never the tokens themselves).")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
     @Option(help: "only the tokens of this app (client_id)") var app: String?
     @Option(help: "only the tokens of this user (username)") var user: String?
     @Option(help: "at most this many rows") var limit = 1000
@@ -25,7 +24,7 @@ struct TokensList: ParsableCommand {
         if let app, try ClientStore(database: database).find(app) == nil { throw CommandFailure.notFound("app '\(app)'") }
         if let user, try UserStore(database: database).find(username: user) == nil { throw CommandFailure.notFound("user '\(user)'") }
         let tokens = try TokenAdministration(database: database).live(clientID: app, username: user, limit: limit)
-        if output.json {
+        if global.json {
             Output.json(.array(tokens.map {
                 ["id": .string($0.id), "token_truncated": .string($0.truncated), "kind": .string($0.kind.rawValue),
                  "grant_id": .string($0.grantID), "app": .string($0.clientID), "app_name": .string($0.appName),
@@ -47,7 +46,6 @@ struct TokensRevoke: ParsableCommand {
         discussion: "Codes not yet redeemed for the same app/user are removed too. The tokens stop working at once.")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
     @Option(help: "every grant of this app (client_id)") var app: String?
     @Option(help: "every grant of this user (username)") var user: String?
     @Option(help: "this one grant (as tokens list shows it)") var grant: String?
@@ -68,7 +66,7 @@ struct TokensRevoke: ParsableCommand {
         let administration = TokenAdministration(database: database)
         if let grant, try !administration.grantExists(grant) { throw CommandFailure.notFound("grant '\(grant)'") }
         let counts = try administration.revoke(clientID: app, userID: userID, grantID: grant, audit: .latchctl)
-        if output.json {
+        if global.json {
             Output.json(["grants_revoked": .integer(counts.grants), "tokens_revoked": .integer(counts.tokens),
                          "codes_removed": .integer(counts.codes)])
         } else {
@@ -89,7 +87,6 @@ struct Purge: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
     @Option(name: .customLong("batch-size"), help: "rows deleted per batch (per transaction)") var batchSize = 10_000
     @Option(name: .customLong("dynamic-client-idle-days"),
             help: "days without a token after which an unverified dynamic client is deleted (default: $LATCH_DYNAMIC_CLIENT_IDLE_DAYS or 30)")
@@ -114,10 +111,9 @@ struct Purge: ParsableCommand {
     }
 
     func run() throws {
-        let database = try global.database()
-        let results = try global.administration(database).purge
+        let results = try global.administration().purge
             .purge(batchSize: batchSize, dynamicClientIdleDays: try dynamicClientIdleDays())
-        if output.json {
+        if global.json {
             Output.json(.object(results.map {
                 ($0.target.rawValue, ["deleted": .integer($0.deleted), "batches": .integer($0.batches)])
             }))

@@ -17,7 +17,6 @@ struct UserCreate: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a user; the password is read from standard input.")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
     @Argument(help: "the sign-in name") var name: String
     @Flag(help: "make the user an admin") var admin = false
     @Flag(name: .customLong("password-stdin"), help: "read the password from standard input (required)") var passwordStdin = false
@@ -32,9 +31,9 @@ struct UserCreate: ParsableCommand {
         guard password.count >= UserAdministration.minimumPasswordLength else {
             throw ValidationError("the password must be at least \(UserAdministration.minimumPasswordLength) characters")
         }
-        let users = global.users(try global.database())
+        let users = try global.users()
         let user = try administering { try users.create(username: name, password: password, isAdmin: admin) }
-        if output.json {
+        if global.json {
             Output.json(UserJSON.make(user))
         } else {
             print("created user \(user.username) (id \(user.id)\(user.isAdmin ? ", admin" : ""))")
@@ -46,14 +45,27 @@ struct UserList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List users.")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let users = try global.users(try global.database()).list()
-        if output.json { Output.json(.array(users.map(UserJSON.make))); return }
+        let users = try global.users().list()
+        if global.json { Output.json(.array(users.map(UserJSON.make))); return }
         Output.table(["ID", "USERNAME", "ADMIN", "DISABLED", "CREATED"], users.map {
             [String($0.id), $0.username, $0.isAdmin ? "yes" : "no", $0.isDisabled ? "yes" : "no", Output.time($0.createdAt)]
         })
+    }
+}
+
+/// The options of a command about one existing user: the shared ones and the sign-in name.
+struct UserTarget: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "the sign-in name") var name: String
+
+    var json: Bool { global.json }
+
+    /// Runs `operation` with the users and this user's name: "no user 'NAME'" (exit 1) when there is none.
+    func administer<T>(_ operation: (UserAdministration, String) throws -> T) throws -> T {
+        let users = try global.users()
+        return try administering(notFound: "user '\(name)'") { try operation(users, name) }
     }
 }
 
@@ -62,14 +74,11 @@ struct UserDisable: ParsableCommand {
         commandName: "disable",
         abstract: "Disable a user: they cannot sign in, their sessions end and their grants are revoked.")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @Argument(help: "the sign-in name") var name: String
+    @OptionGroup var target: UserTarget
 
     func run() throws {
-        let users = global.users(try global.database())
-        let user = try administering(notFound: "user '\(name)'") { try users.disable(name) }
-        if output.json { Output.json(UserJSON.make(user)) } else { print("disabled user \(user.username)") }
+        let user = try target.administer { users, name in try users.disable(name) }
+        if target.json { Output.json(UserJSON.make(user)) } else { print("disabled user \(user.username)") }
     }
 }
 
@@ -78,14 +87,11 @@ struct UserUnlock: ParsableCommand {
         commandName: "unlock",
         abstract: "Forget a user's failed sign-ins: the waits that follow consecutive failures (up to 24 hours after 100) end now.")
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @Argument(help: "the sign-in name") var name: String
+    @OptionGroup var target: UserTarget
 
     func run() throws {
-        let users = global.users(try global.database())
-        let (user, hadFailures) = try administering(notFound: "user '\(name)'") { try users.unlock(name) }
-        if output.json {
+        let (user, hadFailures) = try target.administer { users, name in try users.unlock(name) }
+        if target.json {
             Output.json(["username": .string(user.username), "unlocked": .bool(hadFailures)])
         } else {
             print(hadFailures ? "unlocked user \(user.username)" : "user \(user.username) had no failed sign-ins")
