@@ -34,9 +34,8 @@ enum ConsentDecision {
                     lifetime: context.configuration.codeLifetime, audit: audit)
                 return target.redirect(code: code, issuer: issuer)
             case "cancel"?:
-                try AuditLog(database: context.database).record(.consentDenied, by: audit, userID: signedIn.user.id,
-                                                                clientID: target.client.clientID,
-                                                                detail: ["scope": .string(authorization.scope)])
+                try SignInOperations(database: context.database, request: request)
+                    .denyConsent(signedIn, clientID: target.client.clientID, scope: authorization.scope)
                 return target.redirect(OAuthError(.accessDenied, "the user declined the request"), issuer: issuer)
             default:
                 throw OAuthError.invalidRequest("decision must be allow or cancel")
