@@ -47,23 +47,16 @@ def run_wrk(url, duration, connections, threads, script, args=(), timeout_slack=
     }
 
 
-INCLUDE = re.compile(r"^-- include: ([a-z_]+\.sql)$", re.MULTILINE)
+def pgbench_script_path(name):
+    """bench/sql/NAME, a pgbench script as `latchctl debug bench-sql` wrote it (whole: every
+    statement it runs is in it)."""
+    return os.path.join(BENCH, "sql", name)
 
 
 def pgbench_script(name):
-    """The text of bench/sql/NAME with each `-- include: OTHER.sql` line replaced by that file
-    (pgbench has no include of its own; the paths share their client authentication and
-    token lookup statements this way)."""
-    with open(os.path.join(BENCH, "sql", name)) as f:
-        text = f.read()
-    return INCLUDE.sub(lambda m: pgbench_script(m.group(1)).rstrip("\n"), text)
-
-
-def expanded_script(name, directory):
-    path = os.path.join(directory, name)
-    with open(path, "w") as f:
-        f.write(pgbench_script(name))
-    return path
+    """The text of bench/sql/NAME."""
+    with open(pgbench_script_path(name)) as f:
+        return f.read()
 
 
 def run_pgbench(stack, script, duration, clients, threads, defines=None, transactions=None, timeout_slack=120):
@@ -75,7 +68,7 @@ def run_pgbench(stack, script, duration, clients, threads, defines=None, transac
     limit = ["-t", str(transactions)] if transactions else ["-T", str(duration)]
     command = [os.path.join(stack.pg_bin, "pgbench")] + stack.pg_args + [
         "-n", "-M", "prepared", "-c", str(clients), "-j", str(threads)] + limit + [
-        "-l", "--log-prefix", os.path.join(logdir, "tx"), "-f", expanded_script(script, logdir)]
+        "-l", "--log-prefix", os.path.join(logdir, "tx"), "-f", pgbench_script_path(script)]
     for name, value in (defines or {}).items():
         command += ["-D", f"{name}={value}"]
     command.append("latch")

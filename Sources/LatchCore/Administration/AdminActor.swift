@@ -54,7 +54,8 @@ public struct AdminActor: Sendable, Equatable {
     /// scopes): the door for the others, nothing for `latchctl`.
     var viaUnlessCommandLine: [(String, JSON)] { isCommandLine ? [] : [("via", .string(via))] }
 
-    /// Records `event` as this actor's (only the operations of `Administration/` call it).
+    /// Records `event` as this actor's (only the operations of `Administration/` call it, and
+    /// `Migrator`, for `latchctl migrate`).
     func record(_ event: AuditEvent, in database: Database, userID: Int? = nil, clientID: String? = nil,
                 detail: JSON = [:]) throws {
         try AuditLog(database: database).record(event, by: source, userID: userID, clientID: clientID, detail: detail)

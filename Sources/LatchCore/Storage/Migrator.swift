@@ -65,8 +65,8 @@ public struct Migrator {
             if done { applied.append(migration.name) }
         }
         if !applied.isEmpty {
-            try AuditLog(database: database).record(.adminMigrated, actor: AuditActor.latchctl, userID: nil, clientID: nil,
-                                                    sourceAddress: nil, detail: ["applied": .array(applied.map { .string($0) })])
+            // Only `latchctl migrate` migrates: the row is that administrator's (`AdminActor`).
+            try AdminActor.latchctl.record(.adminMigrated, in: database, detail: ["applied": .array(applied.map { .string($0) })])
         }
         return applied
     }

@@ -84,8 +84,9 @@ public struct UserStore {
         public let grantCount: Int
     }
 
-    /// Disables the account; its sessions end and its grants are revoked (run it in a
-    /// transaction: `UserAdministration.disable`). nil when there is no such account.
+    /// Disables the account; its sessions end and its grants are revoked (`GrantStore.revoking`,
+    /// reason `user_disabled`). Run it in a transaction (`UserAdministration.disable`). nil when
+    /// there is no such account.
     func disable(username: String) throws -> Disabled? {
         guard let row = try database.query("""
             UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE username = \(username) RETURNING id
@@ -93,8 +94,7 @@ public struct UserStore {
         let id = try row.int("id")
         let sessions = try database.query("DELETE FROM sessions WHERE user_id = \(id) RETURNING id").count
         let grants = try database.query("""
-            UPDATE grants SET revoked_at = now(), revoked_reason = 'user_disabled' WHERE user_id = \(id) AND revoked_at IS NULL
-            RETURNING id
+            WITH \(fragment: GrantStore.revoking(where: "g.user_id = \(id)", reason: "user_disabled")) SELECT id FROM revoked
             """).count
         return Disabled(userID: id, sessionCount: sessions, grantCount: grants)
     }

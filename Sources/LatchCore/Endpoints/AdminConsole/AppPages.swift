@@ -210,14 +210,10 @@ enum AppPages {
         switch try fields.single("verified") {
         case "true"?: verified = true
         case "false"?: verified = false
-        default: throw PageExit(response: ErrorPage.response(status: 400, title: "This request cannot be completed",
-                                                           message: "verified must be true or false.", signedIn: console.signedIn))
+        default: throw OAuthError.invalidRequest("verified must be true or false.")
         }
-        do {
-            try console.apps.setVerified(client.clientID, verified)
-        } catch let error as OAuthError where error.status == 400 {
-            throw PageExit(response: ErrorPage.response(for: error, signedIn: console.signedIn))
-        }
+        // A refusal is the error page with the banner, as `SignedInPage` sends every `OAuthError`.
+        try console.apps.setVerified(client.clientID, verified)
         return Console.seeOther(path(client), notice: verified ? "verified" : "unverified")
     }
 

@@ -27,16 +27,11 @@ public enum AuthorizeEndpoint {
             }
             return BrowserSession.signInFirst(request)
         }
-        let target: RedirectTarget
         let parameters: Parameters
-        do {
-            parameters = try request.queryParameters()
-            target = try ClientRedirectCheck.verify(parameters, database: context.database)
-        } catch let error as HTTPError {
-            return UnverifiedRedirect(message: "The request is malformed (\(error.description)).").response(signedIn: signedIn)
-        } catch let error as UnverifiedRedirect {
-            return error.response(signedIn: signedIn)
+        do { parameters = try request.queryParameters() } catch {
+            throw UnverifiedRedirect(message: "The request is malformed (\(error.description)).", signedIn: signedIn)
         }
+        let target = try ClientRedirectCheck.verify(parameters, signedIn: signedIn, database: context.database)
         let issuer = context.configuration.issuer
         do {
             let authorization = try AuthorizationRequest(parameters, target: target, database: context.database,

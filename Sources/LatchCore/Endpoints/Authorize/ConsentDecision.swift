@@ -9,10 +9,7 @@
 /// code), Cancel `consent.denied`.
 enum ConsentDecision {
     static func decide(_ request: Request, _ context: Context) throws -> Response {
-        let form: Parameters
-        do { form = try request.browserFormParameters() } catch {
-            return ErrorPage.response(for: OAuthError(error))
-        }
+        let form = try request.browserFormParameters()
         guard let signedIn = try BrowserSession.current(request, context) else {
             return ErrorPage.response(status: 403, title: "Not signed in",
                                       message: "Your sign-in has ended. Go back to the app and start again.")
@@ -22,12 +19,7 @@ enum ConsentDecision {
                                       message: "This form did not come from this site (its CSRF token is missing or wrong).",
                                       signedIn: signedIn)
         }
-        let target: RedirectTarget
-        do {
-            target = try ClientRedirectCheck.verify(form, database: context.database)
-        } catch let error as UnverifiedRedirect {
-            return error.response(signedIn: signedIn)
-        }
+        let target = try ClientRedirectCheck.verify(form, signedIn: signedIn, database: context.database)
         let issuer = context.configuration.issuer
         let audit = AuditSource(actor: AuditActor.user(signedIn.user.username), request: request)
         do {
@@ -42,9 +34,8 @@ enum ConsentDecision {
                     lifetime: context.configuration.codeLifetime, audit: audit)
                 return target.redirect(code: code, issuer: issuer)
             case "cancel"?:
-                try AuditLog(database: context.database).record(.consentDenied, by: audit, userID: signedIn.user.id,
-                                                                clientID: target.client.clientID,
-                                                                detail: ["scope": .string(authorization.scope)])
+                try SignInOperations(database: context.database, request: request)
+                    .denyConsent(signedIn, clientID: target.client.clientID, scope: authorization.scope)
                 return target.redirect(OAuthError(.accessDenied, "the user declined the request"), issuer: issuer)
             default:
                 throw OAuthError.invalidRequest("decision must be allow or cancel")

@@ -12,8 +12,7 @@ public enum LoginEndpoint {
     ]
 
     static func show(_ request: Request, _ context: Context) throws -> Response {
-        let parameters: Parameters
-        do { parameters = try request.queryParameters() } catch { return ErrorPage.response(for: OAuthError(error)) }
+        let parameters = try request.queryParameters()
         let next = LocalPath.next(in: parameters)
         if let name = RemoteUser.trustedName(request, context.configuration) {
             return try signInRemoteUser(name, next: next, request, context)
@@ -41,48 +40,41 @@ public enum LoginEndpoint {
 
     static func signIn(_ request: Request, _ context: Context) throws -> Response {
         let configuration = context.configuration
-        do {
-            let form = try request.browserFormParameters()
-            let next = LocalPath.next(in: form)
-            guard LoginCSRF.isValid(request, submitted: try form.single("csrf_token"), configuration: configuration) else {
-                return ErrorPage.response(status: 403, title: "Sign-in form expired",
-                                          message: "The sign-in form expired or did not come from this site. Open the sign-in page again and retry.")
-            }
-            if let name = RemoteUser.trustedName(request, configuration) {
-                return try signInRemoteUser(name, next: next, request, context)
-            }
-            let csrfToken = try form.single("csrf_token") ?? ""
-            guard let username = try form.single("username"), let password = try form.single("password") else {
-                return SignInPage.form(next: next, csrfToken: csrfToken, username: try form.single("username") ?? "",
-                                       error: "Enter your username and password.", status: 400)
-            }
-            let throttle = SignInThrottle(database: context.database, addressLimit: configuration.failedSignInsPerMinute)
-            if let wait = try throttle.attempt(username: username, address: request.remoteAddress) {
-                // The password is not checked: right or wrong, the same status and the same page.
-                try SignInOperations(database: context.database, request: request)
-                    .refuse(.signInThrottled, username: username, detail: ["retry_after": .integer(wait)])
-                return ErrorPage.response(for: RateLimiter.tooMany(retryAfter: wait,
-                    "Too many failed sign-ins for this account or from this address. Wait a while (see Retry-After) and try again."))
-            }
-            guard let user = try UserStore(database: context.database).authenticate(username: username, password: password) else {
-                try SignInOperations(database: context.database, request: request).refuse(.signInFailed, username: username)
-                return SignInPage.form(next: next, csrfToken: csrfToken, username: username,
-                                       error: "Wrong username or password.", status: 403)
-            }
-            try throttle.succeeded(username: username, address: request.remoteAddress)
-            let cookie = try BrowserSession.start(user, method: "password", request: request, context: context)
-            return .redirect(next, status: 303, headers: [cookie])
-        } catch let error as HTTPError {
-            return ErrorPage.response(for: OAuthError(error))
+        let form = try request.browserFormParameters()
+        let next = LocalPath.next(in: form)
+        guard LoginCSRF.isValid(request, submitted: try form.single("csrf_token"), configuration: configuration) else {
+            return ErrorPage.response(status: 403, title: "Sign-in form expired",
+                                      message: "The sign-in form expired or did not come from this site. Open the sign-in page again and retry.")
         }
+        if let name = RemoteUser.trustedName(request, configuration) {
+            return try signInRemoteUser(name, next: next, request, context)
+        }
+        let csrfToken = try form.single("csrf_token") ?? ""
+        guard let username = try form.single("username"), let password = try form.single("password") else {
+            return SignInPage.form(next: next, csrfToken: csrfToken, username: try form.single("username") ?? "",
+                                   error: "Enter your username and password.", status: 400)
+        }
+        let throttle = SignInThrottle(database: context.database, addressLimit: configuration.failedSignInsPerMinute)
+        if let wait = try throttle.attempt(username: username, address: request.remoteAddress) {
+            // The password is not checked: right or wrong, the same status and the same page.
+            try SignInOperations(database: context.database, request: request)
+                .refuse(.signInThrottled, username: username, detail: ["retry_after": .integer(wait)])
+            return ErrorPage.response(for: RateLimiter.tooMany(retryAfter: wait,
+                "Too many failed sign-ins for this account or from this address. Wait a while (see Retry-After) and try again."))
+        }
+        guard let user = try UserStore(database: context.database).authenticate(username: username, password: password) else {
+            try SignInOperations(database: context.database, request: request).refuse(.signInFailed, username: username)
+            return SignInPage.form(next: next, csrfToken: csrfToken, username: username,
+                                   error: "Wrong username or password.", status: 403)
+        }
+        try throttle.succeeded(username: username, address: request.remoteAddress)
+        let cookie = try BrowserSession.start(user, method: "password", request: request, context: context)
+        return .redirect(next, status: 303, headers: [cookie])
     }
 
     /// Signs in the person the front authenticator vouches for and goes on to `next`.
     static func signInRemoteUser(_ name: String, next: String, _ request: Request, _ context: Context) throws -> Response {
-        let user: User
-        do { user = try RemoteUser.account(named: name, database: context.database, request: request) } catch let error as OAuthError {
-            return ErrorPage.response(for: error)
-        }
+        let user = try RemoteUser.account(named: name, database: context.database, request: request)
         if let signedIn = try BrowserSession.cookieSession(request, context), signedIn.user.id == user.id {
             return .redirect(next, status: 303)
         }

@@ -2,8 +2,7 @@
 /// it `403`), clears the cookie and `303`s to the sign-in page (with `next` when given).
 enum LogoutEndpoint {
     static func signOut(_ request: Request, _ context: Context) throws -> Response {
-        let form: Parameters
-        do { form = try request.browserFormParameters() } catch { return ErrorPage.response(for: OAuthError(error)) }
+        let form = try request.browserFormParameters()
         let next = LocalPath.next(in: form)
         guard let signedIn = try BrowserSession.cookieSession(request, context) else {
             return .redirect(BrowserSession.signInURL(next: next), status: 303)

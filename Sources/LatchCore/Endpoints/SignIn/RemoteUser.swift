@@ -34,10 +34,11 @@ public enum RemoteUser {
     }
 
     /// The account of that name, created without a password the first time it signs in
-    /// (recorded as `user.created`, in the transaction that creates it).
+    /// (recorded as `user.created`, in the transaction that creates it). A name it cannot
+    /// sign in is the HTML error page (`PageError`).
     static func account(named name: String, database: Database, request: Request) throws -> User {
         guard UserStore.isValidUsername(name) else {
-            throw OAuthError(.invalidRequest, "the name the front authenticator passed is not a valid username")
+            throw PageError(OAuthError(.invalidRequest, "the name the front authenticator passed is not a valid username"))
         }
         let users = UserStore(database: database)
         var user = try users.find(username: name)
@@ -48,7 +49,7 @@ public enum RemoteUser {
                 user = try users.find(username: name)    // created meanwhile by another request
             }
         }
-        guard let user, !user.isDisabled else { throw OAuthError.forbidden("this account is disabled") }
+        guard let user, !user.isDisabled else { throw PageError(OAuthError.forbidden("this account is disabled")) }
         return user
     }
 }

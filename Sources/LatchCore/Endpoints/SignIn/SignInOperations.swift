@@ -1,8 +1,9 @@
 /// What signing in and out does to the database, with the audit rows of those acts — the only
 /// place the sign-in layer records: `signin.success` with the session it starts, `signout` with
 /// the session it ends, `signin.failure` and `signin.throttled` for a refusal, `user.created`
-/// with the account a first trusted `REMOTE_USER` sign-in makes. Each act and its row commit
-/// together. The actor is the person (`AuditActor.user`), from the request's address.
+/// with the account a first trusted `REMOTE_USER` sign-in makes, and `consent.denied` for a
+/// consent form's Cancel (`consent.allowed` is recorded with the code it issues, by
+/// `AuthorizationCodeStore`). Each act and its row commit together. The actor is the person (`AuditActor.user`), from the request's address.
 struct SignInOperations {
     let database: Database
     let request: Request
@@ -46,6 +47,13 @@ struct SignInOperations {
             detail.append(("reason", "wrong_password"))
         }
         try AuditLog(database: database).record(event, by: source(account?.username), userID: account?.id, detail: .object(detail))
+    }
+
+    /// Records `consent.denied`: the signed-in person cancelled the consent form of `clientID`
+    /// for `scope`.
+    func denyConsent(_ signedIn: SignedIn, clientID: String, scope: String) throws {
+        try AuditLog(database: database).record(.consentDenied, by: source(signedIn.user.username), userID: signedIn.user.id,
+                                                clientID: clientID, detail: ["scope": .string(scope)])
     }
 
     /// Makes the account a trusted `REMOTE_USER` names on its first sign-in (no password) and

@@ -1,15 +1,18 @@
 /// An answer of a browser page other than its own content (sign in first, not allowed, a bad
-/// form), thrown by the checks of `SignedInPage` and sent as it is.
-struct PageExit: Error {
+/// form), thrown by the checks of `SignedInPage` and sent as it is by the one catch site. A
+/// control-flow device (leave the page with this ready answer), not a rendering of an error.
+struct PageExit: ResponseError {
     let response: Response
+
+    func response(for request: Request) -> Response { response }
 }
 
 /// The checks every page for signed-in people ("Your apps", the admin console) makes before
-/// its own work, and the one place their errors become HTML pages.
+/// its own work.
 enum SignedInPage {
-    /// Runs a page handler: a `PageExit` is answered as it is, an `OAuthError` (an unknown app,
-    /// a refused field) as the HTML error page with its status. Anything else is the server's
-    /// fault and goes on to the one catch site (`RequestProcessor`).
+    /// Runs a page handler. Every error goes on to the one catch site (`RequestProcessor`); an
+    /// `OAuthError` (an unknown app, a refused field) or a request-layer `HTTPError` goes as a
+    /// `PageError` carrying the signed-in banner, which is all this adds.
     static func respond(_ request: Request, _ context: Context,
                         _ page: (SignedIn) throws -> Response) throws -> Response {
         var signedIn: SignedIn?
@@ -17,12 +20,10 @@ enum SignedInPage {
             guard let person = try BrowserSession.current(request, context) else { throw signInFirst(request) }
             signedIn = person
             return try page(person)
-        } catch let exit as PageExit {
-            return exit.response
         } catch let error as OAuthError {
-            return ErrorPage.response(for: error, signedIn: signedIn)
+            throw PageError(error, signedIn: signedIn)
         } catch let error as HTTPError {
-            return ErrorPage.response(for: OAuthError(error), signedIn: signedIn)
+            throw PageError(OAuthError(error), signedIn: signedIn)
         }
     }
 
