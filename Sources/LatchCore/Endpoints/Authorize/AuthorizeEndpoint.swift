@@ -1,5 +1,5 @@
 /// `GET /oauth2/authorize` (the request and the consent page) and `POST /oauth2/authorize`
-/// (the consent form), in the order of CONTRACT "Authorization endpoint":
+/// (the consent form), in the order of README "The authorization endpoint":
 /// 1. nobody signed in: `303` to `/login?next=…` — with `prompt=none`, steps 2–3 run first
 ///    and the answer is `login_required`; `prompt=login` (after steps 2–3) asks for the
 ///    password again, also of someone signed in;

@@ -26,8 +26,8 @@ public enum LoginEndpoint {
                                headers: csrf.cookie.map { [$0] } ?? [])
     }
 
-    /// The `login_hint` of the authorization request the person signs in for (CONTRACT
-    /// "Authorization endpoint" step 5: it pre-fills the username; OpenID Connect Core §3.1.2.1),
+    /// The `login_hint` of the authorization request the person signs in for (README
+    /// "The authorization endpoint" step 1: it pre-fills the username; OpenID Connect Core §3.1.2.1),
     /// read from `next`; empty otherwise. Only a hint: the form is the person's to change, and
     /// the value is HTML-escaped like every value on the page.
     static func loginHint(in next: String) -> String {
