@@ -19,8 +19,12 @@ let package = Package(
         .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // The platform: FastCGI, HTTP, Postgres, Crypto, HTML, Metrics and the log; it knows no
-        // OAuth concept, and the compiler keeps it so (it cannot see LatchCore).
-        .target(name: "LatchPlatform", dependencies: ["CFastCGI", "CPostgres", "CCrypto"]),
+        // OAuth concept, and the compiler keeps it so (it cannot see LatchCore). Release builds
+        // serialize its function bodies for the core (cross-module optimization), so that the
+        // request path is inlined and specialized across the boundary as it was within one
+        // module: without it, introspection and the gate measured 12-13 % slower.
+        .target(name: "LatchPlatform", dependencies: ["CFastCGI", "CPostgres", "CCrypto"],
+                swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
         // latch itself: endpoints, storage, configuration, route tables.
         .target(name: "LatchCore", dependencies: ["LatchPlatform"]),
         .executableTarget(name: "latch-authorize", dependencies: ["LatchCore"]),
