@@ -145,20 +145,28 @@ def test_consent_page_of_an_unverified_app_lets_no_image_of_its_own_load(stack):
     assert "tracker.example" not in page.text and "tracker.example" not in page.headers["Content-Security-Policy"]
 
 
+def verified_dynamic_client_signed_in(stack, host, name):
+    """A dynamically registered client an admin verified, and a person signed in to a browser:
+    (registration, the app's management URL, the admin token, the browser)."""
+    from authflow import Browser, ensure_scopes, make_user
+    ensure_scopes(stack)
+    admin = stack.latchctl("admin-token", "create", "review-a").stdout.strip()
+    reg = stack.post("/oauth2/register", json={"redirect_uris": [f"https://{host}/cb"], "client_name": name}).json()
+    app_url = f"/api/v2/oauth2-provider/apps/{reg['client_id']}"
+    assert stack.request("PUT", app_url, headers=bearer(admin), json={"verified": True}).status_code == 200
+    user, password = make_user(stack)
+    browser = Browser(stack)
+    assert browser.sign_in(user, password).status_code == 303
+    return reg, app_url, admin, browser
+
+
 def test_a_client_an_admin_unverifies_receives_no_scope_that_is_not_open_on_refresh(stack):
     # README "The client trust model": an unverified client cannot "receive a scope that is not
     # marked open". Un-verifying a client must end that at its next refresh, instead of the
     # refresh token handing out the scope it got while verified until the grant ends.
-    from authflow import Browser, authorize_params, ensure_scopes, exchange, make_user, pkce_pair
-    ensure_scopes(stack)
-    admin = stack.latchctl("admin-token", "create", "review-a").stdout.strip()
-    reg = stack.post("/oauth2/register", json={"redirect_uris": ["https://later.example/cb"], "client_name": "later"}).json()
+    from authflow import authorize_params, exchange, pkce_pair
+    reg, app_url, admin, browser = verified_dynamic_client_signed_in(stack, "later.example", "later")
     client = (reg["client_id"], reg["client_secret"])
-    app_url = f"/api/v2/oauth2-provider/apps/{reg['client_id']}"
-    assert stack.request("PUT", app_url, headers=bearer(admin), json={"verified": True}).status_code == 200
-    name, password = make_user(stack)
-    browser = Browser(stack)
-    assert browser.sign_in(name, password).status_code == 303
     verifier, challenge = pkce_pair()
     code = browser.code(authorize_params(reg["client_id"], challenge, "https://later.example/cb", scope="profile openid"))
     tokens = exchange(stack, code, verifier, *client, "https://later.example/cb").json()
@@ -223,15 +231,8 @@ def test_latchs_own_resource_has_a_created_at_like_every_resource(stack):
 def test_a_code_issued_before_an_admin_unverifies_the_client_gives_it_no_closed_scope(stack):
     # The same rule at the code exchange: the code was issued with a closed scope while the
     # client was verified; redeemed after it was un-verified, it is refused (and burnt).
-    from authflow import Browser, authorize_params, ensure_scopes, exchange, make_user, pkce_pair
-    ensure_scopes(stack)
-    admin = stack.latchctl("admin-token", "create", "review-a").stdout.strip()
-    reg = stack.post("/oauth2/register", json={"redirect_uris": ["https://soon.example/cb"], "client_name": "soon"}).json()
-    app_url = f"/api/v2/oauth2-provider/apps/{reg['client_id']}"
-    assert stack.request("PUT", app_url, headers=bearer(admin), json={"verified": True}).status_code == 200
-    name, password = make_user(stack)
-    browser = Browser(stack)
-    assert browser.sign_in(name, password).status_code == 303
+    from authflow import authorize_params, exchange, pkce_pair
+    reg, app_url, admin, browser = verified_dynamic_client_signed_in(stack, "soon.example", "soon")
     verifier, challenge = pkce_pair()
     code = browser.code(authorize_params(reg["client_id"], challenge, "https://soon.example/cb", scope="profile"))
     assert stack.request("PUT", app_url, headers=bearer(admin), json={"verified": False}).status_code == 200
