@@ -71,9 +71,8 @@ public final class RequestProcessor<Context> {
     /// The bytes to send: the response's, or, when a header value cannot be sent (CR, LF or
     /// NUL), the path's `400`.
     public func serialized(_ response: Response, for request: Request) -> [UInt8] {
-        response.serialized(replacingUnsendable: {
-            router.errorStyle(request.path).response(for: .unsendableResponse, to: request)
-        })
+        guard response.hasUnsendableHeader else { return response.serialized() }
+        return router.errorStyle(request.path).response(for: .unsendableResponse, to: request).serialized()
     }
 
     private func finish(_ request: Request, _ response: Response, route: Int?, started: UInt64, detail: String?) {

@@ -86,22 +86,16 @@ public struct Response: Sendable {
 
     /// Whether a header name or value carries CR, LF or NUL: such a response is never written
     /// (`RequestProcessor.serialized(_:for:)` sends the route's `400` instead).
-    var hasUnsendableHeader: Bool {
+    public var hasUnsendableHeader: Bool {
         headers.contains { Response.isUnsafe($0.name) || Response.isUnsafe($0.value) }
     }
 
     /// The bytes of a FastCGI/CGI response (`Status:` line, headers, blank line, body).
     /// A header value carrying CR, LF or NUL is never written: the response becomes a plain 400.
     public func serialized() -> [UInt8] {
-        serialized(replacingUnsendable: {
-            PlainTextErrors().response(for: .unsendableResponse, to: Request(method: "GET", path: "/"))
-        })
-    }
-
-    /// The bytes, or those of `replacement()` when a header value carries CR, LF or NUL: the
-    /// headers are looked at once, here, whoever decides the replacement.
-    public func serialized(replacingUnsendable replacement: () -> Response) -> [UInt8] {
-        if hasUnsendableHeader { return replacement().serialized() }
+        if hasUnsendableHeader {
+            return PlainTextErrors().response(for: .unsendableResponse, to: Request(method: "GET", path: "/")).serialized()
+        }
         var head = "Status: \(status) \(Response.reason(for: status))\r\n"
         for header in headers { head += "\(header.name): \(header.value)\r\n" }
         if header("Content-Length") == nil { head += "Content-Length: \(body.count)\r\n" }
