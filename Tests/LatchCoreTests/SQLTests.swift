@@ -26,6 +26,17 @@ import Testing
         #expect(later.binds.suffix(2) == [.text("7"), .text("x")])
     }
 
+    @Test func fragmentsWithoutBindsAndFragmentsFirstAreSplicedAsTheyAre() {
+        let constant: SQL = "t.revoked_at IS NULL"
+        let afterBinds: SQL = "SELECT \(1) WHERE \(fragment: constant) AND x = \(2)"
+        #expect(afterBinds.text == "SELECT $1 WHERE t.revoked_at IS NULL AND x = $2")
+        #expect(afterBinds.binds == [.text("1"), .text("2")])
+        let bound: SQL = "a = \(3) AND b = \(4)"
+        let first: SQL = "WHERE \(fragment: bound) AND c = \(5)"
+        #expect(first.text == "WHERE a = $1 AND b = $2 AND c = $3")
+        #expect(first.binds == [.text("3"), .text("4"), .text("5")])
+    }
+
     @Test func textArrayLiteralQuotes() {
         #expect(TextArray(["a", "b\"c", "d\\e"]).sqlValue == .text("{\"a\",\"b\\\"c\",\"d\\\\e\"}"))
     }

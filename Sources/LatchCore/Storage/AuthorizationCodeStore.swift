@@ -120,11 +120,11 @@ public struct AuthorizationCodeStore {
             EXISTS (
                 SELECT 1 FROM grants g JOIN clients c ON c.client_id = g.client_id AND c.verified
                 WHERE g.user_id = \(userID)::bigint AND g.client_id = \(clientID)::text
-                  AND \(fragment: TokenLiveness.grant("g", user: nil))
+                  AND \(fragment: TokenLiveness.grant)
                   AND coalesce(g.resource, \(ownResource)::text) = \(resource)::text
                   AND string_to_array(g.scope, ' ') @> \(TextArray(scopes))::text[]
                   AND EXISTS (SELECT 1 FROM tokens t
-                              WHERE t.grant_id = g.id AND \(fragment: TokenLiveness.token("t"))))
+                              WHERE t.grant_id = g.id AND \(fragment: TokenLiveness.token)))
             """
         let issued = try issue(code, clientID: clientID, userID: userID, redirectURI: redirectURI, redirectURIGiven: redirectURIGiven,
                                codeChallenge: codeChallenge, scope: ScopeSet.format(scopes), resource: resource, state: state,

@@ -57,8 +57,8 @@ public struct GrantStore {
         for row in try database.query("""
             SELECT g.client_id, count(*) AS active
             FROM grants g LEFT JOIN users u ON u.id = g.user_id
-            WHERE \(fragment: TokenLiveness.grant("g", user: "u"))
-              AND EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id AND \(fragment: TokenLiveness.token("t")))
+            WHERE \(fragment: TokenLiveness.grantAndUser)
+              AND EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id AND \(fragment: TokenLiveness.token))
             GROUP BY g.client_id
             """) {
             counts[try row.string("client_id")] = try row.int("active")
@@ -86,8 +86,8 @@ public struct GrantStore {
                    extract(epoch FROM min(g.created_at))::bigint AS since_epoch,
                    extract(epoch FROM max(g.last_used_at))::bigint AS used_epoch
             FROM grants g JOIN clients c ON c.client_id = g.client_id
-            WHERE g.user_id = \(userID) AND \(fragment: TokenLiveness.grant("g", user: nil))
-              AND EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id AND \(fragment: TokenLiveness.token("t")))
+            WHERE g.user_id = \(userID) AND \(fragment: TokenLiveness.grant)
+              AND EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.id AND \(fragment: TokenLiveness.token))
             GROUP BY c.client_id, c.name, c.icon, c.verified, c.origin, c.callback_url
             ORDER BY lower(c.name), c.client_id
             """).map { row in

@@ -39,7 +39,7 @@ public struct TokenAdministration {
             JOIN grants g ON g.id = t.grant_id
             JOIN clients c ON c.client_id = t.client_id
             LEFT JOIN users u ON u.id = t.user_id
-            WHERE \(fragment: TokenLiveness.of(token: "t", grant: "g", user: "u"))
+            WHERE \(fragment: TokenLiveness.all)
               AND (\(clientID)::text IS NULL OR g.client_id = \(clientID))
               AND (\(username)::text IS NULL OR u.username = \(username))
             ORDER BY t.created_at DESC, t.id

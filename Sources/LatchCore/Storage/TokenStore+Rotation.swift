@@ -101,7 +101,7 @@ extension TokenStore {
                 FROM client c, grants g LEFT JOIN users u ON u.id = g.user_id
                 WHERE t.id = \(presented.id) AND t.kind = 'refresh' AND t.secret_hash = \(presented.secretHash)
                   AND t.client_id = c.client_id
-                  AND \(fragment: TokenLiveness.token("t")) AND g.id = t.grant_id AND \(fragment: TokenLiveness.grant("g", user: "u"))
+                  AND \(fragment: TokenLiveness.token) AND g.id = t.grant_id AND \(fragment: TokenLiveness.grantAndUser)
                   AND (\(request.scope)::text IS NULL OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' '))
                   AND (\(request.resource)::text IS NULL OR coalesce(t.audience, \(request.own)::text) = \(request.resource))
                   AND (c.verified OR \(fragment: TokenStore.onlyOpenScopes("coalesce(\(request.scope)::text, t.scope)")))
@@ -143,8 +143,8 @@ extension TokenStore {
             WITH \(fragment: ClientStore.clientCTEs(.authenticated(request.clientID), grantType: nil)), presented AS (
                 SELECT t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at,
                        t.used_at IS NOT NULL AS used,
-                       (\(fragment: TokenLiveness.token("t", countingUse: false))
-                        AND \(fragment: TokenLiveness.grant("g", user: "u"))) AS live,
+                       (\(fragment: TokenLiveness.tokenEvenIfUsed)
+                        AND \(fragment: TokenLiveness.grantAndUser)) AS live,
                        (\(request.scope)::text IS NULL
                         OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' ')) AS scope_granted,
                        coalesce(\(request.resource)::text IS NULL

@@ -98,7 +98,7 @@ public struct TokenStore {
         \(raw: clientVerified ? "JOIN clients c ON c.client_id = t.client_id" : "")
         LEFT JOIN users u ON u.id = t.user_id
         WHERE t.id = \(credential.id) AND t.kind = \(credential.kind == .accessToken ? "access" : "refresh")
-          AND \(fragment: TokenLiveness.of(token: "t", grant: "g", user: "u"))
+          AND \(fragment: TokenLiveness.all)
         """
     }
 

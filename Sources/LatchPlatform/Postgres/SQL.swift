@@ -46,6 +46,12 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
         /// has a `$` other than a bind marker.
         public mutating func appendInterpolation(fragment: SQL) {
             let offset = binds.count
+            // Nothing to renumber: no binds before it, or none in it (then its text holds no `$`).
+            if offset == 0 || fragment.binds.isEmpty {
+                text += fragment.text
+                binds += fragment.binds
+                return
+            }
             binds += fragment.binds
             let source = Array(fragment.text.utf8)
             var spliced: [UInt8] = []
