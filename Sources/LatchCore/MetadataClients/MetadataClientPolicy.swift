@@ -52,5 +52,10 @@ public struct MetadataClientPolicy: Sendable {
 /// Why a client_id URL is not admitted or its document not accepted: the sentence shown.
 public struct MetadataClientRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// What the log gets (the fetch error's detail); nil when the description says it all.
+    public let cause: String?
+    public init(_ description: String, cause: String? = nil) {
+        self.description = description
+        self.cause = cause
+    }
 }

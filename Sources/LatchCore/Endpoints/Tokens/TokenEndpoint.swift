@@ -27,7 +27,7 @@ public enum TokenEndpoint {
             response.logClientID = presented.clientID
             return response
         }
-        let client = try ClientAuthenticator(database: context.database).verify(presented)
+        let client = try MetadataClients.current(try ClientAuthenticator(database: context.database).verify(presented), context)
         // From here on the client is known: the request log names it, answered or refused.
         do {
             try TokenRateLimit.check(client.client, limit: context.configuration.unverifiedTokensPerMinute,
