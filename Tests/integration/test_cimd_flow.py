@@ -199,3 +199,21 @@ def test_switched_off(make_stack, docs):
     r = off.post("/oauth2/tokens", data={"grant_type": "authorization_code", "code": "x", "code_verifier": "y",
                                           "client_id": url})
     assert r.status_code == 401 and r.json()["error"] == "invalid_client"
+
+
+def test_what_mcp_clients_need_from_a_metadata_client(stack, docs, browser):
+    """Issue 15 item 6 for a metadata client: `application_type: native`, a `localhost`
+    redirect URI registered without a port and used with any port, `no-store` on every token
+    answer (success and error)."""
+    path, url = new_document(docs, redirect_uris=["http://localhost/callback"], application_type="native")
+    used = "http://localhost:51234/callback"
+    verifier, challenge = pkce_pair()
+    code = browser.code(authorize_params(url, challenge, redirect_uri=used, state="port"))
+    wrong = exchange(stack, code, "x" * 43, client_id=url, redirect_uri=used, method="none")
+    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    assert wrong.headers["Cache-Control"] == "no-store"
+    code = browser.code(authorize_params(url, challenge, redirect_uri=used, state="port2"))
+    r = exchange(stack, code, verifier, client_id=url, redirect_uri=used, method="none")
+    assert r.status_code == 200, r.text
+    assert r.headers["Cache-Control"] == "no-store" and r.headers["Pragma"] == "no-cache"
+    assert stack.scalar(f"SELECT metadata->>'application_type' FROM clients WHERE client_id = '{url}'") == "native"
