@@ -89,6 +89,14 @@ import Testing
         do { _ = try unresolvable.get("https://nowhere.example.test/x") } catch { #expect(error.code == .unresolvable) }
     }
 
+    /// The system resolver, bounded in time: `localhost` resolves to loopback only; a name that
+    /// cannot resolve (RFC 6761 `.invalid`) is nil, within the limit whatever the resolver does.
+    @Test func systemResolver() {
+        let local = IPAddress.resolve("localhost") ?? []
+        #expect(!local.isEmpty && local.allSatisfy(SpecialUseAddress.isLoopback))
+        #expect(IPAddress.resolve("no-such-host.invalid", timeoutMilliseconds: 500) == nil)
+    }
+
     @Test func jsonMediaTypes() {
         #expect(HTTPFetcher.isJSON("application/json"))
         #expect(HTTPFetcher.isJSON("Application/JSON; charset=utf-8"))

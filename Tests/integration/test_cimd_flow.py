@@ -217,3 +217,23 @@ def test_what_mcp_clients_need_from_a_metadata_client(stack, docs, browser):
     assert r.status_code == 200, r.text
     assert r.headers["Cache-Control"] == "no-store" and r.headers["Pragma"] == "no-cache"
     assert stack.scalar(f"SELECT metadata->>'application_type' FROM clients WHERE client_id = '{url}'") == "native"
+
+
+def test_settings_apply_to_cached_documents_too(strict_stack):
+    """A document cached before the host was denied (here: a fresh row written directly) is
+    refused at authorize and at the token endpoint: the settings are checked on every request,
+    without the database."""
+    url = "https://blocked.allowed.test/cached.json"
+    strict_stack.psql(f"""
+        INSERT INTO clients (client_id, name, redirect_uris, token_endpoint_auth_method, origin, verified,
+                             metadata_fetched_at, metadata_expires_at, consent_binding)
+        VALUES ('{url}', 'Cached tool', '{{{REDIRECT}}}', 'none', 'metadata', false, now(), now() + interval '1 hour', 'x')""")
+    name, password = make_user(strict_stack)
+    b = Browser(strict_stack)
+    b.sign_in(name, password)
+    _, challenge = pkce_pair()
+    r = b.authorize(authorize_params(url, challenge, redirect_uri=REDIRECT))
+    assert r.status_code == 400 and "does not accept clients from blocked.allowed.test" in r.text
+    r = strict_stack.post("/oauth2/tokens", data={"grant_type": "authorization_code", "code": "lac_x", "code_verifier": "y",
+                                                   "client_id": url})
+    assert r.status_code == 401 and "blocked.allowed.test" in r.json()["error_description"]

@@ -58,4 +58,10 @@ public struct MetadataClientRefusal: Error, Sendable, Equatable, CustomStringCon
         self.description = description
         self.cause = cause
     }
+
+    /// The description as a sentence for a page: capitalised, ending with a full stop.
+    public var sentence: String {
+        let text = description.prefix(1).uppercased() + description.dropFirst()
+        return text.hasSuffix(".") ? text : text + "."
+    }
 }

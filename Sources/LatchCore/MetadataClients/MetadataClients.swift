@@ -33,7 +33,19 @@ public struct MetadataClients {
         let fetcher = policy.fetcher(for: id)
         let store = MetadataClientStore(database: database)
         let wait = (fetcher.policy.totalTimeoutMilliseconds + fetcher.policy.connectTimeoutMilliseconds) / 1000 + 2
-        return try database.withTransaction { () throws -> Client in
+        do {
+            return try fetchOnce(id, fetcher: fetcher, store: store, waitSeconds: wait)
+        } catch let error as DatabaseError where error.sqlState == "55P03" || error.sqlState == "57014" {
+            // Waited longer for the lock than any fetch may take: the one holding it is stuck.
+            throw MetadataClientRefusal("The app's metadata document is being fetched for other requests; try again in a moment.",
+                                        cause: "client metadata lock for \(id.url): \(error)")
+        }
+    }
+
+    /// Steps 1–3 under the URL's lock, in one transaction.
+    private func fetchOnce(_ id: MetadataClientID, fetcher: HTTPFetcher, store: MetadataClientStore,
+                           waitSeconds wait: Int) throws -> Client {
+        try database.withTransaction { () throws -> Client in
             try store.lock(id.url, waitSeconds: wait)
             if let fresh = try store.fresh(id.url) { return fresh }
             let response: FetchedResponse
@@ -58,6 +70,15 @@ public struct MetadataClients {
 }
 
 extension MetadataClients {
+    /// Why a `client_id` URL may not be used under the settings in force (off, the host
+    /// patterns, the URL rules), also when its document is cached: nil when it may, or when the
+    /// client_id is not a URL. Pure: no database, no network.
+    static func refusal(of clientID: String, _ configuration: Configuration) -> MetadataClientRefusal? {
+        guard MetadataClientID.looksLikeURL(clientID) else { return nil }
+        if case .failure(let refusal) = MetadataClientPolicy(configuration).admit(clientID) { return refusal }
+        return nil
+    }
+
     /// The token endpoint's full path (README "Client ID Metadata Documents"): a metadata client
     /// whose cached document has expired is fetched again before it may act; a failed fetch or
     /// an invalid document is `401 invalid_client`. A fresh one costs nothing here (its one-trip

@@ -39,7 +39,7 @@ public struct FetchedResponse: Sendable {
 
 /// One outbound HTTPS `GET`, hardened against server-side request forgery, over libcurl (never
 /// a hand-written HTTP client): the URL is parsed by libcurl's URL API, its host resolved ONCE
-/// (`getaddrinfo`, or the injected `resolve`), the fetch refused when any address fails the
+/// (`getaddrinfo`, bounded by the connect timeout, or the injected `resolve`), the fetch refused when any address fails the
 /// policy, and libcurl then connects only to the vetted addresses (`CURLOPT_RESOLVE` pins them;
 /// the name is still used for SNI and the certificate check). No redirects, no proxy from the
 /// environment, no other protocol, a byte cap enforced twice (`CURLOPT_MAXFILESIZE` for a
@@ -51,9 +51,11 @@ public struct HTTPFetcher: Sendable {
     /// 10.0.0.1" can be checked without DNS and without traffic).
     public var resolve: @Sendable (String) -> [IPAddress]?
 
-    public init(policy: HTTPFetchPolicy = HTTPFetchPolicy(), resolve: @escaping @Sendable (String) -> [IPAddress]? = IPAddress.resolve) {
+    /// `resolve` defaults to the system's resolver, given the policy's connect timeout.
+    public init(policy: HTTPFetchPolicy = HTTPFetchPolicy(), resolve: (@Sendable (String) -> [IPAddress]?)? = nil) {
         self.policy = policy
-        self.resolve = resolve
+        let limit = policy.connectTimeoutMilliseconds
+        self.resolve = resolve ?? { IPAddress.resolve($0, timeoutMilliseconds: limit) }
     }
 
     /// The parts of a URL the fetcher needs, as libcurl's URL parser reads them.

@@ -1,4 +1,4 @@
-import CCurl
+import CResolver
 import Glibc
 
 /// An IPv4 or IPv6 address, as the resolver answered it (`getaddrinfo`): what `HTTPFetcher`
@@ -44,7 +44,7 @@ public enum IPAddress: Sendable, Equatable, Hashable, CustomStringConvertible {
             withUnsafeMutableBytes(of: &address) { $0.copyBytes(from: bytes.prefix(16)) }
             var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
             guard inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count)) != nil else { return "::" }
-            return String(cString: buffer)
+            return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }
 
@@ -54,15 +54,12 @@ public enum IPAddress: Sendable, Equatable, Hashable, CustomStringConvertible {
         return description
     }
 
-    /// Every address `host` resolves to for a TCP connection (`getaddrinfo`, once); nil when
-    /// it does not resolve. The system's resolver: what `HTTPFetcher` uses unless a test
-    /// injects another.
-    public static func resolve(_ host: String) -> [IPAddress]? {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+    /// Every address `host` resolves to for a TCP connection (`getaddrinfo`, once), waiting at
+    /// most `timeoutMilliseconds`; nil when it does not resolve in time. The system's resolver:
+    /// what `HTTPFetcher` uses unless a test injects another.
+    public static func resolve(_ host: String, timeoutMilliseconds: Int = 2_000) -> [IPAddress]? {
         var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return nil }
+        guard latch_resolve(host, Int32(clamping: timeoutMilliseconds), &list) == 0, let first = list else { return nil }
         defer { freeaddrinfo(first) }
         var addresses: [IPAddress] = []
         var entry: UnsafeMutablePointer<addrinfo>? = first

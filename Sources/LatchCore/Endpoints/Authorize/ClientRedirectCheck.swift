@@ -18,12 +18,15 @@ enum ClientRedirectCheck {
             throw UnverifiedRedirect(message: "The request repeats client_id or redirect_uri.", signedIn: signedIn)
         }
         guard let clientID else { throw UnverifiedRedirect(message: "The request names no app (client_id is missing).", signedIn: signedIn) }
+        if let refusal = MetadataClients.refusal(of: clientID, context.configuration) {
+            throw UnverifiedRedirect(message: refusal.sentence, signedIn: signedIn)
+        }
         var found = try ClientStore(database: database).find(clientID)
         if MetadataClientID.looksLikeURL(clientID), found == nil || found?.metadataIsFresh == false {
             do {
                 found = try MetadataClients(database: database, configuration: context.configuration).client(clientID, cached: found)
             } catch let refusal as MetadataClientRefusal {
-                throw UnverifiedRedirect(message: refusal.description, signedIn: signedIn, cause: refusal.cause.map { MetadataClientRefusal($0) } ?? refusal)
+                throw UnverifiedRedirect(message: refusal.sentence, signedIn: signedIn, cause: refusal.cause.map { MetadataClientRefusal($0) } ?? refusal)
             }
         }
         guard let client = found else {
