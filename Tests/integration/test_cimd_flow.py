@@ -103,13 +103,31 @@ def test_shared_secret_is_refused_for_a_metadata_client(stack, docs, browser):
     assert r.status_code == 401 and r.json()["error"] == "invalid_client"
 
 
-def test_metadata_clients_are_listed(stack, docs, browser):
+def test_metadata_clients_are_listed_everywhere_and_verifiable_through_the_api(stack, docs):
+    """A metadata client is a clients row like any other: latchctl app list, the management
+    API (the URL percent-encoded as the id), the console and "Your apps" show it; the API's
+    verify path works on it."""
+    from urllib.parse import quote
+    from clienthelpers import bearer
+    admin, password = make_user(stack, admin=True)
+    b = Browser(stack)
+    b.sign_in(admin, password)
     _, url = new_document(docs, name="Listed Tool")
-    code_for(browser, url)
-    apps = stack.latchctl_json("app", "list", "--json")
-    listed = [a for a in apps if a.get("client_id") == url or a.get("id") == url]
-    assert listed, apps[-3:]
-    assert "metadata" in str(listed[0])
+    code, verifier = code_for(b, url)
+    assert exchange(stack, code, verifier, client_id=url, redirect_uri=REDIRECT, method="none").status_code == 200
+    listed = [a for a in stack.latchctl_json("app", "list", "--json") if url in a.values()]
+    assert len(listed) == 1 and "metadata" in listed[0].values()
+    token = stack.latchctl("admin-token", "create", unique("cimd")).stdout.strip()
+    api = "/api/v2/oauth2-provider/apps/" + quote(url, safe="")
+    app = stack.get(api, headers=bearer(token)).json()
+    assert (app["id"], app["origin"], app["verified"]) == (url, "metadata", False)
+    assert any(a["id"] == url for a in stack.get("/api/v2/oauth2-provider/apps", headers=bearer(token)).json())
+    assert stack.request("PUT", api, headers=bearer(token), json={"verified": True}).json()["verified"] is True
+    assert stack.scalar(f"SELECT verified FROM clients WHERE client_id = '{url}'") == "t"
+    assert url in b.get("/admin/apps").text
+    page = b.get("/admin/apps/" + quote(url, safe=""))
+    assert page.status_code == 200 and "Listed Tool" in page.text
+    assert "Listed Tool" in b.get("/account/apps").text
 
 
 def test_admin_verification_and_remembered_consent_ending_on_changed_redirects(stack, docs, browser):
