@@ -21,7 +21,7 @@ let package = Package(
         // libcurl (OpenSSL flavour): the outbound HTTPS client of HTTPClient/HTTPFetcher.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // getaddrinfo with a time limit (glibc's getaddrinfo_a), for HTTPClient/HTTPFetcher.
-        .target(name: "CResolver", path: "Sources/CResolver"),
+        .systemLibrary(name: "CResolver", path: "Sources/CResolver"),
         // The platform: FastCGI, HTTP (and the outbound HTTPClient), Postgres, Crypto, HTML, Metrics and the log; it knows no
         // OAuth concept, and the compiler keeps it so (it cannot see LatchCore). Release builds
         // serialize its function bodies for the core (cross-module optimization), so that the
