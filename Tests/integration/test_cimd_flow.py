@@ -255,3 +255,19 @@ def test_settings_apply_to_cached_documents_too(strict_stack):
     r = strict_stack.post("/oauth2/tokens", data={"grant_type": "authorization_code", "code": "lac_x", "code_verifier": "y",
                                                    "client_id": url})
     assert r.status_code == 401 and "blocked.allowed.test" in r.json()["error_description"]
+
+
+def test_concurrent_exchanges_with_an_expired_cache_cause_one_fetch(stack, docs, browser):
+    """10 token requests at once for a metadata client whose cache just expired: one fetch (the
+    same lock as at authorize), every exchange succeeds."""
+    import concurrent.futures
+    path, url = new_document(docs)
+    codes = [code_for(browser, url) for _ in range(10)]
+    assert docs.count(path) == 1
+    stack.psql(f"UPDATE clients SET metadata_expires_at = now() - interval '1 second' WHERE client_id = '{url}'")
+    docs.serve(path, document(url, [REDIRECT]), cache_control="max-age=3600", delay=0.5)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(lambda c: exchange(stack, c[0], c[1], client_id=url, redirect_uri=REDIRECT,
+                                                    method="none").status_code, codes))
+    assert statuses == [200] * 10
+    assert docs.count(path) == 2
