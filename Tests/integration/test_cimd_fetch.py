@@ -47,9 +47,11 @@ def assert_refused(stack, r, url, words):
     assert stored(stack, url) == 0
 
 
-def test_valid_document_is_fetched_once_and_cached(stack, docs, browser):
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_valid_document_is_fetched_once_and_cached(stack, docs, browser, host):
+    """Through an IP literal and through a name (resolved once, the address pinned)."""
     path = "/" + unique("ok") + "/client.json"
-    url = docs.url(path)
+    url = docs.url(path, host=host)
     docs.serve(path, document(url, [REDIRECT]), cache_control="max-age=3600")
     r = authorize(browser, url)
     assert r.status_code == 200, r.text[:500]

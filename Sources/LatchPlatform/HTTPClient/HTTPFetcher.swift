@@ -107,11 +107,13 @@ public struct HTTPFetcher: Sendable {
         let box = Unmanaged.passRetained(transfer)
         defer { box.release() }
 
-        // The vetted addresses, pinned: libcurl resolves nothing itself.
+        // The vetted addresses, pinned: libcurl resolves nothing itself. (An IP literal needs no
+        // pin: libcurl connects to the literal, the address vetted.)
         var pinned: UnsafeMutablePointer<curl_slist>?
-        let resolveEntry = "\(target.host.hasPrefix("[") ? String(target.host.dropFirst().dropLast()) : target.host):\(target.port):"
-            + addresses.map(\.hostForm).joined(separator: ",")
-        pinned = curl_slist_append(pinned, resolveEntry)
+        let bareHost = target.host.hasPrefix("[") ? String(target.host.dropFirst().dropLast()) : target.host
+        if IPAddress(bareHost) == nil {
+            pinned = curl_slist_append(pinned, "\(bareHost):\(target.port):" + addresses.map(\.hostForm).joined(separator: ","))
+        }
         var requestHeaders: UnsafeMutablePointer<curl_slist>?
         requestHeaders = curl_slist_append(requestHeaders, policy.requiresJSON ? "Accept: application/json" : "Accept: */*")
         defer {
@@ -126,7 +128,7 @@ public struct HTTPFetcher: Sendable {
         set(latch_curl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, schemes))
         set(latch_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0))
         set(latch_curl_setopt_long(handle, CURLOPT_MAXREDIRS, 0))
-        set(latch_curl_setopt_list(handle, CURLOPT_RESOLVE, pinned))
+        if let pinned { set(latch_curl_setopt_list(handle, CURLOPT_RESOLVE, pinned)) }
         set(latch_curl_setopt_list(handle, CURLOPT_HTTPHEADER, requestHeaders))
         set(latch_curl_setopt_string(handle, CURLOPT_PROXY, ""))
         set(latch_curl_setopt_string(handle, CURLOPT_NOPROXY, "*"))
