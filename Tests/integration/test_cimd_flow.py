@@ -271,3 +271,16 @@ def test_concurrent_exchanges_with_an_expired_cache_cause_one_fetch(stack, docs,
                                                     method="none").status_code, codes))
     assert statuses == [200] * 10
     assert docs.count(path) == 2
+
+
+def test_cached_metadata_client_exchange_is_one_statement(stack, docs, browser):
+    """A metadata client with a fresh cached document costs the token endpoint what a registered
+    public client costs: ONE statement (latch_database_statements_total of latch-tokens), no
+    fetch."""
+    from test_round_trips import statements_for
+    path, url = new_document(docs)
+    code, verifier = code_for(browser, url)
+    r, n = statements_for(stack, lambda: exchange(stack, code, verifier, client_id=url, redirect_uri=REDIRECT, method="none"))
+    assert r.status_code == 200, r.text
+    assert n == 1
+    assert docs.count(path) == 1
