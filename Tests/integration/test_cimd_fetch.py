@@ -241,3 +241,25 @@ def test_bad_client_id_urls_are_clear_refusals_everywhere(stack, browser, client
                             "AND client_id NOT LIKE 'https://localhost:%'")) == 0
     for executable in ("latch-authorize", "latch-tokens"):
         assert '"status":5' not in stack.log(executable)
+
+
+def test_a_thousand_authorizations_cost_one_fetch(stack, docs):
+    """The cache's figure for the README: 1,000 authorizations of one metadata client (8 at a
+    time, 8 signed-in people) within its cache lifetime cause exactly 1 fetch."""
+    path = "/" + unique("thousand") + "/client.json"
+    url = docs.url(path)
+    docs.serve(path, document(url, [REDIRECT]), cache_control="max-age=3600")
+    browsers = []
+    for _ in range(8):
+        name, password = make_user(stack)
+        b = Browser(stack)
+        b.sign_in(name, password)
+        browsers.append(b)
+
+    def run(b):
+        return [authorize(b, url).status_code for _ in range(125)]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = [status for batch in pool.map(run, browsers) for status in batch]
+    assert len(statuses) == 1000 and set(statuses) == {200}
+    assert docs.count(path) == 1
