@@ -1,8 +1,5 @@
 #include <curl/curl.h>
-#include <netdb.h>
 #include <arpa/inet.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 
 // curl_easy_setopt and curl_easy_getinfo are variadic, which Swift cannot call: one typed
 // wrapper per argument kind latch passes.
@@ -19,9 +16,6 @@ static inline CURLcode latch_curl_setopt_list(CURL *handle, CURLoption option, s
     return curl_easy_setopt(handle, option, value);
 }
 static inline CURLcode latch_curl_setopt_callback(CURL *handle, CURLoption option, curl_write_callback value) {
-    return curl_easy_setopt(handle, option, value);
-}
-static inline CURLcode latch_curl_setopt_offset(CURL *handle, CURLoption option, curl_off_t value) {
     return curl_easy_setopt(handle, option, value);
 }
 static inline CURLcode latch_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
