@@ -21,6 +21,7 @@ import Testing
         "https://client.example.com/a/../m", "https://client.example.com/./m", "https://client.example.com/a/%2e%2E/m",
         "https://client.example.com/a/..", "https://client.example.com/a b", "https://client.example.com\\@evil/m",
         "ftp://client.example.com/m", "app_0123456789", "https:///m", "http://127.0.0.1:8080/m",
+        "https://exa%00mple.com/m", "https://%2e%2e/m", "https://-bad-.example/m", "https://a..b/m", "https://[nope]/m",
         "https://client.example.com/" + String(repeating: "a", count: 200),
     ])
     func refusesClientIDs(_ url: String) {

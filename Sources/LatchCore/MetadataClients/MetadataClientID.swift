@@ -1,8 +1,8 @@
 /// A `client_id` that is a URL naming a Client ID Metadata Document
 /// (draft-ietf-oauth-client-id-metadata-document §3; README "Client ID Metadata Documents"):
 /// `https`, a host, a path other than `/`, no userinfo, no fragment, no dot segments (plain or
-/// percent-encoded), no spaces, control characters or backslashes, at most 200 bytes (the
-/// longest client_id latch stores). With the development mode
+/// percent-encoded), no spaces, control characters or backslashes, a host that is a DNS name or
+/// an IP literal, at most 200 bytes (the longest client_id latch stores). With the development mode
 /// (`LATCH_CLIENT_METADATA_DEV_LOOPBACK`) `http` is allowed too, only for `127.0.0.1` and
 /// `localhost`.
 public struct MetadataClientID: Sendable, Equatable {
@@ -34,6 +34,9 @@ public struct MetadataClientID: Sendable, Equatable {
         let authority = afterScheme.prefix { $0 != "/" && $0 != "?" }
         guard !authority.contains("@") else { return "the client_id URL must not carry a user name or password" }
         guard let host = RedirectURI.host(of: url), !host.isEmpty else { return "the client_id URL has no host" }
+        guard isHostName(host) || (host.hasPrefix("[") && IPAddress(host) != nil) else {
+            return "the client_id URL's host is not a valid host name"
+        }
         let pathAndQuery = afterScheme.dropFirst(authority.count)
         let path = pathAndQuery.prefix { $0 != "?" }
         guard path.count > 1 else { return "the client_id URL must have a path" }
@@ -45,6 +48,15 @@ public struct MetadataClientID: Sendable, Equatable {
         if !isHTTPS && !(developmentLoopback && loopbackHost) { return "the client_id URL must use https" }
         guard HTTPFetcher.target(of: url) != nil else { return "the client_id URL is not a valid URL" }
         return nil
+    }
+
+    /// A DNS name or IPv4 literal: labels of ASCII letters, digits and `-`, separated by dots.
+    static func isHostName(_ host: String) -> Bool {
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        return host.utf8.count <= 253 && labels.allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
     }
 
     /// The parsed client_id, or nil with `problem` saying why.
