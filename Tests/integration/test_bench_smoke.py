@@ -115,6 +115,9 @@ def test_prepared_data_matches_the_schema_and_credential_format(own_stack, tmp_p
 
     for path in ALL:
         lines = path.prepare(ctx, 3)
+        if path.name.startswith("authorize_exchange"):
+            check_authorize_exchange(s, path, ctx, lines)
+            continue
         for line in lines:
             method, url, headers, body = path.request(ctx, line)
             assert (method, url) == (path.method, path.url_path)
@@ -143,6 +146,27 @@ def test_prepared_data_matches_the_schema_and_credential_format(own_stack, tmp_p
                 assert s.scalar(f"SELECT kind = 'access' AND expires_at > now() FROM tokens WHERE id = '{token_id}'") == "t"
             else:
                 assert path.kind == "static" and not lines
+
+
+def check_authorize_exchange(s, path, ctx, lines):
+    """What authorize_exchange.lua does, once: the authorize request answers 302 with a code
+    (remembered consent, no page), the exchange redeems it as a public client; the probe's
+    request shows the consent page. For the metadata client, the cached document is fresh, so
+    none of this fetches anything (its URL's host does not even resolve)."""
+    import requests
+    assert len(set(lines)) == 1
+    authorize, exchange_prefix = lines[0].split("\t")
+    cookie = {"Cookie": path.wrk_args(ctx, "", 1)[2]}
+    r = requests.get(s.url(authorize), headers=cookie, allow_redirects=False, timeout=30)
+    assert r.status_code == 302, r.text[:300]
+    code = parse_qs(r.headers["Location"].split("?", 1)[1])["code"][0]
+    r = requests.post(s.url("/oauth2/tokens"), data=exchange_prefix + code, timeout=30,
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 200, r.text
+    method, url, headers, body = path.request(ctx, lines[0])
+    r = requests.request(method, s.url(url), headers=headers, allow_redirects=False, timeout=30)
+    assert r.status_code == 200 and "csrf_token" in r.text
+    assert s.scalar(f"SELECT origin FROM clients WHERE client_id = '{path.client_id}'") == path.origin
 
 
 def test_pgbench_scripts_run_against_the_schema_and_do_their_work(own_stack):

@@ -1,6 +1,7 @@
 """The benchmark paths, in the order bench/run measures them. Each module is one path:
 its data preparation, and the names of its wrk Lua script (bench/lua/) and pgbench script
 of the same SQL (bench/sql/)."""
+from .authorize_exchange import AuthorizeExchange, MetadataAuthorizeExchange
 from .check import Check
 from .client_credentials import ClientCredentials
 from .discovery import Discovery, DiscoveryUncached
@@ -8,5 +9,6 @@ from .exchange import Exchange
 from .introspect import Introspect
 from .refresh import Refresh
 
-ALL = [Discovery(), DiscoveryUncached(), Exchange(), Refresh(), ClientCredentials(), Introspect(), Check()]
+ALL = [Discovery(), DiscoveryUncached(), Exchange(), Refresh(), ClientCredentials(), Introspect(), Check(),
+       AuthorizeExchange(), MetadataAuthorizeExchange()]
 BY_NAME = {path.name: path for path in ALL}

@@ -54,6 +54,20 @@ public struct Configuration: Sendable {
     /// Whether `GET /metrics` and the shared-memory counters are on (`LATCH_METRICS`).
     public var metricsEnabled: Bool
 
+    // Issue 15: Client ID Metadata Documents (README "Client ID Metadata Documents").
+    /// Whether a `client_id` URL names a client whose metadata latch fetches (`LATCH_CLIENT_METADATA`).
+    public var clientMetadata = true
+    /// Hosts that may be metadata clients; empty: every host (`LATCH_CLIENT_METADATA_ALLOW`).
+    public var clientMetadataAllow = HostPatterns(patterns: [])
+    /// Hosts that may never be metadata clients (`LATCH_CLIENT_METADATA_DENY`).
+    public var clientMetadataDeny = HostPatterns(patterns: [])
+    /// Development only: documents on `127.0.0.1`/`localhost` over http, or https without
+    /// certificate checks (`LATCH_CLIENT_METADATA_DEV_LOOPBACK`; `deploy/stack` sets it).
+    public var clientMetadataDevLoopback = false
+    /// Bounds of a document's cache lifetime, seconds (`LATCH_CLIENT_METADATA_MIN_CACHE`, `_MAX_CACHE`).
+    public var clientMetadataMinCache = 300
+    public var clientMetadataMaxCache = 86_400
+
     /// One row of the documented table: variable, default, meaning.
     public static let documentation: [(variable: String, defaultValue: String, meaning: String)] = [
         ("LATCH_DATABASE_URL", "(required)", "libpq connection string or postgresql:// URL"),
@@ -80,6 +94,13 @@ public struct Configuration: Sendable {
         ("LATCH_LOG_LEVEL", "info", "lowest log level written to stderr: debug, info, warning or error"),
         ("LATCH_SLOW_REQUEST_MS", "500", "requests slower than this are logged as warnings (0 = never)"),
         ("LATCH_METRICS", "true", "count requests in shared memory and serve GET /metrics (Prometheus text)"),
+        // Issue 15: Client ID Metadata Documents.
+        ("LATCH_CLIENT_METADATA", "on", "on or off: a client_id that is an https URL names a client whose metadata document latch fetches"),
+        ("LATCH_CLIENT_METADATA_ALLOW", "(any host)", "comma-separated host patterns (example.com, *.example.com) that may be metadata clients; others are refused"),
+        ("LATCH_CLIENT_METADATA_DENY", "(none)", "comma-separated host patterns that may never be metadata clients (wins over the allow list)"),
+        ("LATCH_CLIENT_METADATA_MIN_CACHE", "300", "shortest time a fetched metadata document is cached, seconds (also for no-store, no-cache or no max-age)"),
+        ("LATCH_CLIENT_METADATA_MAX_CACHE", "86400", "longest time a fetched metadata document is cached, seconds"),
+        ("LATCH_CLIENT_METADATA_DEV_LOOPBACK", "false", "development and tests only: fetch documents from 127.0.0.1 or localhost, over http or https without certificate checks"),
     ]
 
     public init(databaseURL: String, issuer: String) {
@@ -209,6 +230,26 @@ public struct Configuration: Sendable {
             case "false", "0", "no", "off": configuration.metricsEnabled = false
             default: problems.append("LATCH_METRICS='\(text)' must be true or false")
             }
+        }
+        // Issue 15: Client ID Metadata Documents.
+        if let text = environment["LATCH_CLIENT_METADATA"], !text.isEmpty {
+            switch text.lowercased() {
+            case "on", "true", "1", "yes": configuration.clientMetadata = true
+            case "off", "false", "0", "no": configuration.clientMetadata = false
+            default: problems.append("LATCH_CLIENT_METADATA='\(text)' must be on or off")
+            }
+        }
+        for (name, keyPath) in [("LATCH_CLIENT_METADATA_ALLOW", \Configuration.clientMetadataAllow),
+                                ("LATCH_CLIENT_METADATA_DENY", \Configuration.clientMetadataDeny)] {
+            guard let text = environment[name], !text.isEmpty else { continue }
+            if let patterns = HostPatterns.parse(text) { configuration[keyPath: keyPath] = patterns }
+            else { problems.append("\(name)='\(text)' must be comma-separated host names, each optionally starting with '*.'") }
+        }
+        configuration.clientMetadataDevLoopback = flag("LATCH_CLIENT_METADATA_DEV_LOOPBACK") ?? false
+        seconds("LATCH_CLIENT_METADATA_MIN_CACHE", \.clientMetadataMinCache, range: 0...604_800)
+        seconds("LATCH_CLIENT_METADATA_MAX_CACHE", \.clientMetadataMaxCache, range: 60...2_592_000)
+        if configuration.clientMetadataMinCache > configuration.clientMetadataMaxCache {
+            problems.append("LATCH_CLIENT_METADATA_MIN_CACHE must not exceed LATCH_CLIENT_METADATA_MAX_CACHE")
         }
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
         return configuration

@@ -121,6 +121,7 @@ public struct AuthorizationCodeStore {
                 SELECT 1 FROM grants g JOIN clients c ON c.client_id = g.client_id AND c.verified
                 WHERE g.user_id = \(userID)::bigint AND g.client_id = \(clientID)::text
                   AND \(fragment: TokenLiveness.grant)
+                  AND (c.consent_since IS NULL OR g.created_at >= c.consent_since)
                   AND coalesce(g.resource, \(ownResource)::text) = \(resource)::text
                   AND string_to_array(g.scope, ' ') @> \(TextArray(scopes))::text[]
                   AND EXISTS (SELECT 1 FROM tokens t

@@ -7,7 +7,9 @@
 ///
 /// `clientCTEs` gives the CTE `client (client_id, scope, grant_types, verified, seen_stale)`; a
 /// statement acts only from its row, so when it is empty the statement changes nothing and
-/// returns no row. `client_credentials` is for verified clients only (README "Token lifecycle"): for that grant the row is there only when the client is verified.
+/// returns no row. A metadata client (README "Client ID Metadata Documents") acts only while its
+/// cached document is fresh (`metadata_expires_at`, NULL for other clients): past it, the full
+/// path fetches the document first (`MetadataClients.current`). `client_credentials` is for verified clients only (README "Token lifecycle"): for that grant the row is there only when the client is verified.
 extension ClientStore {
     /// `client`: one row when `proof` proves the client, by a method the client may use
     /// (`Client.allows(authenticationMethod:)`), and the client may use `grantType` (when
@@ -36,6 +38,7 @@ extension ClientStore {
                 client AS (
                     SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale) FROM clients c
                     WHERE c.client_id = \(proof.clientID) AND c.token_endpoint_auth_method = 'none' \(fragment: grantCondition)
+                      AND (c.metadata_expires_at IS NULL OR c.metadata_expires_at > now())
                       \(fragment: withinLimit(limit))
                 )
                 """

@@ -22,6 +22,10 @@ public struct Client: Sendable, Equatable {
     public var metadata: JSON
     /// Seconds since the epoch.
     public var createdAt: Int
+    /// A `metadata` client: whether its cached document is still within its cache lifetime
+    /// (`clients.metadata_expires_at`); past it, it is fetched again before use. Always true
+    /// for other clients.
+    public var metadataIsFresh = true
 
     public init(clientID: String, name: String, icon: String? = nil, callbackURL: String? = nil, redirectURIs: [String],
                 scope: [String] = [], tokenEndpointAuthMethod: String = "client_secret_basic",
@@ -70,7 +74,8 @@ public struct ClientStore {
 
     static let columns: StaticString = """
         client_id, name, icon, callback_url, redirect_uris, scope, token_endpoint_auth_method, grant_types,
-        response_types, origin, verified, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created_epoch
+        response_types, origin, verified, metadata::text AS metadata, extract(epoch FROM created_at)::bigint AS created_epoch,
+        (metadata_expires_at IS NULL OR metadata_expires_at > now()) AS metadata_fresh
         """
 
     /// A new public client identifier (not a secret): `app_` + 20 hex characters.
@@ -199,12 +204,14 @@ public struct ClientStore {
 
     static func client(from row: Row) throws -> Client {
         let metadataText = try row.string("metadata")
-        return Client(
+        var client = Client(
             clientID: try row.string("client_id"), name: try row.string("name"), icon: row.optionalString("icon"),
             callbackURL: row.optionalString("callback_url"), redirectURIs: try row.stringArray("redirect_uris"),
             scope: try row.stringArray("scope"), tokenEndpointAuthMethod: try row.string("token_endpoint_auth_method"),
             grantTypes: try row.stringArray("grant_types"), responseTypes: try row.stringArray("response_types"),
             origin: Client.Origin(rawValue: try row.string("origin")) ?? .admin, verified: try row.bool("verified"),
             metadata: (try? JSON.parse(Array(metadataText.utf8))) ?? [:], createdAt: try row.int("created_epoch"))
+        client.metadataIsFresh = (try? row.bool("metadata_fresh")) ?? true
+        return client
     }
 }

@@ -31,7 +31,7 @@ public enum AuthorizeEndpoint {
         do { parameters = try request.queryParameters() } catch {
             throw UnverifiedRedirect(message: "The request is malformed (\(error.description)).", signedIn: signedIn)
         }
-        let target = try ClientRedirectCheck.verify(parameters, signedIn: signedIn, database: context.database)
+        let target = try ClientRedirectCheck.verify(parameters, signedIn: signedIn, context: context)
         let issuer = context.configuration.issuer
         do {
             let authorization = try AuthorizationRequest(parameters, target: target, database: context.database,

@@ -2,9 +2,13 @@
 ///
 /// Matching is exact string comparison, except that the port of a loopback IP literal may
 /// differ (RFC 8252 §7.3). A client with exactly one registered URI may omit `redirect_uri`.
+/// A `client_id` that is a URL names a metadata client (README "Client ID Metadata Documents"):
+/// its cached document, or the document fetched now (`MetadataClients`); a failed fetch or an
+/// invalid document is this same page, naming the problem.
 /// Every failure here is an `UnverifiedRedirect` (for `signedIn`): an HTML page, never a redirect.
 enum ClientRedirectCheck {
-    static func verify(_ parameters: Parameters, signedIn: SignedIn?, database: Database) throws -> RedirectTarget {
+    static func verify(_ parameters: Parameters, signedIn: SignedIn?, context: Context) throws -> RedirectTarget {
+        let database = context.database
         let clientID: String?
         let requested: String?
         do {
@@ -14,7 +18,18 @@ enum ClientRedirectCheck {
             throw UnverifiedRedirect(message: "The request repeats client_id or redirect_uri.", signedIn: signedIn)
         }
         guard let clientID else { throw UnverifiedRedirect(message: "The request names no app (client_id is missing).", signedIn: signedIn) }
-        guard let client = try ClientStore(database: database).find(clientID) else {
+        if let refusal = MetadataClients.refusal(of: clientID, context.configuration) {
+            throw UnverifiedRedirect(message: refusal.sentence, signedIn: signedIn)
+        }
+        var found = try ClientStore(database: database).find(clientID)
+        if MetadataClientID.looksLikeURL(clientID), found == nil || found?.metadataIsFresh == false {
+            do {
+                found = try MetadataClients(database: database, configuration: context.configuration).client(clientID, cached: found)
+            } catch let refusal as MetadataClientRefusal {
+                throw UnverifiedRedirect(message: refusal.sentence, signedIn: signedIn, cause: refusal.cause.map { MetadataClientRefusal($0) } ?? refusal)
+            }
+        }
+        guard let client = found else {
             throw UnverifiedRedirect(message: "The app this link names (client_id) is not registered here.", signedIn: signedIn)
         }
         let redirectURI: String

@@ -19,7 +19,7 @@ enum ConsentDecision {
                                       message: "This form did not come from this site (its CSRF token is missing or wrong).",
                                       signedIn: signedIn)
         }
-        let target = try ClientRedirectCheck.verify(form, signedIn: signedIn, database: context.database)
+        let target = try ClientRedirectCheck.verify(form, signedIn: signedIn, context: context)
         let issuer = context.configuration.issuer
         let audit = AuditSource(actor: AuditActor.user(signedIn.user.username), request: request)
         do {

@@ -21,6 +21,7 @@ enum ConsentPage {
             <div class="app">\(icon(client))<div><h1>Allow <span class="app-name">\(client.name)</span>\(mark(authorization.target)) to use your account?</h1>
             <div class="muted">Signed in as <strong class="user">\(signedIn.user.username)</strong></div></div></div>
             \(unverifiedNote(authorization.target))
+            \(deviceNote(authorization.target.client))
             \(scopeList(authorization))
             \(resourceNote(authorization))
             <p class="muted">Afterwards you will be sent to <code>\(authorization.target.redirectURI)</code>.</p>
@@ -72,10 +73,17 @@ enum ConsentPage {
             """
     }
 
+    /// A metadata client whose every redirect URI is loopback (README "Client ID Metadata
+    /// Documents"): the code can only reach a program on the person's own computer.
+    static func deviceNote(_ client: Client) -> HTML {
+        guard client.origin == .metadata, MetadataDocument.runsOnThisDevice(client.redirectURIs) else { return .empty }
+        return "<p class=\"device-note\">This app <strong>runs on this device</strong>: it can only be sent back to a program on this computer.</p>"
+    }
+
     /// Who the app is, as far as latch can tell: the host of a metadata client's `client_id`
     /// URL, else the host of the redirect URI the browser will go to.
     static func appHost(_ target: RedirectTarget) -> String {
-        if target.client.origin == .metadata, target.client.clientID.hasPrefix("https://"),
+        if target.client.origin == .metadata, MetadataClientID.looksLikeURL(target.client.clientID),
            let host = RedirectURI.host(of: target.client.clientID) {
             return host
         }

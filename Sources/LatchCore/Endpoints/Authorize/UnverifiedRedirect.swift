@@ -5,6 +5,8 @@
 struct UnverifiedRedirect: ResponseError {
     let message: String
     let signedIn: SignedIn?
+    /// What the log gets besides the message (a metadata document's fetch error).
+    var cause: (any Error & Sendable)? = nil
 
     func response(for request: Request) -> Response {
         ErrorPage.response(status: 400, title: "This sign-in link is not valid",

@@ -51,6 +51,11 @@ public struct ClientAuthenticator {
     /// The client, when the presented credentials prove it; `invalid_client` otherwise.
     public func verify(_ presented: PresentedClient) throws -> AuthenticatedClient {
         let found = try presented.secret.map { try clients.find(presented.clientID, authenticatedBy: $0) } ?? clients.find(presented.clientID)
+        if let client = found, client.tokenEndpointAuthMethod == "private_key_jwt" {
+            // A metadata document may name it (README "Client ID Metadata Documents"); client
+            // assertions are not verified by this version.
+            throw OAuthError.invalidClient("this client authenticates with private_key_jwt, which this server does not accept yet")
+        }
         guard let client = found, client.allows(authenticationMethod: presented.method) else {
             throw OAuthError.invalidClient()
         }

@@ -40,6 +40,8 @@ public enum DiscoveryEndpoint {
         if configuration.registration != .off {
             document.insert(("registration_endpoint", .string(configuration.url("/oauth2/register"))), at: 3)
         }
+        // README "Client ID Metadata Documents" (draft-ietf-oauth-client-id-metadata-document §6).
+        document.append(("client_id_metadata_document_supported", .bool(configuration.clientMetadata)))
         return .json(.object(document), headers: cacheHeaders)
     }
 

@@ -22,12 +22,16 @@ public enum TokenEndpoint {
             throw OAuthError.invalidRequest("access tokens are never accepted as parameters")
         }
         let presented = try ClientAuthenticator.presented(request, parameters: parameters)
+        // A metadata client the settings no longer admit (off, host patterns), even if cached.
+        if let refusal = MetadataClients.refusal(of: presented.clientID, context.configuration) {
+            throw OAuthError.invalidClient(refusal.description)
+        }
         if let issued = try issueAtOnce(parameters, presented, request, context) {
             var response = TokenEndpoint.response(issued)
             response.logClientID = presented.clientID
             return response
         }
-        let client = try ClientAuthenticator(database: context.database).verify(presented)
+        let client = try MetadataClients.current(try ClientAuthenticator(database: context.database).verify(presented), context)
         // From here on the client is known: the request log names it, answered or refused.
         do {
             try TokenRateLimit.check(client.client, limit: context.configuration.unverifiedTokensPerMinute,
