@@ -54,6 +54,10 @@ public struct Configuration: Sendable {
     /// Whether `GET /metrics` and the shared-memory counters are on (`LATCH_METRICS`).
     public var metricsEnabled: Bool
 
+    // Issue 16 (OpenID Connect): signing keys (README "OpenID Connect").
+    /// The key-encryption key of the signing keys, its file, publish delay and rotation period.
+    public var keys: KeySettings
+
     /// One row of the documented table: variable, default, meaning.
     public static let documentation: [(variable: String, defaultValue: String, meaning: String)] = [
         ("LATCH_DATABASE_URL", "(required)", "libpq connection string or postgresql:// URL"),
@@ -80,6 +84,10 @@ public struct Configuration: Sendable {
         ("LATCH_LOG_LEVEL", "info", "lowest log level written to stderr: debug, info, warning or error"),
         ("LATCH_SLOW_REQUEST_MS", "500", "requests slower than this are logged as warnings (0 = never)"),
         ("LATCH_METRICS", "true", "count requests in shared memory and serve GET /metrics (Prometheus text)"),
+        // Issue 16 (OpenID Connect).
+        ("LATCH_KEY_ENCRYPTION_KEY_FILE", "(none)", "file of 32 random bytes (or 64 hex digits) that encrypts the signing keys in the database (AES-256-GCM); without it nothing is signed (no ID tokens)"),
+        ("LATCH_KEY_PUBLISH_DELAY", "3600", "seconds a new signing key is published in /oauth2/jwks before it signs"),
+        ("LATCH_KEY_ROTATION_DAYS", "30", "days after which latchctl purge rotates the signing keys"),
     ]
 
     public init(databaseURL: String, issuer: String) {
@@ -108,6 +116,7 @@ public struct Configuration: Sendable {
         logLevel = .info
         slowRequestMilliseconds = 500
         metricsEnabled = true
+        keys = KeySettings()
         resolveResources()
     }
 
@@ -210,6 +219,8 @@ public struct Configuration: Sendable {
             default: problems.append("LATCH_METRICS='\(text)' must be true or false")
             }
         }
+        // Issue 16 (OpenID Connect).
+        configuration.keys = KeySettings.fromEnvironment(environment, problems: &problems)
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
         return configuration
     }
