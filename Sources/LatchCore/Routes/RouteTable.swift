@@ -55,8 +55,8 @@ extension RouteTable {
         AdminConsole.routes,
     ])
 
-    /// `latch-discovery`: the metadata documents.
-    public static let discovery = RouteTable(executable: "latch-discovery", [DiscoveryEndpoint.routes])
+    /// `latch-discovery`: the metadata documents and the JWK Set.
+    public static let discovery = RouteTable(executable: "latch-discovery", [DiscoveryEndpoint.routes, JWKSEndpoint.routes])
 
     /// Every FastCGI executable's table.
     public static let all: [RouteTable] = [authorize, tokens, register, discovery]

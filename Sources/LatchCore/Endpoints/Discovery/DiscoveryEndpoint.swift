@@ -8,6 +8,8 @@
 public enum DiscoveryEndpoint {
     public static let routes: [Route] = [
         Route("/.well-known/oauth-authorization-server", ["GET": { _, context in try authorizationServer(context) }]),
+        // OpenID Connect Discovery 1.0 §4: the same document.
+        Route("/.well-known/openid-configuration", ["GET": { _, context in try authorizationServer(context) }]),
         Route("/.well-known/oauth-protected-resource", ["GET": { request, context in try protectedResource(request, context) }]),
         Route("/.well-known/oauth-protected-resource/{path*}", ["GET": { request, context in try protectedResource(request, context) }]),
     ]
@@ -36,6 +38,7 @@ public enum DiscoveryEndpoint {
             ("prompt_values_supported", ["none", "login", "consent"]),
             ("service_documentation", .string(configuration.url("/"))),
         ]
+        document += OpenIDDiscovery.members(configuration)
         // RFC 8414 §2: registration_endpoint only while there is one (LATCH_REGISTRATION=off has none).
         if configuration.registration != .off {
             document.insert(("registration_endpoint", .string(configuration.url("/oauth2/register"))), at: 3)
