@@ -97,6 +97,12 @@ public struct KeyAdministration {
     public func deleteUnpublished() throws -> Int {
         try SigningKeyStore(database: database).deleteUnpublished()
     }
+
+    /// Deletes the jtis of expired `private_key_jwt` assertions (signed with the clients' keys,
+    /// the other half of OpenID Connect's JOSE); how many.
+    public func deleteExpiredAssertions() throws -> Int {
+        try ClientAssertionStore(database: database).deleteExpired()
+    }
 }
 
 /// A key operation that cannot be done (no key-encryption key): its text says what to do.

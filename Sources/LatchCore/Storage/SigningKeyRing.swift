@@ -28,14 +28,15 @@ enum SigningKeyRing {
         return try keys(context).filter { $0.isPublished(at: now) }
     }
 
-    /// The key that signs `algorithm` now, with its `kid`; a `server_error` (its cause says
-    /// why, e.g. no key-encryption key) when there is none.
+    /// The key that signs `algorithm` now, with its `kid`: of the keys signing and not retired
+    /// at this moment, the one that started last. A `server_error` (its cause says why, e.g. no
+    /// key-encryption key) when there is none.
     static func signer(_ algorithm: JWSAlgorithm, _ context: Context) throws -> (kid: String, key: SigningKey) {
         guard let encryptionKey = context.configuration.keys.encryptionKey else {
             throw OAuthError.serverError.causedBy(KeyAdministrationError(KeySettings.missing))
         }
         let now = Clock.now()
-        guard let current = try keys(context).filter({ $0.algorithm == algorithm && $0.signsFrom <= now && $0.isPublished(at: now) })
+        guard let current = try keys(context).filter({ $0.algorithm == algorithm && $0.state(at: now) == .current })
             .max(by: { $0.signsFrom < $1.signsFrom }) else {
             throw OAuthError.serverError.causedBy(KeyAdministrationError("no \(algorithm.rawValue) signing key: run latchctl keys rotate (or latchctl migrate)"))
         }

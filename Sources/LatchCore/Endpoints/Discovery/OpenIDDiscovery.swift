@@ -9,7 +9,9 @@ enum OpenIDDiscovery {
     static func members(_ configuration: Configuration) -> [(String, JSON)] {
         let algorithms: JSON = .array(JWSAlgorithm.allCases.map { .string($0.rawValue) })
         return [
+            ("userinfo_endpoint", .string(configuration.url("/oauth2/userinfo"))),
             ("jwks_uri", .string(configuration.url("/oauth2/jwks"))),
+            ("end_session_endpoint", .string(configuration.url("/oauth2/logout"))),
             ("subject_types_supported", ["public"]),
             ("id_token_signing_alg_values_supported", algorithms),
             ("claims_supported", .array(claims.map { .string($0) })),
