@@ -84,7 +84,7 @@ public struct KeyAdministration {
                 made.append(Rotated(kid: kid, algorithm: algorithm, signsFrom: now + delay, replaces: latest?.key.kid))
             }
             if !made.isEmpty {
-                try actor.record(.adminKeysRotated, in: database, detail: ["keys": .array(made.map {
+                try actor.record(.adminKeysRotated, in: database, detail: ["rotated": .array(made.map {
                     ["kid": .string($0.kid), "alg": .string($0.algorithm.rawValue), "signs_from": .integer($0.signsFrom),
                      "replaces": $0.replaces.map { .string($0) } ?? .null]
                 })])
