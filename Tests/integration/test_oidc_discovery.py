@@ -65,8 +65,10 @@ def test_jwks_and_openid_configuration_refuse_other_methods(stack):
         assert "error" in r.json()
 
 
-def test_the_documents_name_only_https_or_the_issuer(stack):
+def test_the_openid_endpoints_are_named_under_the_issuer(stack):
     doc = stack.get("/.well-known/openid-configuration").json()
+    assert doc["userinfo_endpoint"] == stack.issuer + "/oauth2/userinfo"
+    assert doc["end_session_endpoint"] == stack.issuer + "/oauth2/logout"
     for member, value in doc.items():
         if member.endswith("_endpoint") or member.endswith("_uri"):
             assert value.startswith(stack.issuer + "/"), member

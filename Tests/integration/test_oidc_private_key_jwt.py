@@ -127,6 +127,10 @@ def test_two_methods_at_once_and_a_mismatched_client_id_are_refused(stack, clien
 
 def test_registration_rules_for_keys(stack, keys):
     base = {"client_name": unique("pk"), "redirect_uris": [REDIRECT], "token_endpoint_auth_method": "private_key_jwt"}
+    # A public key set is accepted (and no secret minted) ...
+    r = register(stack, dict(base, jwks={"keys": [keys["ES256"].as_dict(private=False)]}))
+    assert r.status_code == 201 and "client_secret" not in r.json(), r.text
+    # ... anything else is invalid_client_metadata.
     private = keys["RS256"].as_dict(private=True)
     for extra in ({}, {"jwks": {"keys": [private]}}, {"jwks": {"keys": []}}, {"jwks": "x"},
                   {"jwks_uri": "http://keys.example/jwks"},
