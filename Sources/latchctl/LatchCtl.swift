@@ -20,6 +20,7 @@ struct LatchCtl: ParsableCommand {
             AdminTokenCommand.self,
             TokensCommand.self,
             Purge.self,
+            KeysCommand.self,
             Audit.self,
             DebugCommand.self,
         ]
@@ -65,13 +66,22 @@ struct Migrate: ParsableCommand {
             throw ValidationError("cannot find the sql/ directory: pass --dir or set LATCH_SQL_DIR")
         }
         let applied = try Migrator(directory: directory).migrate(try global.database())
+        // The first signing keys, when there are none and the key-encryption key is set
+        // (README "OpenID Connect").
+        let keys = try global.keys()
+        let firstKeys = keys.canSign ? try keys.rotate(.missing) : []
         if global.json {
-            Output.json(["applied": .array(applied.map { .string($0) })])
+            var members: [(String, JSON)] = [("applied", .array(applied.map { .string($0) }))]
+            if !firstKeys.isEmpty { members.append(("keys_created", .array(firstKeys.map { .string($0.kid) }))) }
+            Output.json(.object(members))
+            return
         } else if applied.isEmpty {
             print("schema is up to date")
         } else {
             for name in applied { print("applied \(name)") }
         }
+        for key in firstKeys { print("created the first \(key.algorithm.rawValue) signing key \(key.kid)") }
+        if !keys.canSign { print("note: LATCH_KEY_ENCRYPTION_KEY_FILE is not set, so no signing keys were made (README \"OpenID Connect\")") }
     }
 }
 

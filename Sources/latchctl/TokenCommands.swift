@@ -113,12 +113,21 @@ struct Purge: ParsableCommand {
     func run() throws {
         let results = try global.administration().purge
             .purge(batchSize: batchSize, dynamicClientIdleDays: try dynamicClientIdleDays())
+        // Signing keys (README "OpenID Connect"): the first ones, the rotation every
+        // LATCH_KEY_ROTATION_DAYS, and the keys no live token needs any more.
+        let keys = try global.keys()
+        let rotated = keys.canSign ? try keys.rotate(.scheduled) : []
+        let unpublished = try keys.deleteUnpublished()
+        let assertions = try keys.deleteExpiredAssertions()
         if global.json {
             Output.json(.object(results.map {
                 ($0.target.rawValue, ["deleted": .integer($0.deleted), "batches": .integer($0.batches)])
-            }))
+            } + [("signing_keys", ["deleted": .integer(unpublished), "created": .array(rotated.map { .string($0.kid) })]),
+                 ("client_assertion_jtis", ["deleted": .integer(assertions), "batches": 1])]))
             return
         }
-        Output.table(["TABLE", "DELETED", "BATCHES"], results.map { [$0.target.rawValue, String($0.deleted), String($0.batches)] })
+        Output.table(["TABLE", "DELETED", "BATCHES"], results.map { [$0.target.rawValue, String($0.deleted), String($0.batches)] }
+                     + [["signing_keys", String(unpublished), "1"], ["client_assertion_jtis", String(assertions), "1"]])
+        for key in rotated { print("rotated: \(key.algorithm.rawValue) key \(key.kid) signs from \(Output.time(key.signsFrom))") }
     }
 }

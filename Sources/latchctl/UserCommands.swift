@@ -20,8 +20,12 @@ struct UserCreate: ParsableCommand {
     @Argument(help: "the sign-in name") var name: String
     @Flag(help: "make the user an admin") var admin = false
     @Flag(name: .customLong("password-stdin"), help: "read the password from standard input (required)") var passwordStdin = false
+    @Option(help: "the person's email address (the email claim of OpenID Connect)") var email: String?
+    @Flag(name: .customLong("email-verified"), help: "vouch that the email is the person's (email_verified: true)") var emailVerified = false
 
     func validate() throws {
+        if let email, !UserStore.isPlausibleEmail(email) { throw ValidationError("'\(email)' is not an email address") }
+        if emailVerified && email == nil { throw ValidationError("--email-verified needs --email") }
         guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
         guard UserStore.isValidUsername(name) else { throw ValidationError("'\(name)' is not a valid username (1-200 characters, no control characters)") }
     }
@@ -32,7 +36,9 @@ struct UserCreate: ParsableCommand {
             throw ValidationError("the password must be at least \(UserAdministration.minimumPasswordLength) characters")
         }
         let users = try global.users()
-        let user = try administering { try users.create(username: name, password: password, isAdmin: admin) }
+        let user = try administering {
+            try users.create(username: name, password: password, isAdmin: admin, email: email, emailVerified: emailVerified)
+        }
         if global.json {
             Output.json(UserJSON.make(user))
         } else {

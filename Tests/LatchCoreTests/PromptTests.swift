@@ -16,4 +16,20 @@ import Testing
     func refused(_ query: String) throws {
         #expect(throws: OAuthError.self) { _ = try Prompt(try PromptTests.parameters(query)) }
     }
+
+    /// `max_age` (OpenID Connect Core §3.1.2.1): a sign-in older than it needs a fresh one.
+    @Test func maxAgeAsksForAFreshSignInOnlyWhenTheSignInIsOlder() throws {
+        let prompt = try Prompt(try PromptTests.parameters("max_age=300"))
+        #expect(prompt.maxAge == 300)
+        #expect(!prompt.needsFreshSignIn(signedInAt: 1000, now: 1300))
+        #expect(prompt.needsFreshSignIn(signedInAt: 1000, now: 1301))
+        #expect(try Prompt(try PromptTests.parameters("max_age=0")).needsFreshSignIn(signedInAt: 1000, now: 1001))
+        #expect(!(try Prompt(try PromptTests.parameters("prompt=consent")).needsFreshSignIn(signedInAt: 0, now: 1_000_000)))
+        #expect(try Prompt(try PromptTests.parameters("prompt=login")).needsFreshSignIn(signedInAt: 1000, now: 1000))
+    }
+
+    @Test(arguments: ["max_age=-1", "max_age=abc", "max_age=1.5", "max_age=99999999999", "max_age=+5"])
+    func badMaxAgeIsRefused(_ query: String) throws {
+        #expect(throws: OAuthError.self) { _ = try Prompt(try PromptTests.parameters(query)) }
+    }
 }

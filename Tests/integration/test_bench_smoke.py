@@ -125,7 +125,7 @@ def test_prepared_data_matches_the_schema_and_credential_format(own_stack, tmp_p
             if method == "POST":
                 assert headers["Authorization"] == basic
                 assert headers["Content-Type"] == "application/x-www-form-urlencoded"
-            if path.name == "exchange":
+            if path.name.startswith("exchange"):   # exchange, exchange_openid_rs256, exchange_openid_es256
                 code_id, code_secret = parse_credential(form["code"], "lac")
                 assert stored_hash(s, "authorization_codes", code_id) == hashlib.sha256(code_secret.encode()).hexdigest()
                 challenge = base64.urlsafe_b64encode(hashlib.sha256(form["code_verifier"].encode()).digest()).rstrip(b"=")
@@ -133,13 +133,18 @@ def test_prepared_data_matches_the_schema_and_credential_format(own_stack, tmp_p
                              f"FROM authorization_codes WHERE id = '{code_id}'")[0]
                 assert row == [challenge.decode(), form["redirect_uri"], "bench-app", "t", "t"]
                 assert form["grant_type"] == "authorization_code"
+                if path.name.startswith("exchange_openid"):
+                    # The ID token rows: openid granted, the client's algorithm as the path names it.
+                    assert "openid" in s.scalar(f"SELECT scope FROM authorization_codes WHERE id = '{code_id}'").split()
+                    assert s.scalar("SELECT coalesce(metadata->>'id_token_signed_response_alg', 'RS256') FROM clients "
+                                    "WHERE client_id = 'bench-app'") == path.algorithm
             elif path.name == "refresh":
                 token_id, token_secret = parse_credential(form["refresh_token"], "lrt")
                 assert stored_hash(s, "tokens", token_id) == hashlib.sha256(token_secret.encode()).hexdigest()
                 assert s.scalar(f"SELECT count(*) FROM tokens WHERE refresh_token_id = '{token_id}' AND kind = 'access'") == "1"
             elif path.name == "client_credentials":
                 assert form == {"grant_type": "client_credentials", "scope": "bench:read"}
-            elif path.name in ("introspect", "check"):
+            elif path.name in ("introspect", "check", "userinfo"):
                 value = form["token"] if path.name == "introspect" else headers["Authorization"].removeprefix("Bearer ")
                 token_id, token_secret = parse_credential(value, "lat")
                 assert stored_hash(s, "tokens", token_id) == hashlib.sha256(token_secret.encode()).hexdigest()
@@ -176,7 +181,8 @@ def test_pgbench_scripts_run_against_the_schema_and_do_their_work(own_stack):
     ctx.install_fixtures()
     bench.psql(file=os.path.join(BENCH, "sql", "fill.sql"), variables={"rows": 100})
     assert s.scalar("SELECT count(*) FROM tokens WHERE client_id = 'bench-filler'") == "100"
-    for name in ("discovery", "exchange", "refresh", "client_credentials", "introspect", "check"):
+    for name in ("discovery", "exchange", "exchange_openid_es256", "refresh", "client_credentials", "introspect", "check",
+                 "userinfo"):
         path = BY_NAME[name]
         bench.psql(file=os.path.join(BENCH, "sql", "reset.sql"))
         defines = dict(ctx.pgbench_defines(), base=0)
@@ -189,7 +195,7 @@ def test_pgbench_scripts_run_against_the_schema_and_do_their_work(own_stack):
             # Every transaction redeemed its own code, rotated its own refresh token, or
             # issued a token: none found nothing to do.
             assert done == 30, (name, done)
-        if name in ("introspect", "check"):
+        if name in ("introspect", "check", "userinfo"):
             # The script's token lookup (its last statement) finds a live token of the pool.
             sql = sql_commands(pgbench_script(path.pgbench))[-1]
             values = {"n::bigint": "7::bigint", **{k: f"'{v}'" for k, v in defines.items() if isinstance(v, str)}}

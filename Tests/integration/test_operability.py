@@ -94,15 +94,19 @@ def test_migrate_records_an_audit_event_without_credentials(stack):
                                "detail::text, occurred_at > now() - interval '5 minutes' FROM audit_events")
         assert ok, err
         rows = [line.split("\t") for line in out.splitlines()]
-        assert len(rows) == 1
+        # Revision 2: migrate also makes the first signing keys (README "OpenID Connect"), one
+        # more row, after the migration's own.
+        assert [row[0] for row in rows] == ["admin.migrated", "admin.keys_rotated"]
+        made = json.loads(rows[1][5])["rotated"]
+        assert sorted(k["alg"] for k in made) == ["ES256", "RS256"] and all(len(k["kid"]) == 43 for k in made)
         event, actor, no_user, no_client, no_source, detail, recent = rows[0]
         assert (event, actor, no_user, no_client, no_source, recent) == ("admin.migrated", "latchctl", "t", "t", "t", "t")
         applied = sorted(f[:-4] for f in os.listdir(os.path.join(ROOT, "sql")) if f.endswith(".sql"))
         assert json.loads(detail) == {"applied": applied}
-        # Nothing new to apply: no event.
+        # Nothing new to apply (and the keys exist): no event.
         assert "up to date" in stack.latchctl("migrate", "--database-url", url_for(stack, db)).stdout
         ok, out, _ = psql_as(stack, "postgres", db, "SELECT count(*) FROM audit_events")
-        assert out.strip() == "1"
+        assert out.strip() == "2"
     finally:
         stack.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
 

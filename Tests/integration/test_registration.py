@@ -103,10 +103,10 @@ def test_scope_logo_and_informational_metadata_are_kept_and_empty_uris_omitted(s
 
 def test_unknown_members_are_ignored(stack):
     r = register(stack, {"redirect_uris": [LOOPBACK], "token_endpoint_auth_method": "none",
-                         "application_type": "native", "jwks_uri": "https://example.com/jwks", "x-custom": {"a": 1}})
+                         "application_type": "native", "sector_identifier_uri": "https://example.com/sectors", "x-custom": {"a": 1}})
     assert r.status_code == 201, r.text
     body = r.json()
-    assert "x-custom" not in body and "jwks_uri" not in body
+    assert "x-custom" not in body and "sector_identifier_uri" not in body
     assert body["application_type"] == "native"  # accepted and stored (RFC 7591 §2, OpenID Connect Registration)
 
 

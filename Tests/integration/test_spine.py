@@ -29,7 +29,7 @@ def test_authorization_server_metadata(stack):
     assert doc["response_types_supported"] == ["code"]
     assert set(doc["grant_types_supported"]) == {"authorization_code", "refresh_token", "client_credentials"}
     assert doc["code_challenge_methods_supported"] == ["S256"]
-    assert set(doc["token_endpoint_auth_methods_supported"]) == {"client_secret_basic", "client_secret_post", "none"}
+    assert set(doc["token_endpoint_auth_methods_supported"]) == {"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}
     assert doc["authorization_response_iss_parameter_supported"] is True
     assert "max-age" in r.headers["Cache-Control"]
 

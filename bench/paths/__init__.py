@@ -6,9 +6,11 @@ from .check import Check
 from .client_credentials import ClientCredentials
 from .discovery import Discovery, DiscoveryUncached
 from .exchange import Exchange
+from .exchange_openid import ExchangeOpenID, ExchangeOpenIDES256
 from .introspect import Introspect
 from .refresh import Refresh
+from .userinfo import UserInfo
 
-ALL = [Discovery(), DiscoveryUncached(), Exchange(), Refresh(), ClientCredentials(), Introspect(), Check(),
-       AuthorizeExchange(), MetadataAuthorizeExchange()]
+ALL = [Discovery(), DiscoveryUncached(), Exchange(), ExchangeOpenID(), ExchangeOpenIDES256(), Refresh(), ClientCredentials(),
+       Introspect(), Check(), UserInfo(), AuthorizeExchange(), MetadataAuthorizeExchange()]
 BY_NAME = {path.name: path for path in ALL}

@@ -38,10 +38,12 @@ WITH client AS (
             WHERE w.name <> '' AND NOT EXISTS (SELECT 1 FROM scopes s WHERE s.name = w.name AND s.open)))
     RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope,
               coalesce(code.resource, 'own'::text) AS resource,
-              'refresh_token' = ANY (c.grant_types) AS with_refresh
+              'refresh_token' = ANY (c.grant_types) AS with_refresh,
+              code.nonce, code.auth_time, u.username, u.email, u.email_verified,
+(SELECT metadata->>'id_token_signed_response_alg' FROM clients WHERE client_id = code.client_id) AS id_token_alg
 ), made AS (
-    INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)
-    SELECT 'g_' || substr(md5('xg' || :n::bigint), 1, 24), client_id, user_id, scope, resource, now(),
+    INSERT INTO grants (id, client_id, user_id, scope, resource, auth_time, last_used_at, expires_at)
+    SELECT 'g_' || substr(md5('xg' || :n::bigint), 1, 24), client_id, user_id, scope, resource, auth_time, now(),
            now() + make_interval(secs => CASE WHEN with_refresh THEN 7776000::int
                                               ELSE least(:access_lifetime::int, 7776000::int) END)
     FROM taken
@@ -66,10 +68,14 @@ WITH client AS (
     SELECT 'code.redeemed'::text, :actor::text, m.user_id, m.client_id,
            :address::text, jsonb_build_object('code_id', t.code_id, 'grant_id', m.id, 'scope', m.scope)
     FROM made m, taken t
+), access AS (
+    INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
+    SELECT substr(md5('xa' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), m.id, m.client_id, m.user_id, m.scope, m.resource,
+           CASE WHEN t.with_refresh THEN substr(md5('xr' || :n::bigint), 1, 16) END,
+           least(now() + make_interval(secs => :access_lifetime), m.expires_at)
+    FROM made m, taken t
+    RETURNING scope, refresh_token_id IS NOT NULL AS with_refresh, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in
 )
-INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-SELECT substr(md5('xa' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), m.id, m.client_id, m.user_id, m.scope, m.resource,
-       CASE WHEN t.with_refresh THEN substr(md5('xr' || :n::bigint), 1, 16) END,
-       least(now() + make_interval(secs => :access_lifetime), m.expires_at)
-FROM made m, taken t
-RETURNING scope, refresh_token_id IS NOT NULL AS with_refresh, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in;
+SELECT a.scope, a.with_refresh, a.expires_in, t.client_id, t.user_id, t.nonce,
+       extract(epoch FROM t.auth_time)::bigint AS auth_epoch, t.username, t.email, t.email_verified, t.id_token_alg
+FROM access a, taken t;

@@ -34,7 +34,9 @@ WITH client AS (
       AND (NULL::text IS NULL OR coalesce(t.audience, 'own'::text) = NULL)
       AND (c.verified OR NOT EXISTS (SELECT 1 FROM unnest(string_to_array(coalesce(NULL::text, t.scope), ' ')) AS w (name)
             WHERE w.name <> '' AND NOT EXISTS (SELECT 1 FROM scopes s WHERE s.name = w.name AND s.open)))
-    RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at
+    RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at,
+              g.auth_time, u.username, u.email, u.email_verified,
+(SELECT metadata->>'id_token_signed_response_alg' FROM clients WHERE client_id = t.client_id) AS id_token_alg
 ), sibling AS (
     UPDATE tokens a SET revoked_at = now()
     FROM presented p
@@ -64,10 +66,14 @@ FROM presented p
            :address::text,
            jsonb_build_object('grant_id', p.grant_id, 'scope', coalesce(NULL::text, p.scope))
     FROM presented p
-)
-INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
+), access AS (
+    INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
 SELECT substr(md5('ra' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), p.grant_id, :client, p.user_id,
        coalesce(NULL, p.scope), p.audience, substr(md5('rr' || :n::bigint), 1, 16),
        least(now() + make_interval(secs => :access_lifetime), p.grant_expires_at)
 FROM presented p
-RETURNING scope, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in;
+RETURNING scope, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in
+)
+SELECT a.scope, a.expires_in, :client::text AS client_id, p.user_id, NULL::text AS nonce,
+extract(epoch FROM p.auth_time)::bigint AS auth_epoch, p.username, p.email, p.email_verified, p.id_token_alg
+FROM access a, presented p;

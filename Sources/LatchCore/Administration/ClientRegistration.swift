@@ -15,7 +15,8 @@ struct ClientRegistration {
         try database.withTransaction {
             let clients = ClientStore(database: database)
             let client = try clients.insert(registered)
-            let secret = registered.isPublic ? nil : try clients.createSecret(for: client.clientID)
+            let secret = registered.isPublic || registered.tokenEndpointAuthMethod == "private_key_jwt" ? nil
+                : try clients.createSecret(for: client.clientID)
             let token = try RegistrationTokenStore(database: database).issue(for: client.clientID)
             try actor.record(.clientRegistered, in: database, clientID: client.clientID, detail: client.auditDetail(via: actor.via))
             return (client, secret, token)

@@ -19,7 +19,11 @@ public struct UserAdministration {
 
     /// A new account with a password. A name `UserStore.isValidUsername` refuses, a short
     /// password or a name already taken: `invalid_request`.
-    public func create(username: String, password: String, isAdmin: Bool) throws -> User {
+    public func create(username: String, password: String, isAdmin: Bool, email: String? = nil,
+                       emailVerified: Bool = false) throws -> User {
+        if let email, !UserStore.isPlausibleEmail(email) {
+            throw OAuthError.invalidRequest("'\(email)' is not an email address (3-320 characters, one @, no spaces)")
+        }
         guard UserStore.isValidUsername(username) else {
             throw OAuthError.invalidRequest("'\(username)' is not a valid username (1-200 characters, no control characters)")
         }
@@ -30,8 +34,10 @@ public struct UserAdministration {
         if try users.find(username: username) != nil { throw OAuthError.invalidRequest("user '\(username)' already exists") }
         return try database.withTransaction {
             let user = try users.create(username: username, password: password, isAdmin: isAdmin)
-            try actor.record(.userCreated, in: database, userID: user.id,
-                             detail: ["username": .string(user.username), "admin": .bool(user.isAdmin)])
+            if let email { try users.setEmail(userID: user.id, email: email, verified: emailVerified) }
+            var detail: [(String, JSON)] = [("username", .string(user.username)), ("admin", .bool(user.isAdmin))]
+            if email != nil { detail.append(("email_set", true)) }
+            try actor.record(.userCreated, in: database, userID: user.id, detail: .object(detail))
             return user
         }
     }

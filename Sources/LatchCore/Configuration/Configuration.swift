@@ -67,6 +67,9 @@ public struct Configuration: Sendable {
     /// Bounds of a document's cache lifetime, seconds (`LATCH_CLIENT_METADATA_MIN_CACHE`, `_MAX_CACHE`).
     public var clientMetadataMinCache = 300
     public var clientMetadataMaxCache = 86_400
+    // Issue 16 (OpenID Connect): signing keys (README "OpenID Connect").
+    /// The key-encryption key of the signing keys, its file, publish delay and rotation period.
+    public var keys: KeySettings
 
     /// One row of the documented table: variable, default, meaning.
     public static let documentation: [(variable: String, defaultValue: String, meaning: String)] = [
@@ -101,6 +104,10 @@ public struct Configuration: Sendable {
         ("LATCH_CLIENT_METADATA_MIN_CACHE", "300", "shortest time a fetched metadata document is cached, seconds (also for no-store, no-cache or no max-age)"),
         ("LATCH_CLIENT_METADATA_MAX_CACHE", "86400", "longest time a fetched metadata document is cached, seconds"),
         ("LATCH_CLIENT_METADATA_DEV_LOOPBACK", "false", "development and tests only: fetch documents from 127.0.0.1 or localhost, over http or https without certificate checks"),
+        // Issue 16 (OpenID Connect).
+        ("LATCH_KEY_ENCRYPTION_KEY_FILE", "(none)", "file of 32 random bytes (or 64 hex digits) that encrypts the signing keys in the database (AES-256-GCM); without it nothing is signed (no ID tokens)"),
+        ("LATCH_KEY_PUBLISH_DELAY", "3600", "seconds a new signing key is published in /oauth2/jwks before it signs"),
+        ("LATCH_KEY_ROTATION_DAYS", "30", "days after which latchctl purge rotates the signing keys"),
     ]
 
     public init(databaseURL: String, issuer: String) {
@@ -129,6 +136,7 @@ public struct Configuration: Sendable {
         logLevel = .info
         slowRequestMilliseconds = 500
         metricsEnabled = true
+        keys = KeySettings()
         resolveResources()
     }
 
@@ -251,6 +259,8 @@ public struct Configuration: Sendable {
         if configuration.clientMetadataMinCache > configuration.clientMetadataMaxCache {
             problems.append("LATCH_CLIENT_METADATA_MIN_CACHE must not exceed LATCH_CLIENT_METADATA_MAX_CACHE")
         }
+        // Issue 16 (OpenID Connect).
+        configuration.keys = KeySettings.fromEnvironment(environment, problems: &problems)
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
         return configuration
     }

@@ -30,22 +30,23 @@ public struct RouteTable: Sendable {
     }
 
     static func isBrowserPage(_ path: String) -> Bool {
-        ["/", "/login", "/logout", "/oauth2/authorize", "/account", "/admin", "/demo/callback"].contains(path)
+        ["/", "/login", "/logout", "/oauth2/authorize", "/oauth2/logout", "/account", "/admin", "/demo/callback"].contains(path)
             || path.hasPrefix("/account/") || path.hasPrefix("/admin/")
     }
 }
 
 extension RouteTable {
-    /// `latch-authorize`: the authorization endpoint, sign-in, the home page, the demo callback
-    /// and "Your apps".
+    /// `latch-authorize`: the authorization endpoint, sign-in, the home page, the demo callback,
+    /// "Your apps" and RP-initiated logout.
     public static let authorize = RouteTable(executable: "latch-authorize", [
         AuthorizeEndpoint.routes, LoginEndpoint.routes, HomePage.routes, DemoCallbackEndpoint.routes, AccountAppsPage.routes,
+        EndSessionEndpoint.routes,
     ])
 
     /// `latch-tokens`: the token endpoint and everything that checks or ends a token.
     public static let tokens = RouteTable(executable: "latch-tokens", [
         TokenEndpoint.routes, UserRevocation.routes, RevocationEndpoint.routes, IntrospectionEndpoint.routes,
-        ProtectedResourceEndpoints.routes,
+        ProtectedResourceEndpoints.routes, UserInfoEndpoint.routes,
     ])
 
     /// `latch-register`: registration, client configuration, the management API and the admin
@@ -55,8 +56,8 @@ extension RouteTable {
         AdminConsole.routes,
     ])
 
-    /// `latch-discovery`: the metadata documents.
-    public static let discovery = RouteTable(executable: "latch-discovery", [DiscoveryEndpoint.routes])
+    /// `latch-discovery`: the metadata documents and the JWK Set.
+    public static let discovery = RouteTable(executable: "latch-discovery", [DiscoveryEndpoint.routes, JWKSEndpoint.routes])
 
     /// Every FastCGI executable's table.
     public static let all: [RouteTable] = [authorize, tokens, register, discovery]

@@ -61,6 +61,8 @@ public struct AuditEvent: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let adminAccessDenied = AuditEvent(rawValue: "admin.access_denied")
     public static let adminPurged = AuditEvent(rawValue: "admin.purged")
     public static let adminMigrated = AuditEvent(rawValue: "admin.migrated")
+    /// New signing keys (latchctl keys rotate, the purge's scheduled rotation, the first keys).
+    public static let adminKeysRotated = AuditEvent(rawValue: "admin.keys_rotated")
 
     /// Every event latch records, for documentation and `latchctl audit --help`.
     public static let all: [AuditEvent] = [
@@ -72,7 +74,7 @@ public struct AuditEvent: RawRepresentable, Hashable, Sendable, CustomStringConv
         .userCreated, .userUpdated, .userDisabled, .userDeleted,
         .adminTokenCreated, .adminTokenRevoked, .adminTokensRevoked, .adminScopeAdded, .adminScopeRemoved,
         .adminResourceAdded, .adminResourceUpdated, .adminResourceDeleted,
-        .adminAccessDenied, .adminPurged, .adminMigrated,
+        .adminAccessDenied, .adminPurged, .adminMigrated, .adminKeysRotated,
     ]
 }
 

@@ -97,11 +97,12 @@ public struct AuthorizationCodeStore {
     /// `state` is kept as a SHA-256 digest, for audit. The same statement records the consent
     /// and the code (`consent.allowed`, then `code.issued`) in the audit trail.
     public func issue(clientID: String, userID: Int, redirectURI: String, redirectURIGiven: Bool, codeChallenge: String,
-                      scope: String, resource: String?, state: String?, lifetime: Int, audit: AuditSource) throws -> Credential {
+                      scope: String, resource: String?, state: String?, nonce: String? = nil, authTime: Int? = nil,
+                      lifetime: Int, audit: AuditSource) throws -> Credential {
         let code = Credential.mint(.authorizationCode)
         try issue(code, clientID: clientID, userID: userID, redirectURI: redirectURI, redirectURIGiven: redirectURIGiven,
-                  codeChallenge: codeChallenge, scope: scope, resource: resource, state: state, lifetime: lifetime,
-                  audit: audit, consent: .consentAllowed, condition: "true")
+                  codeChallenge: codeChallenge, scope: scope, resource: resource, state: state, nonce: nonce, authTime: authTime,
+                  lifetime: lifetime, audit: audit, consent: .consentAllowed, condition: "true")
         return code
     }
 
@@ -114,7 +115,8 @@ public struct AuthorizationCodeStore {
     /// nil, and nothing stored, when consent is not remembered: the person must be asked.
     public func issueIfRemembered(clientID: String, userID: Int, redirectURI: String, redirectURIGiven: Bool,
                                   codeChallenge: String, scopes: [String], resource: String, ownResource: String,
-                                  state: String?, lifetime: Int, audit: AuditSource) throws -> Credential? {
+                                  state: String?, nonce: String? = nil, authTime: Int? = nil, lifetime: Int,
+                                  audit: AuditSource) throws -> Credential? {
         let code = Credential.mint(.authorizationCode)
         let remembered: SQL = """
             EXISTS (
@@ -129,7 +131,8 @@ public struct AuthorizationCodeStore {
             """
         let issued = try issue(code, clientID: clientID, userID: userID, redirectURI: redirectURI, redirectURIGiven: redirectURIGiven,
                                codeChallenge: codeChallenge, scope: ScopeSet.format(scopes), resource: resource, state: state,
-                               lifetime: lifetime, audit: audit, consent: .consentRemembered, condition: remembered)
+                               nonce: nonce, authTime: authTime, lifetime: lifetime, audit: audit, consent: .consentRemembered,
+                               condition: remembered)
         return issued ? code : nil
     }
 
@@ -137,15 +140,15 @@ public struct AuthorizationCodeStore {
     /// code was stored.
     @discardableResult
     private func issue(_ code: Credential, clientID: String, userID: Int, redirectURI: String, redirectURIGiven: Bool,
-                       codeChallenge: String, scope: String, resource: String?, state: String?, lifetime: Int,
-                       audit: AuditSource, consent: AuditEvent, condition: SQL) throws -> Bool {
+                       codeChallenge: String, scope: String, resource: String?, state: String?, nonce: String?,
+                       authTime: Int?, lifetime: Int, audit: AuditSource, consent: AuditEvent, condition: SQL) throws -> Bool {
         !(try database.query("""
             WITH issued AS (
                 INSERT INTO authorization_codes (id, secret_hash, client_id, user_id, redirect_uri, redirect_uri_given,
-                                                 code_challenge, scope, resource, state_hash, expires_at)
+                                                 code_challenge, scope, resource, state_hash, nonce, auth_time, expires_at)
                 SELECT \(code.id)::text, \(code.secretHash)::bytea, \(clientID)::text, \(userID)::bigint, \(redirectURI)::text,
                        \(redirectURIGiven)::boolean, \(codeChallenge)::text, \(scope)::text, \(resource)::text,
-                       \(state.map { Digest.sha256($0) })::bytea,
+                       \(state.map { Digest.sha256($0) })::bytea, \(nonce)::text, to_timestamp(\(authTime)::bigint),
                        now() + make_interval(secs => \(lifetime))
                 WHERE \(fragment: condition)
                 RETURNING id, client_id, user_id, scope
@@ -182,7 +185,8 @@ public struct AuthorizationCodeStore {
             accessLifetime: accessLifetime, refreshLifetime: refreshLifetime, grantLifetime: grantLifetime,
             audit: audit)).first else { return nil }
         return IssuedTokens(accessToken: access, refreshToken: try row.bool("with_refresh") ? refresh : nil,
-                            expiresIn: try row.int("expires_in"), scope: try row.string("scope"))
+                            expiresIn: try row.int("expires_in"), scope: try row.string("scope"),
+                            identity: try TokenIdentity.read(row))
     }
 
     /// The statement `redeem` sends (and the bench runs, `BenchScripts`).
@@ -203,10 +207,11 @@ public struct AuthorizationCodeStore {
                   AND (c.verified OR \(fragment: TokenStore.onlyOpenScopes("code.scope")))
                 RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope,
                           coalesce(code.resource, \(redemption.own)::text) AS resource,
-                          'refresh_token' = ANY (c.grant_types) AS with_refresh
+                          'refresh_token' = ANY (c.grant_types) AS with_refresh,
+                          code.nonce, code.auth_time, \(fragment: TokenIdentity.columns(user: "u", clientID: "code.client_id"))
             ), made AS (
-                INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)
-                SELECT \(grantID), client_id, user_id, scope, resource, now(),
+                INSERT INTO grants (id, client_id, user_id, scope, resource, auth_time, last_used_at, expires_at)
+                SELECT \(grantID), client_id, user_id, scope, resource, auth_time, now(),
                        now() + make_interval(secs => CASE WHEN with_refresh THEN \(grantLifetime)::int
                                                           ELSE least(\(accessLifetime)::int, \(grantLifetime)::int) END)
                 FROM taken
@@ -221,13 +226,17 @@ public struct AuthorizationCodeStore {
                 SELECT \(AuditEvent.codeRedeemed.rawValue)::text, \(audit.actor)::text, m.user_id, m.client_id,
                        \(audit.address)::text, jsonb_build_object('code_id', t.code_id, 'grant_id', m.id, 'scope', m.scope)
                 FROM made m, taken t
+            ), access AS (
+                INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
+                SELECT \(access.id), 'access', \(access.secretHash), m.id, m.client_id, m.user_id, m.scope, m.resource,
+                       CASE WHEN t.with_refresh THEN \(refresh.id) END,
+                       least(now() + make_interval(secs => \(accessLifetime)), m.expires_at)
+                FROM made m, taken t
+                RETURNING scope, refresh_token_id IS NOT NULL AS with_refresh, \(fragment: IssuingStatement.secondsLeft("expires_at"))
             )
-            INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-            SELECT \(access.id), 'access', \(access.secretHash), m.id, m.client_id, m.user_id, m.scope, m.resource,
-                   CASE WHEN t.with_refresh THEN \(refresh.id) END,
-                   least(now() + make_interval(secs => \(accessLifetime)), m.expires_at)
-            FROM made m, taken t
-            RETURNING scope, refresh_token_id IS NOT NULL AS with_refresh, \(fragment: IssuingStatement.secondsLeft("expires_at"))
+            SELECT a.scope, a.with_refresh, a.expires_in, t.client_id, t.user_id, t.nonce,
+                   extract(epoch FROM t.auth_time)::bigint AS auth_epoch, t.username, t.email, t.email_verified, t.id_token_alg
+            FROM access a, taken t
             """
     }
 

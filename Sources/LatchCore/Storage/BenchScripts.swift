@@ -19,7 +19,7 @@ public enum BenchScripts {
 
     /// Every generated script, by file name.
     public static func all() -> [Script] {
-        [refresh(), exchange(), clientCredentials(), introspect(), check()]
+        [refresh(), exchange(), clientCredentials(), introspect(), check(), userinfo()]
     }
 
     // MARK: The scripts
@@ -97,6 +97,15 @@ public enum BenchScripts {
             from TokenStore.live), the token's row with its client's verified flag. pgbench picks a token of the pool
             check.data.sql created at random.
             """, sets: pick, TokenStore.liveLookup(token), tokenLookup(token))
+    }
+
+    static func userinfo() -> Script {
+        let token = Credential.mint(.accessToken)
+        return script("userinfo.sql", """
+            GET /oauth2/userinfo (Bearer, an active access token with openid), as latch sends it: ONE statement
+            (TokenStore.userInfoStatement, from UserInfoEndpoint): the gate's token lookup and the person's row. pgbench picks
+            a token of the pool check.data.sql created at random.
+            """, sets: pick, TokenStore.userInfoStatement(token), tokenLookup(token))
     }
 
     /// A credential's lookup id and secret digest, as the rows of the `*.data.sql` scripts hold them.

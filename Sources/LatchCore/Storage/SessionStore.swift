@@ -4,6 +4,9 @@ public struct SignedIn: Sendable {
     public let sessionID: String
     /// The CSRF token every state-changing form of this session must carry (`csrf_token`).
     public let csrfToken: String
+    /// When the person signed in (the session's start, epoch seconds): OpenID Connect's
+    /// `auth_time`, and what `max_age` is measured against.
+    public var signedInAt = 0
 
     /// Constant-time check of a submitted CSRF token.
     public func isValidCSRF(_ submitted: String?) -> Bool {
@@ -35,13 +38,14 @@ public struct SessionStore {
     /// presented secret matches (compared in constant time), else nil.
     public func find(_ session: Credential) throws -> SignedIn? {
         guard let row = try database.query("""
-                SELECT s.secret_hash, \(raw: UserStore.qualifiedColumns)
+                SELECT s.secret_hash, floor(extract(epoch FROM s.created_at))::bigint AS signed_in_epoch, \(raw: UserStore.qualifiedColumns)
                 FROM sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.id = \(session.id) AND s.expires_at > now() AND u.disabled_at IS NULL
                 """).first,
               session.matches(storedHash: try row.bytes("secret_hash"))
         else { return nil }
-        return SignedIn(user: try UserStore.user(from: row), sessionID: session.id, csrfToken: SessionStore.csrfToken(for: session))
+        return SignedIn(user: try UserStore.user(from: row), sessionID: session.id, csrfToken: SessionStore.csrfToken(for: session),
+                        signedInAt: try row.int("signed_in_epoch"))
     }
 
     /// Ends the session (sign-out).

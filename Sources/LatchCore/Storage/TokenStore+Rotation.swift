@@ -88,7 +88,7 @@ extension TokenStore {
                                                                    refreshLifetime: refreshLifetime, audit: audit))
         guard let row = rows.first else { return nil }
         return IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: try row.int("expires_in"),
-                            scope: try row.string("scope"))
+                            scope: try row.string("scope"), identity: try TokenIdentity.read(row))
     }
 
     /// The statement `rotateOnce` sends (and the bench runs, `BenchScripts`).
@@ -105,7 +105,8 @@ extension TokenStore {
                   AND (\(request.scope)::text IS NULL OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' '))
                   AND (\(request.resource)::text IS NULL OR coalesce(t.audience, \(request.own)::text) = \(request.resource))
                   AND (c.verified OR \(fragment: TokenStore.onlyOpenScopes("coalesce(\(request.scope)::text, t.scope)")))
-                RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at
+                RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at,
+                          g.auth_time, \(fragment: TokenIdentity.columns(user: "u", clientID: "t.client_id"))
             ), sibling AS (
                 UPDATE tokens a SET revoked_at = now()
                 FROM presented p
@@ -122,8 +123,11 @@ extension TokenStore {
                        \(audit.address)::text,
                        jsonb_build_object('grant_id', p.grant_id, 'scope', coalesce(\(request.scope)::text, p.scope))
                 FROM presented p
+            ), access AS (
+                \(fragment: TokenStore.newAccessToken(access, with: refresh, from: "presented", request: request, lifetime: accessLifetime))
             )
-            \(fragment: TokenStore.newAccessToken(access, with: refresh, from: "presented", request: request, lifetime: accessLifetime))
+            SELECT a.scope, a.expires_in, \(fragment: TokenStore.identityColumns(request))
+            FROM access a, presented p
             """
     }
 
@@ -142,6 +146,7 @@ extension TokenStore {
         guard let row = try database.query("""
             WITH \(fragment: ClientStore.clientCTEs(.authenticated(request.clientID), grantType: nil)), presented AS (
                 SELECT t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at,
+                       g.auth_time, \(fragment: TokenIdentity.columns(user: "u", clientID: "t.client_id")),
                        t.used_at IS NOT NULL AS used,
                        (\(fragment: TokenLiveness.tokenEvenIfUsed)
                         AND \(fragment: TokenLiveness.grantAndUser)) AS live,
@@ -183,12 +188,13 @@ extension TokenStore {
             ), new_access AS (
                 \(fragment: TokenStore.newAccessToken(access, with: refresh, from: "graced", request: request, lifetime: accessLifetime))
             ), \(fragment: IssuingStatement.recorded(after: "new_access"))
-            SELECT p.used, p.just_rotated, p.live, p.scope_granted, p.resource_matches, p.scope_open, a.scope AS graced_scope, a.expires_in
+            SELECT p.used, p.just_rotated, p.live, p.scope_granted, p.resource_matches, p.scope_open, a.scope AS graced_scope, a.expires_in,
+                   a.scope, \(fragment: TokenStore.identityColumns(request))
             FROM presented p LEFT JOIN new_access a ON true
             """).first else { return .refused(.invalid) }
         if let scope = row.optionalString("graced_scope") {
             return .rotated(IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: try row.int("expires_in"),
-                                         scope: scope))
+                                         scope: scope, identity: try TokenIdentity.read(row)))
         }
         // A reuse within the grace that does not fit is refused like a live token, and revokes nothing.
         if try row.bool("used"), !(try row.bool("just_rotated")) { return .refused(.reused) }
@@ -237,6 +243,17 @@ extension TokenStore {
         """
         NOT EXISTS (SELECT 1 FROM unnest(string_to_array(\(fragment: scopes), ' ')) AS w (name)
                     WHERE w.name <> '' AND NOT EXISTS (SELECT 1 FROM scopes s WHERE s.name = w.name AND s.open))
+        """
+    }
+}
+
+extension TokenStore {
+    /// The columns `TokenIdentity.read` needs, from the CTE `p` of a refresh (README "OpenID
+    /// Connect": a refresh keeps `auth_time` and carries no `nonce`).
+    static func identityColumns(_ request: RefreshRequest) -> SQL {
+        """
+        \(request.clientID)::text AS client_id, p.user_id, NULL::text AS nonce,
+        extract(epoch FROM p.auth_time)::bigint AS auth_epoch, p.username, p.email, p.email_verified, p.id_token_alg
         """
     }
 }

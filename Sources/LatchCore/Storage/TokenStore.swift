@@ -30,6 +30,11 @@ public struct IssuedTokens: Sendable {
     public let refreshToken: Credential?
     public let expiresIn: Int
     public let scope: String
+    /// Who the tokens are for, when `openid` was granted: what the ID token says (README
+    /// "OpenID Connect"); nil otherwise.
+    public var identity: TokenIdentity? = nil
+    /// The signed ID token (`TokenEndpoint` adds it after the statement).
+    public var idToken: String? = nil
 }
 
 /// The `tokens` table: issuing and checking access and refresh tokens.

@@ -46,6 +46,20 @@ public struct UserStore {
         return try UserStore.user(from: rows[0])
     }
 
+    /// Sets the person's email (README "OpenID Connect": the `email` scope's claims); only
+    /// latchctl (the owner role) may.
+    public func setEmail(userID: Int, email: String, verified: Bool) throws {
+        try database.query("UPDATE users SET email = \(email), email_verified = \(verified) WHERE id = \(userID)")
+    }
+
+    /// An email address as latch keeps it: 3–320 characters, one `@` with text on both sides,
+    /// no spaces or control characters (the mailbox itself is the admin's word).
+    public static func isPlausibleEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return (3...320).contains(text.utf8.count) && parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
+            && !text.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7f }
+    }
+
     public func find(id: Int) throws -> User? {
         try database.query("SELECT \(raw: UserStore.columns) FROM users WHERE id = \(id)").first.map(UserStore.user(from:))
     }

@@ -10,9 +10,13 @@ struct AuthorizationRequest {
     let resource: Resource
     /// The request's parameters, as received, for the consent form's hidden fields.
     let carried: [(String, String)]
+    /// OpenID Connect's `nonce` (Core §3.1.2.1), repeated in the ID token.
+    let nonce: String?
 
     static let carriedNames = ["response_type", "client_id", "redirect_uri", "scope", "state",
-                               "code_challenge", "code_challenge_method", "resource"]
+                               "code_challenge", "code_challenge_method", "resource", "nonce"]
+    /// The longest `nonce` kept (the column's limit).
+    static let maximumNonceLength = 512
 
     init(_ parameters: Parameters, target: RedirectTarget, database: Database, configuration: Configuration) throws {
         // Sent back to the client like every other refusal from here on (an OAuthError).
@@ -22,6 +26,10 @@ struct AuthorizationRequest {
         codeChallenge = try PKCE.challenge(in: parameters)
         resource = try ResourceCheck.resource(in: parameters, database: database, configuration: configuration)
         scopes = try ScopeCheck.scopes(in: parameters, client: target.client, resource: resource, database: database)
+        nonce = try parameters.single("nonce")
+        if let nonce, nonce.isEmpty || nonce.utf8.count > AuthorizationRequest.maximumNonceLength {
+            throw OAuthError.invalidRequest("nonce must be 1 to \(AuthorizationRequest.maximumNonceLength) characters")
+        }
         carried = try AuthorizationRequest.carriedNames.compactMap { name in try parameters.single(name).map { (name, $0) } }
     }
 

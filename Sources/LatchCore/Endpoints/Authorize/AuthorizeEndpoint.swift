@@ -1,8 +1,8 @@
 /// `GET /oauth2/authorize` (the request and the consent page) and `POST /oauth2/authorize`
 /// (the consent form), in the order of README "The authorization endpoint":
 /// 1. nobody signed in: `303` to `/login?next=…` — with `prompt=none`, steps 2–3 run first
-///    and the answer is `login_required`; `prompt=login` (after steps 2–3) asks for the
-///    password again, also of someone signed in;
+///    and the answer is `login_required`; `prompt=login`, or a sign-in older than `max_age`
+///    (after steps 2–3), asks for the password again, also of someone signed in;
 /// 2. unknown client or unregistered redirect URI: `400` HTML page, never a redirect
 ///    (`ClientRedirectCheck`);
 /// 3. every other error: back to the client by redirect with `error`, `error_description`,
@@ -40,7 +40,9 @@ public enum AuthorizeEndpoint {
             guard let signedIn else {
                 throw OAuthError(.loginRequired, "nobody is signed in, and prompt=none forbids asking")
             }
-            if prompt.login {
+            if prompt.needsFreshSignIn(signedInAt: signedIn.signedInAt, now: Clock.now()) {
+                // prompt=none with a sign-in older than max_age: asking is forbidden.
+                if prompt.none { throw OAuthError(.loginRequired, "the sign-in is older than max_age, and prompt=none forbids asking") }
                 return .redirect(Prompt.reauthenticateURL(next: Prompt.afterSignIn(request, parameters)), status: 303)
             }
             if !prompt.consent, target.client.verified,
@@ -68,7 +70,8 @@ public enum AuthorizeEndpoint {
             clientID: target.client.clientID, userID: signedIn.user.id, redirectURI: target.redirectURI,
             redirectURIGiven: target.redirectURIGiven, codeChallenge: authorization.codeChallenge,
             scopes: authorization.scopes.map(\.name), resource: authorization.resource.identifier,
-            ownResource: configuration.ownResource, state: target.state, lifetime: configuration.codeLifetime,
+            ownResource: configuration.ownResource, state: target.state, nonce: authorization.nonce,
+            authTime: signedIn.signedInAt, lifetime: configuration.codeLifetime,
             audit: AuditSource(actor: AuditActor.user(signedIn.user.username), request: request))
     }
 }

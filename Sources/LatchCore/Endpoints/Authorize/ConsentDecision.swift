@@ -31,6 +31,7 @@ enum ConsentDecision {
                     clientID: target.client.clientID, userID: signedIn.user.id, redirectURI: target.redirectURI,
                     redirectURIGiven: target.redirectURIGiven, codeChallenge: authorization.codeChallenge,
                     scope: authorization.scope, resource: authorization.resource.identifier, state: target.state,
+                    nonce: authorization.nonce, authTime: signedIn.signedInAt,
                     lifetime: context.configuration.codeLifetime, audit: audit)
                 return target.redirect(code: code, issuer: issuer)
             case "cancel"?:

@@ -9,13 +9,20 @@ public struct AuthenticatedClient: Sendable {
 ///
 /// - `client_secret_basic`: `Authorization: Basic` with form-encoded id and secret;
 /// - `client_secret_post`: `client_id` and `client_secret` in the body;
-/// - `none`: a public client sends only `client_id`.
+/// - `none`: a public client sends only `client_id`;
+/// - `private_key_jwt`: `client_assertion_type` and a `client_assertion` signed with a key the
+///   client registered (`ClientAssertion`, RFC 7523 §2.2), its `jti` used once.
 /// Two methods at once, or another method than the client may use, is `invalid_client`;
 /// a Basic client_id that differs from the body's is `invalid_request`.
 public struct ClientAuthenticator {
     let clients: ClientStore
+    /// `LATCH_ISSUER`: what a client assertion's `aud` may name (with its token endpoint).
+    let issuer: String
 
-    public init(database: Database) { clients = ClientStore(database: database) }
+    public init(database: Database, issuer: String = "") {
+        clients = ClientStore(database: database)
+        self.issuer = issuer
+    }
 
     public func authenticate(_ request: Request, parameters: Parameters) throws -> AuthenticatedClient {
         try verify(try ClientAuthenticator.presented(request, parameters: parameters))
@@ -35,6 +42,21 @@ public struct ClientAuthenticator {
         }
         let bodyClientID = try parameters.single("client_id")
         let bodySecret = try parameters.single("client_secret")
+        let assertionType = try parameters.single("client_assertion_type")
+        let assertion = try parameters.single("client_assertion")
+        if assertionType != nil || assertion != nil {
+            if basic != nil || bodySecret != nil { throw OAuthError.invalidClient("use one client authentication method, not two") }
+            guard assertionType == ClientAssertion.type, let assertion else {
+                throw OAuthError.invalidClient("client_assertion_type must be \(ClientAssertion.type), with a client_assertion")
+            }
+            guard let claimed = ClientAssertion.claimedClientID(assertion) else {
+                throw OAuthError.invalidClient("client_assertion is not a JWT with a sub")
+            }
+            if let bodyClientID, bodyClientID != claimed {
+                throw OAuthError.invalidClient("client_id differs from the client assertion's sub")
+            }
+            return PresentedClient(clientID: claimed, secret: nil, method: "private_key_jwt", assertion: assertion)
+        }
 
         if let basic {
             if bodySecret != nil { throw OAuthError.invalidClient("use one client authentication method, not two") }
@@ -50,6 +72,7 @@ public struct ClientAuthenticator {
 
     /// The client, when the presented credentials prove it; `invalid_client` otherwise.
     public func verify(_ presented: PresentedClient) throws -> AuthenticatedClient {
+        if let assertion = presented.assertion { return try verify(assertion: assertion, of: presented) }
         let found = try presented.secret.map { try clients.find(presented.clientID, authenticatedBy: $0) } ?? clients.find(presented.clientID)
         if let client = found, client.tokenEndpointAuthMethod == "private_key_jwt" {
             // A metadata document may name it (README "Client ID Metadata Documents"); client
@@ -61,6 +84,20 @@ public struct ClientAuthenticator {
         }
         return AuthenticatedClient(client: client, method: presented.method)
     }
+
+    /// `private_key_jwt`: the client's row, the assertion checked against its registered keys
+    /// in Swift, then its `jti` recorded (refused when seen before).
+    func verify(assertion: String, of presented: PresentedClient) throws -> AuthenticatedClient {
+        guard let client = try clients.find(presented.clientID), client.allows(authenticationMethod: "private_key_jwt") else {
+            throw OAuthError.invalidClient()
+        }
+        let (jti, expiresAt) = try ClientAssertion.verify(assertion, client: client, issuer: issuer,
+                                                          tokenEndpoint: issuer + "/oauth2/tokens", now: Clock.now())
+        guard try ClientAssertionStore(database: clients.database).consume(clientID: client.clientID, jti: jti, expiresAt: expiresAt) else {
+            throw OAuthError.invalidClient("client assertion refused: its jti was used before")
+        }
+        return AuthenticatedClient(client: client, method: "private_key_jwt")
+    }
 }
 
 /// Client credentials as a request presents them, before anything is looked up.
@@ -68,8 +105,10 @@ public struct PresentedClient: Sendable {
     public let clientID: String
     /// The secret as sent; nil for `none`.
     public let secret: String?
-    /// `client_secret_basic`, `client_secret_post` or `none`.
+    /// `client_secret_basic`, `client_secret_post`, `none` or `private_key_jwt`.
     public let method: String
+    /// The `client_assertion` of `private_key_jwt`.
+    public var assertion: String? = nil
 }
 
 extension PresentedClient {

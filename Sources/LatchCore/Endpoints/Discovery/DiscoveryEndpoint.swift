@@ -8,6 +8,8 @@
 public enum DiscoveryEndpoint {
     public static let routes: [Route] = [
         Route("/.well-known/oauth-authorization-server", ["GET": { _, context in try authorizationServer(context) }]),
+        // OpenID Connect Discovery 1.0 §4: the same document.
+        Route("/.well-known/openid-configuration", ["GET": { _, context in try authorizationServer(context) }]),
         Route("/.well-known/oauth-protected-resource", ["GET": { request, context in try protectedResource(request, context) }]),
         Route("/.well-known/oauth-protected-resource/{path*}", ["GET": { request, context in try protectedResource(request, context) }]),
     ]
@@ -28,7 +30,8 @@ public enum DiscoveryEndpoint {
             ("response_modes_supported", ["query"]),
             ("grant_types_supported", ["authorization_code", "refresh_token", "client_credentials"]),
             ("code_challenge_methods_supported", ["S256"]),
-            ("token_endpoint_auth_methods_supported", ["client_secret_basic", "client_secret_post", "none"]),
+            ("token_endpoint_auth_methods_supported", ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]),
+            ("token_endpoint_auth_signing_alg_values_supported", .array(JWSAlgorithm.allCases.map { .string($0.rawValue) })),
             ("revocation_endpoint_auth_methods_supported", ["client_secret_basic", "client_secret_post", "none"]),
             ("introspection_endpoint_auth_methods_supported", ["client_secret_basic", "client_secret_post"]),
             ("scopes_supported", .array(scopes.map { .string($0) })),
@@ -36,6 +39,7 @@ public enum DiscoveryEndpoint {
             ("prompt_values_supported", ["none", "login", "consent"]),
             ("service_documentation", .string(configuration.url("/"))),
         ]
+        document += OpenIDDiscovery.members(configuration)
         // RFC 8414 §2: registration_endpoint only while there is one (LATCH_REGISTRATION=off has none).
         if configuration.registration != .off {
             document.insert(("registration_endpoint", .string(configuration.url("/oauth2/register"))), at: 3)

@@ -22,7 +22,7 @@
 public struct ClientMetadata: Sendable, Equatable {
     public static let supportedGrantTypes = ["authorization_code", "refresh_token", "client_credentials"]
     public static let supportedResponseTypes = ["code"]
-    public static let supportedAuthenticationMethods = ["client_secret_basic", "client_secret_post", "none"]
+    public static let supportedAuthenticationMethods = ["client_secret_basic", "client_secret_post", "none", "private_key_jwt"]
     static let keptURLs = ["client_uri", "policy_uri", "tos_uri"]
     static let keptStrings = ["software_id", "software_version"]
     public static let applicationTypes = ["web", "native"]
@@ -48,7 +48,7 @@ public struct ClientMetadata: Sendable, Equatable {
 
         let method = try body.string("token_endpoint_auth_method", maxLength: 100) ?? "client_secret_basic"
         guard supportedAuthenticationMethods.contains(method) else {
-            throw body.failure("token_endpoint_auth_method '\(method)' is not supported; use client_secret_basic, client_secret_post or none")
+            throw body.failure("token_endpoint_auth_method '\(method)' is not supported; use client_secret_basic, client_secret_post, private_key_jwt or none")
         }
 
         let grants = try body.strings("grant_types", maxLength: 200) ?? ["authorization_code", "refresh_token"]
@@ -100,6 +100,42 @@ public struct ClientMetadata: Sendable, Equatable {
             other.append(("contacts", .array(contacts.map { .string($0) })))
         }
         for key in keptStrings { if let text = try body.string(key, maxLength: 200), !text.isEmpty { other.append((key, .string(text))) } }
+        // OpenID Connect Registration 1.0 §2 (README "OpenID Connect"): the ID token's algorithm.
+        if let algorithm = try body.string("id_token_signed_response_alg", maxLength: 20) {
+            guard JWSAlgorithm(rawValue: algorithm) != nil else {
+                throw body.failure("id_token_signed_response_alg '\(algorithm)' is not supported; use RS256 or ES256")
+            }
+            other.append(("id_token_signed_response_alg", .string(algorithm)))
+        }
+        // private_key_jwt (RFC 7523 §2.2, RFC 7591 §2): the client's public keys, as `jwks` (each
+        // a public RS256 or ES256 JWK) or a `jwks_uri` (https; stored, not fetched yet).
+        let jwks = body.value("jwks")
+        let jwksURI = try body.webURL("jwks_uri")
+        if jwks != nil && jwksURI != nil { throw body.failure("give jwks or jwks_uri, not both") }
+        if method == "private_key_jwt" && jwks == nil && jwksURI == nil {
+            throw body.failure("token_endpoint_auth_method private_key_jwt needs jwks or jwks_uri")
+        }
+        if let jwks {
+            guard let keys = jwks["keys"]?.arrayValue, (1...10).contains(keys.count) else {
+                throw body.failure("jwks must be a JWK Set with 1 to 10 keys")
+            }
+            for key in keys {
+                do { _ = try PublicJWK(json: key, allowed: [.rs256, .es256]) } catch {
+                    throw body.failure("jwks: \(error.message)")
+                }
+            }
+            other.append(("jwks", jwks))
+        }
+        if let jwksURI {
+            guard jwksURI.hasPrefix("https://") else { throw body.failure("jwks_uri must be an https URL") }
+            other.append(("jwks_uri", .string(jwksURI)))
+        }
+        // OpenID Connect RP-Initiated Logout 1.0 §3.1: where /oauth2/logout may send the browser
+        // afterwards, held to the rules of redirect_uris.
+        if let uris = try body.strings("post_logout_redirect_uris"), !uris.isEmpty {
+            try JSONMembers.checkRedirectURIs(uris, verified: verified)
+            other.append(("post_logout_redirect_uris", .array(uris.map { .string($0) })))
+        }
 
         return ClientMetadata(redirectURIs: uris, tokenEndpointAuthMethod: method, grantTypes: grants, responseTypes: responses,
                               clientName: name, logoURI: logo, scope: scopes, other: .object(other))

@@ -66,7 +66,9 @@ public enum RegistrationEndpoint {
         var members: [(String, JSON)] = [("client_id", .string(client.clientID))]
         if let secret { members.append(("client_secret", .string(secret.value))) }
         members.append(("client_id_issued_at", .integer(client.createdAt)))
-        if !client.isPublic { members.append(("client_secret_expires_at", 0)) }
+        if secret != nil || (!client.isPublic && client.tokenEndpointAuthMethod != "private_key_jwt") {
+            members.append(("client_secret_expires_at", 0))
+        }
         members.append(("registration_access_token", .string(registrationToken.value)))
         members.append(("registration_client_uri", .string(configuration.url("/oauth2/clients/" + Parameters.encode(client.clientID)))))
         members.append(contentsOf: ClientMetadata(client: client).responseMembers)

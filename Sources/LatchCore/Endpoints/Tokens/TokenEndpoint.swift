@@ -27,16 +27,16 @@ public enum TokenEndpoint {
             throw OAuthError.invalidClient(refusal.description)
         }
         if let issued = try issueAtOnce(parameters, presented, request, context) {
-            var response = TokenEndpoint.response(issued)
+            var response = try TokenEndpoint.response(issued, context)
             response.logClientID = presented.clientID
             return response
         }
-        let client = try MetadataClients.current(try ClientAuthenticator(database: context.database).verify(presented), context)
+        let client = try MetadataClients.current(try ClientAuthenticator(database: context.database, issuer: context.configuration.issuer).verify(presented), context)
         // From here on the client is known: the request log names it, answered or refused.
         do {
             try TokenRateLimit.check(client.client, limit: context.configuration.unverifiedTokensPerMinute,
                                      database: context.database)
-            var response = TokenEndpoint.response(try grant(parameters, client: client, request, context))
+            var response = try TokenEndpoint.response(try grant(parameters, client: client, request, context), context)
             response.logClientID = client.client.clientID
             return response
         } catch {
@@ -74,6 +74,14 @@ public enum TokenEndpoint {
         return try grant.grant(parameters, client: client, audit: audit, context)
     }
 
+    /// The RFC 6749 §5.1 success response, never cached; with `openid` granted, the ID token
+    /// signed now (`IDToken`, OpenID Connect Core §3.1.3.3).
+    static func response(_ issued: IssuedTokens, _ context: Context) throws -> Response {
+        var issued = issued
+        issued.idToken = try IDToken.sign(for: issued, context)
+        return response(issued)
+    }
+
     /// The RFC 6749 §5.1 success response, never cached.
     static func response(_ issued: IssuedTokens) -> Response {
         var fields: [(String, JSON)] = [
@@ -83,6 +91,7 @@ public enum TokenEndpoint {
         ]
         if let refreshToken = issued.refreshToken { fields.append(("refresh_token", .string(refreshToken.value))) }
         fields.append(("scope", .string(issued.scope)))
+        if let idToken = issued.idToken { fields.append(("id_token", .string(idToken))) }
         return .noStoreJSON(.object(fields))
     }
 }

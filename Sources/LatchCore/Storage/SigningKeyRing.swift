@@ -1,0 +1,60 @@
+/// This worker's copy of the signing keys (README "OpenID Connect"): read from
+/// `signing_keys` at most every `KeySettings.workerCacheSeconds` (less than the publish delay,
+/// so a worker always holds a new key before that key's `signs_from`), and each private key
+/// unsealed once. Signing never reads the database: the current key of an algorithm is the
+/// cached one with the latest `signs_from` in the past, so a worker switches to the next key
+/// at its moment by itself, without a restart. Workers are single-threaded processes: the
+/// state is per process.
+enum SigningKeyRing {
+    nonisolated(unsafe) private static var cached: [StoredSigningKey] = []
+    nonisolated(unsafe) private static var loadedAt: UInt64?
+    nonisolated(unsafe) private static var unsealed: [String: SigningKey] = [:]
+
+    /// The live keys, from the cache while it is fresh.
+    static func keys(_ context: Context) throws -> [StoredSigningKey] {
+        let now = Clock.monotonicNanoseconds()
+        let ttl = UInt64(context.configuration.keys.workerCacheSeconds) * 1_000_000_000
+        if let loadedAt, now &- loadedAt < ttl { return cached }
+        cached = try SigningKeyStore(database: context.database).live()
+        loadedAt = now
+        let kids = Set(cached.map(\.kid))
+        unsealed = unsealed.filter { kids.contains($0.key) }
+        return cached
+    }
+
+    /// The keys `/oauth2/jwks` lists now: next, current and retired-but-live.
+    static func published(_ context: Context) throws -> [StoredSigningKey] {
+        let now = Clock.now()
+        return try keys(context).filter { $0.isPublished(at: now) }
+    }
+
+    /// The key that signs `algorithm` now, with its `kid`: of the keys signing and not retired
+    /// at this moment, the one that started last. A `server_error` (its cause says why, e.g. no
+    /// key-encryption key) when there is none.
+    static func signer(_ algorithm: JWSAlgorithm, _ context: Context) throws -> (kid: String, key: SigningKey) {
+        guard let encryptionKey = context.configuration.keys.encryptionKey else {
+            throw OAuthError.serverError.causedBy(KeyAdministrationError(KeySettings.missing))
+        }
+        let now = Clock.now()
+        guard let current = try keys(context).filter({ $0.algorithm == algorithm && $0.state(at: now) == .current })
+            .max(by: { $0.signsFrom < $1.signsFrom }) else {
+            throw OAuthError.serverError.causedBy(KeyAdministrationError("no \(algorithm.rawValue) signing key: run latchctl keys rotate (or latchctl migrate)"))
+        }
+        if let key = unsealed[current.kid] { return (current.kid, key) }
+        do {
+            let der = try encryptionKey.open(current.sealedPrivateKey, kid: current.kid)
+            let key = try SigningKey(privateKeyDER: der, algorithm: algorithm)
+            unsealed[current.kid] = key
+            return (current.kid, key)
+        } catch {
+            throw OAuthError.serverError.causedBy(KeyAdministrationError("signing key \(current.kid) does not open with LATCH_KEY_ENCRYPTION_KEY_FILE (another deployment's file?): \(error)"))
+        }
+    }
+
+    /// Forgets the cache (tests).
+    static func reset() {
+        cached = []
+        loadedAt = nil
+        unsealed = [:]
+    }
+}

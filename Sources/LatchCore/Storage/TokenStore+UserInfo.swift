@@ -1,0 +1,20 @@
+extension TokenStore {
+    /// The live access token `presented` stands for, with its person's email (README "OpenID
+    /// Connect": userinfo). One statement: the token lookup of the gate (`liveLookup`) and the
+    /// user's row by its primary key.
+    public func liveWithEmail(_ presented: String) throws -> (token: TokenInfo, email: String?, emailVerified: Bool)? {
+        guard let credential = TokenStore.credential(presented), credential.kind == .accessToken,
+              let row = try database.query(TokenStore.userInfoStatement(credential)).first,
+              let token = try TokenStore.liveToken(credential, row) else { return nil }
+        return (token, row.optionalString("email"), row.optionalString("email_verified") == "t")
+    }
+
+    /// The statement of `liveWithEmail` (and of the bench's userinfo row, `BenchScripts`).
+    static func userInfoStatement(_ credential: Credential) -> SQL {
+        """
+        SELECT live.*, p.email, p.email_verified
+        FROM (\(fragment: TokenStore.liveLookup(credential, clientVerified: false))) AS live
+        LEFT JOIN users p ON p.id = live.user_id
+        """
+    }
+}
