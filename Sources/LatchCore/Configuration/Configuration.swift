@@ -54,6 +54,14 @@ public struct Configuration: Sendable {
     /// Whether `GET /metrics` and the shared-memory counters are on (`LATCH_METRICS`).
     public var metricsEnabled: Bool
 
+    // Issue 17: database high availability (README "Running latch for real").
+    /// The bound on every database wait, and on how long a request may have waited for a
+    /// worker before it is refused (`LATCH_DATABASE_TIMEOUT_MS`).
+    public var databaseTimeoutMilliseconds = 2000
+    /// How statements reach the server: directly or through a transaction-mode pooler
+    /// (`LATCH_DATABASE_POOLING`).
+    public var databasePooling: DatabaseOptions.Pooling = .session
+
     /// One row of the documented table: variable, default, meaning.
     public static let documentation: [(variable: String, defaultValue: String, meaning: String)] = [
         ("LATCH_DATABASE_URL", "(required)", "libpq connection string or postgresql:// URL"),
@@ -80,6 +88,9 @@ public struct Configuration: Sendable {
         ("LATCH_LOG_LEVEL", "info", "lowest log level written to stderr: debug, info, warning or error"),
         ("LATCH_SLOW_REQUEST_MS", "500", "requests slower than this are logged as warnings (0 = never)"),
         ("LATCH_METRICS", "true", "count requests in shared memory and serve GET /metrics (Prometheus text)"),
+        // Issue 17: database high availability.
+        ("LATCH_DATABASE_TIMEOUT_MS", "2000", "bound on every database wait, milliseconds (then the statement is cancelled and the request answers 503); also the oldest a request may be when a worker takes it (LATCH_REQUEST_START from nginx)"),
+        ("LATCH_DATABASE_POOLING", "session", "session (direct to PostgreSQL: named prepared statements) or transaction (behind PgBouncer pool_mode=transaction: unnamed statements only)"),
     ]
 
     public init(databaseURL: String, issuer: String) {
@@ -209,6 +220,12 @@ public struct Configuration: Sendable {
             case "false", "0", "no", "off": configuration.metricsEnabled = false
             default: problems.append("LATCH_METRICS='\(text)' must be true or false")
             }
+        }
+        // Issue 17: database high availability.
+        seconds("LATCH_DATABASE_TIMEOUT_MS", \.databaseTimeoutMilliseconds, range: 100...600_000)
+        if let text = environment["LATCH_DATABASE_POOLING"], !text.isEmpty {
+            if let pooling = DatabaseOptions.Pooling(rawValue: text.lowercased()) { configuration.databasePooling = pooling }
+            else { problems.append("LATCH_DATABASE_POOLING='\(text)' must be session or transaction") }
         }
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
         return configuration

@@ -14,10 +14,23 @@ import Glibc
 /// A connection used in the last 100 ms is not checked (one syscall less per request under
 /// load): a backend ended that recently means PostgreSQL is going down or an operator ended
 /// it just now, and that one request answers 503 like any request while it is down.
+///
+/// Every wait is bounded (`DatabaseOptions.timeoutMilliseconds`, README "Running latch for
+/// real"): statements are sent with libpq's asynchronous calls and their answer awaited with
+/// `poll` on the connection's socket; past the deadline the statement is cancelled (PostgreSQL's
+/// cancel request, sent from a background thread so that a frozen server cannot hold the
+/// worker), the connection dropped and `DatabaseError.unavailable` thrown. Connecting is bounded
+/// by `connect_timeout` per host, among the connection defaults latch adds
+/// (`DatabaseOptions.connectionDefaults`).
 public final class Database {
     public let connectionString: String
+    public let options: DatabaseOptions
     private var connection: OpaquePointer?
     private var preparedNames: [String: String] = [:]
+    /// Prepared-statement names carry the process id and this generation, bumped whenever the
+    /// remembered names are dropped: a name never collides with another worker's on a shared
+    /// server connection, nor with one this worker prepared before.
+    private var nameGeneration = 0
     private var transactionDepth = 0
     public private(set) var reconnects = 0
     /// When the last statement's answer arrived (monotonic).
@@ -26,8 +39,9 @@ public final class Database {
     /// Statements sent (round trips; preparing a statement, once per connection, not counted).
     public private(set) var statementsSent = 0
 
-    public init(connectionString: String) {
+    public init(connectionString: String, options: DatabaseOptions = DatabaseOptions()) {
         self.connectionString = connectionString
+        self.options = options
     }
 
     deinit { if let connection { PQfinish(connection) } }
@@ -74,7 +88,8 @@ public final class Database {
         if socket < 0 || poll(&descriptor, 1, 0) != 0 { reset() }
     }
 
-    /// Runs a script of several statements without binds (migrations only).
+    /// Runs a script of several statements without binds (migrations only). Not bounded by the
+    /// statement timeout: a migration may take long; its locks are bounded by `lock_timeout`.
     public func executeScript(_ script: String) throws(DatabaseError) {
         let connection = try connected()
         guard let result = PQexec(connection, script) else { throw lostConnection() }
@@ -88,7 +103,7 @@ public final class Database {
     private func connected() throws(DatabaseError) -> OpaquePointer {
         if let connection, PQstatus(connection) == CONNECTION_OK { return connection }
         reset()
-        guard let fresh = PQconnectdb(connectionString) else { throw DatabaseError.unavailable("out of memory") }
+        guard let fresh = connect() else { throw DatabaseError.unavailable("out of memory") }
         guard PQstatus(fresh) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(fresh))
             PQfinish(fresh)
@@ -99,9 +114,29 @@ public final class Database {
         return fresh
     }
 
+    /// Opens a connection: latch's defaults first, then the connection string (libpq's
+    /// `expand_dbname`), whose own settings therefore win.
+    private func connect() -> OpaquePointer? {
+        let pairs = options.connectionDefaults + [("dbname", connectionString)]
+        let keywords = pairs.map { strdup($0.keyword) }
+        let values = pairs.map { strdup($0.value) }
+        defer { (keywords + values).forEach { free($0) } }
+        let keywordPointers = keywords.map { UnsafePointer($0) } + [nil]
+        let valuePointers = values.map { UnsafePointer($0) } + [nil]
+        return PQconnectdbParams(keywordPointers, valuePointers, 1)
+    }
+
+    /// Closes the connection (the next statement connects again) and forgets its statements.
+    func dropConnection() { reset() }
+
     private func reset() {
         if let connection { PQfinish(connection) }
         connection = nil
+        forgetPreparedStatements()
+    }
+
+    private func forgetPreparedStatements() {
+        if !preparedNames.isEmpty { nameGeneration += 1 }
         preparedNames.removeAll()
     }
 
@@ -114,7 +149,8 @@ public final class Database {
     private func run(_ sql: SQL) throws(DatabaseError) -> [Row] {
         try Database.checkBinds(sql)
         let connection = try connected()
-        let name = try prepare(sql.text, on: connection)
+        let deadline = Clock.monotonicNanoseconds() &+ UInt64(options.timeoutMilliseconds) * 1_000_000
+        let name = options.pooling == .transaction ? nil : try prepare(sql.text, on: connection, deadline: deadline)
         // Keep every parameter's storage alive for the duration of the call.
         var storage: [[CChar]?] = []
         var lengths: [Int32] = []
@@ -130,10 +166,15 @@ public final class Database {
             }
         }
         statementsSent += 1
-        let result = withPointers(storage) { pointers in
-            PQexecPrepared(connection, name, Int32(pointers.count), pointers, lengths, formats, 0)
+        let sent = withPointers(storage) { pointers in
+            if let name {
+                PQsendQueryPrepared(connection, name, Int32(pointers.count), pointers, lengths, formats, 0)
+            } else {
+                PQsendQueryParams(connection, sql.text, Int32(pointers.count), nil, pointers, lengths, formats, 0)
+            }
         }
-        guard let result else { throw lostConnection() }
+        guard sent == 1 else { throw lostConnection() }
+        guard let result = try awaitResult(on: connection, deadline: deadline) else { throw lostConnection() }
         defer { PQclear(result) }
         lastAnswerNanoseconds = Clock.monotonicNanoseconds()
         try check(result)
@@ -148,10 +189,11 @@ public final class Database {
         }
     }
 
-    private func prepare(_ text: String, on connection: OpaquePointer) throws(DatabaseError) -> String {
+    private func prepare(_ text: String, on connection: OpaquePointer, deadline: UInt64) throws(DatabaseError) -> String {
         if let name = preparedNames[text] { return name }
-        let name = "s\(preparedNames.count)"
-        guard let result = PQprepare(connection, name, text, 0, nil) else { throw lostConnection() }
+        let name = "l\(getpid())g\(nameGeneration)s\(preparedNames.count)"
+        guard PQsendPrepare(connection, name, text, 0, nil) == 1 else { throw lostConnection() }
+        guard let result = try awaitResult(on: connection, deadline: deadline) else { throw lostConnection() }
         defer { PQclear(result) }
         try check(result)
         preparedNames[text] = name
@@ -175,6 +217,9 @@ public final class Database {
                 reset()
                 throw DatabaseError.unavailable(message)
             }
+            // The server connection does not hold the statements this worker remembers (a
+            // pooler switched it): forget them, so the next statement prepares afresh.
+            if DatabaseOptions.isPreparedStatementMismatch(state) { forgetPreparedStatements() }
             throw DatabaseError.statement(sqlState: state, message: message.trimmingSpaces())
         }
     }
