@@ -36,7 +36,9 @@ struct DatabaseOptions: ParsableArguments {
         guard let url = databaseURL ?? environment["LATCH_DATABASE_URL"], !url.isEmpty else {
             throw ValidationError("LATCH_DATABASE_URL is not set and --database-url was not given")
         }
-        return Database(connectionString: url)
+        // Administration may wait longer than a request (a purge batch, a migration's lock):
+        // bounded by five minutes, not by LATCH_DATABASE_TIMEOUT_MS.
+        return Database(connectionString: url, options: LatchPlatform.DatabaseOptions(timeoutMilliseconds: 300_000))
     }
 }
 
