@@ -86,7 +86,7 @@ def test_a_statement_that_cannot_finish_answers_503_within_the_bound_and_is_canc
     assert client_credentials(ha, app).status_code == 200
     # The cancelled statement issued nothing: one row more, from the request after the lock.
     assert token_rows(ha, app) == before + 1
-    assert "statement cancelled" in ha.log("latch-tokens")
+    assert "canceling statement due to user request" in ha.log("latch-tokens")
 
 
 def fastcgi_token_request(stack, app, start):

@@ -4,17 +4,33 @@ import Glibc
 extension Database {
     /// Waits for the answer to the statement just sent, until `deadline` (monotonic
     /// nanoseconds), and returns its result (nil: the connection ended first). The caller
-    /// clears it. Past the deadline the statement is cancelled, the connection dropped and
-    /// `DatabaseError.unavailable` thrown: the request answers 503 and is never resent.
+    /// clears it. The request answers 503 and the statement is never resent when it is not
+    /// answered in time:
+    ///
+    /// - at the deadline the server is asked to cancel the statement, and its answer awaited a
+    ///   little longer (`cancelGrace`): a live server answers at once, and the outcome is then
+    ///   known — cancelled (57014, nothing committed: 503), or finished after all (its result
+    ///   is used), or committed here but cancelled while waiting for the synchronous standby
+    ///   (a warning comes with it: 503, as the standby does not have it);
+    /// - past the grace (a frozen or vanished server) the connection is dropped: 503.
     ///
     /// Under load the answer is usually there at the first `poll`: one `poll` and one `recv`,
     /// as libpq's own blocking call makes.
     func awaitResult(on connection: OpaquePointer, deadline: UInt64) throws(DatabaseError) -> OpaquePointer? {
         var first: OpaquePointer?
+        var deadline = deadline
+        var cancelled = false
         while true {
             while PQisBusy(connection) != 0 {
                 let now = Clock.monotonicNanoseconds()
                 guard now < deadline else {
+                    if !cancelled, let cancel = PQgetCancel(connection) {
+                        cancelled = true
+                        noticeArrived = false
+                        Database.cancelInBackground(cancel)
+                        deadline = now &+ cancelGraceNanoseconds
+                        continue
+                    }
                     if let first { PQclear(first) }
                     throw abandon(connection)
                 }
@@ -29,19 +45,28 @@ extension Database {
                 }
             }
             // One statement gives one result, then nil; a second result (never expected) is dropped.
-            guard let result = PQgetResult(connection) else { return first }
+            guard let result = PQgetResult(connection) else {
+                if cancelled, noticeArrived, let first, PQresultStatus(first) == PGRES_COMMAND_OK || PQresultStatus(first) == PGRES_TUPLES_OK {
+                    PQclear(first)
+                    dropConnection()
+                    throw .unavailable("commit not confirmed within \(options.timeoutMilliseconds) ms (LATCH_DATABASE_TIMEOUT_MS): cancelled while waiting for the synchronous standby")
+                }
+                return first
+            }
             if first == nil { first = result } else { PQclear(result) }
         }
     }
 
-    /// Gives up on the statement in flight: asks the server to cancel it, drops the connection
-    /// and says why. A statement cancelled while its commit waited for a synchronous standby is
-    /// committed locally (PostgreSQL's warning says so): that answer is lost, like any answer
-    /// of a connection that broke after sending (README "Running latch for real").
+    /// How long a cancelled statement's answer is awaited: half the bound, from 100 ms to 1 s.
+    var cancelGraceNanoseconds: UInt64 {
+        UInt64(min(max(options.timeoutMilliseconds / 2, 100), 1000)) * 1_000_000
+    }
+
+    /// Gives up on the statement in flight, already asked to cancel: drops the connection and
+    /// says why. Whether it committed is unknown, like any statement of a connection that broke
+    /// after sending (README "Running latch for real").
     private func abandon(_ connection: OpaquePointer) -> DatabaseError {
-        let cancel = PQgetCancel(connection)
         dropConnection()
-        if let cancel { Database.cancelInBackground(cancel) }
         return .unavailable("no answer within \(options.timeoutMilliseconds) ms (LATCH_DATABASE_TIMEOUT_MS): statement cancelled, connection dropped")
     }
 

@@ -38,6 +38,10 @@ public final class Database {
     static let idleCheckAfterNanoseconds: UInt64 = 100_000_000
     /// Statements sent (round trips; preparing a statement, once per connection, not counted).
     public private(set) var statementsSent = 0
+    /// Set by the connection's notice receiver: the server sent a notice (a warning) since the
+    /// flag was last cleared. After a cancel, a commit that returns with a warning was cancelled
+    /// while it waited for the synchronous standby: committed here, not confirmed there.
+    var noticeArrived = false
 
     public init(connectionString: String, options: DatabaseOptions = DatabaseOptions()) {
         self.connectionString = connectionString
@@ -111,6 +115,10 @@ public final class Database {
         }
         connection = fresh
         reconnects += 1
+        PQsetNoticeReceiver(fresh, { context, _ in
+            guard let context else { return }
+            Unmanaged<Database>.fromOpaque(context).takeUnretainedValue().noticeArrived = true
+        }, Unmanaged.passUnretained(self).toOpaque())
         return fresh
     }
 
@@ -212,8 +220,9 @@ public final class Database {
             }
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "XX000"
             let message = String(cString: PQresultErrorMessage(result))
-            // Class 08 (connection exception) and 57P (operator intervention: shutdown) mean unreachable.
-            if state.hasPrefix("08") || state.hasPrefix("57P") {
+            // Class 08 (connection exception) and 57P (operator intervention: shutdown) mean
+            // unreachable; 57014 is the cancel sent past the bound (nothing was committed).
+            if state.hasPrefix("08") || state.hasPrefix("57P") || state == "57014" {
                 reset()
                 throw DatabaseError.unavailable(message)
             }
