@@ -53,6 +53,15 @@ import Testing
         #expect(set.databaseTimeoutMilliseconds == 750)
         #expect(set.databasePooling == .transaction)
         #expect(set.serverSettings.database == DatabaseOptions(timeoutMilliseconds: 750, pooling: .transaction))
+        #expect(defaults.readDatabaseURL == nil)
+        #expect(defaults.readMaxLagMilliseconds == 1000)
+        let read = try Configuration.fromEnvironment(base.merging(["LATCH_READ_DATABASE_URL": "host=standby dbname=latch",
+                                                                   "LATCH_READ_MAX_LAG_MS": "250"]) { $1 })
+        #expect(read.readDatabaseURL == "host=standby dbname=latch")
+        #expect(read.readMaxLagMilliseconds == 250)
+        #expect(throws: ConfigurationError.self) {
+            try Configuration.fromEnvironment(base.merging(["LATCH_READ_MAX_LAG_MS": "-1"]) { $1 })
+        }
         #expect(throws: ConfigurationError.self) {
             try Configuration.fromEnvironment(base.merging(["LATCH_DATABASE_TIMEOUT_MS": "0"]) { $1 })
         }
