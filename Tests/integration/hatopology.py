@@ -127,3 +127,5 @@ class Topology:
         except (OSError, ValueError):
             pass
         self.standby.stop()
+        # Its stack goes now, not at the end of the session: the suite's later tests get the CPU.
+        self.stack.down()

@@ -28,7 +28,9 @@ TIMEOUT_MS = 1000
 
 @pytest.fixture(scope="module")
 def ha(make_stack):
-    return make_stack({"LATCH_DATABASE_TIMEOUT_MS": str(TIMEOUT_MS)}, workers=1)
+    stack = make_stack({"LATCH_DATABASE_TIMEOUT_MS": str(TIMEOUT_MS)}, workers=1)
+    yield stack
+    stack.down()
 
 
 @pytest.fixture(scope="module")

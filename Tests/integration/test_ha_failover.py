@@ -2,7 +2,7 @@
 primary, a synchronous streaming standby, latch on a multi-host URL with
 target_session_attrs=read-write, LATCH_DATABASE_TIMEOUT_MS=1000), under a mixed load whose
 clients retry the same credential after a 503 or no answer (haload.py). Counts are printed
-(run with -s) and written to artifacts/ha-failover.json. Each scenario is bounded (~40 s).
+(run with -s) and written to artifacts/ha-failover.json. Each scenario is bounded (~35 s).
 
 - primary killed (SIGKILL, every process of it) and the standby promoted 2 s later;
 - primary frozen (SIGSTOP) and the standby promoted 2 s later: before issue 17 no request
@@ -81,7 +81,7 @@ def test_primary_killed_and_standby_promoted(topology):
     load = MixedLoad(topology.stack, CLIENT_DEADLINE)
     print(f"\nset up in {time.time() - topology.created:.1f} s")
     began = time.time()
-    moments = load.run(16, [(3, "fault", topology.kill_primary), (5, "promote", topology.standby.promote)])
+    moments = load.run(12, [(3, "fault", topology.kill_primary), (5, "promote", topology.standby.promote)])
     print(f"load ran {time.time() - began:.1f} s")
     began = time.time()
     result = summary(load, moments)
@@ -96,7 +96,7 @@ def test_primary_killed_and_standby_promoted(topology):
 
 def test_primary_frozen_and_standby_promoted(topology):
     load = MixedLoad(topology.stack, CLIENT_DEADLINE)
-    moments = load.run(16, [(3, "fault", topology.freeze_primary), (5, "promote", topology.standby.promote)])
+    moments = load.run(12, [(3, "fault", topology.freeze_primary), (5, "promote", topology.standby.promote)])
     result = summary(load, moments)
     result.update(verify_after_failover(topology, load))
     RESULTS["sigstop"] = result
@@ -114,7 +114,7 @@ def test_primary_frozen_and_standby_promoted(topology):
 def test_synchronous_standby_lost(topology):
     stack, standby = topology.stack, topology.standby
     load = MixedLoad(stack, CLIENT_DEADLINE, chains=1, codes=0)
-    moments = load.run(12, [(3, "lost", standby.stop), (8, "back", standby.start)])
+    moments = load.run(10, [(3, "lost", standby.stop), (7, "back", standby.start)])
     lost, back = moments["lost"], moments["back"]
     during = [c for c in load.calls if lost + 0.2 < c.started and c.finished < back]
     writes = [c.status for c in during if c.op == "client_credentials"]

@@ -46,7 +46,8 @@ def live(make_stack, tmp_path_factory):
         shutil.copy(os.path.join(ROOT, "sql", name), sql / name)
     (sql / "999_ha_test.sql").write_text(MIGRATION)
     os.chmod(sql, 0o755)
-    return stack, app, str(sql)
+    yield stack, app, str(sql)
+    stack.down()
 
 
 class TokenLoad:

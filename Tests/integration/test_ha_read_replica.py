@@ -24,6 +24,7 @@ def replicated(make_stack):
     stack.up()
     yield stack, standby
     standby.stop()
+    stack.down()
 
 
 def check(stack, token):
