@@ -42,6 +42,10 @@ public final class Database {
     /// flag was last cleared. After a cancel, a commit that returns with a warning was cancelled
     /// while it waited for the synchronous standby: committed here, not confirmed there.
     var noticeArrived = false
+    /// libpq's own notice receiver (it prints the notice to stderr, as before), called after
+    /// the flag is set.
+    var previousNoticeReceiver: PQnoticeReceiver?
+    var previousNoticeArgument: UnsafeMutableRawPointer?
 
     public init(connectionString: String, options: DatabaseOptions = DatabaseOptions()) {
         self.connectionString = connectionString
@@ -115,9 +119,12 @@ public final class Database {
         }
         connection = fresh
         reconnects += 1
-        PQsetNoticeReceiver(fresh, { context, _ in
+        previousNoticeArgument = nil
+        previousNoticeReceiver = PQsetNoticeReceiver(fresh, { context, result in
             guard let context else { return }
-            Unmanaged<Database>.fromOpaque(context).takeUnretainedValue().noticeArrived = true
+            let database = Unmanaged<Database>.fromOpaque(context).takeUnretainedValue()
+            database.noticeArrived = true
+            database.previousNoticeReceiver?(database.previousNoticeArgument, result)
         }, Unmanaged.passUnretained(self).toOpaque())
         return fresh
     }
