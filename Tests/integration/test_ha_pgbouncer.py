@@ -97,3 +97,33 @@ def test_concurrent_load_through_fewer_server_connections_than_workers(pooled):
     print(f"\nthrough PgBouncer ({SERVER_CONNECTIONS} server connections, {WORKERS} workers per executable): {counts}")
     assert statuses and set(statuses) <= {200, 204}, counts
     assert bouncer.server_connections(stack) <= SERVER_CONNECTIONS
+
+
+def test_named_statements_behind_a_transaction_pooler_never_fail_with_500(pooled):
+    """The same executables in the default `session` mode behind the transaction pooler (a
+    misconfiguration): a prepared statement missing on, or clashing with, the server connection
+    PgBouncer hands out is prepared again once, else answered 503 — never the endless 500s of
+    `42P05: prepared statement "s0" already exists` before issue 17."""
+    stack, bouncer = pooled
+    stack.extra_env["LATCH_DATABASE_POOLING"] = "session"
+    stack.up()
+    try:
+        app = TokenFactory(stack).app(client_credentials=True)
+        deadline = time.time() + 8
+
+        def work(_):
+            statuses = []
+            while time.time() < deadline and len(statuses) < 100:
+                statuses.append(stack.post("/oauth2/tokens", data={"grant_type": "client_credentials"}, auth=app.auth,
+                                           timeout=10).status_code)
+            return statuses
+
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+            statuses = [s for result in pool.map(work, range(6)) for s in result]
+        counts = {status: statuses.count(status) for status in set(statuses)}
+        print(f"\nsession mode behind the transaction pooler: {counts}")
+        assert set(statuses) <= {200, 503}, counts
+        assert counts.get(200, 0) > 0, counts
+    finally:
+        stack.extra_env["LATCH_DATABASE_POOLING"] = "transaction"
+        stack.up()

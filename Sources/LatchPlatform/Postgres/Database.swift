@@ -31,6 +31,9 @@ public final class Database {
     /// remembered names are dropped: a name never collides with another worker's on a shared
     /// server connection, nor with one this worker prepared before.
     private var nameGeneration = 0
+    /// Random, per process: names of workers on other hosts sharing a pooled server
+    /// connection cannot be the same either.
+    private let namePrefix = "l" + SecureRandom.hex(6)
     private var transactionDepth = 0
     public private(set) var reconnects = 0
     /// When the last statement's answer arrived (monotonic).
@@ -161,7 +164,26 @@ public final class Database {
         return .unavailable(message)
     }
 
+    /// Runs one statement. A server connection without this worker's prepared statement
+    /// (26000), or with one of its name (42P05) — a pooler switched it — refused it before it
+    /// ran: outside a transaction it is prepared and sent once more; a second refusal, or one
+    /// inside a transaction (now aborted), answers 503, never a 500 that repeats forever.
     private func run(_ sql: SQL) throws(DatabaseError) -> [Row] {
+        do {
+            return try runOnce(sql)
+        } catch .statement(let state, let message) where DatabaseOptions.isPreparedStatementMismatch(state) {
+            guard let connection, PQtransactionStatus(connection) == PQTRANS_IDLE else {
+                throw .unavailable("\(message) (inside a transaction; behind a transaction-mode pooler set LATCH_DATABASE_POOLING=transaction)")
+            }
+            do {
+                return try runOnce(sql)
+            } catch .statement(let state, let message) where DatabaseOptions.isPreparedStatementMismatch(state) {
+                throw .unavailable("\(message) (again; behind a transaction-mode pooler set LATCH_DATABASE_POOLING=transaction)")
+            }
+        }
+    }
+
+    private func runOnce(_ sql: SQL) throws(DatabaseError) -> [Row] {
         try Database.checkBinds(sql)
         let connection = try connected()
         let deadline = Clock.monotonicNanoseconds() &+ UInt64(options.timeoutMilliseconds) * 1_000_000
@@ -206,7 +228,7 @@ public final class Database {
 
     private func prepare(_ text: String, on connection: OpaquePointer, deadline: UInt64) throws(DatabaseError) -> String {
         if let name = preparedNames[text] { return name }
-        let name = "l\(getpid())g\(nameGeneration)s\(preparedNames.count)"
+        let name = "\(namePrefix)g\(nameGeneration)s\(preparedNames.count)"
         guard PQsendPrepare(connection, name, text, 0, nil) == 1 else { throw lostConnection() }
         guard let result = try awaitResult(on: connection, deadline: deadline) else { throw lostConnection() }
         defer { PQclear(result) }

@@ -3,7 +3,8 @@ public struct DatabaseOptions: Sendable, Equatable {
     /// How statements reach the server.
     public enum Pooling: String, Sendable {
         /// Direct to PostgreSQL (or a session-mode pooler): each statement is prepared once per
-        /// connection under a name no other worker uses, then executed by name.
+        /// connection under a name no other worker uses (a random part per process), then
+        /// executed by name.
         case session
         /// Behind a transaction-mode pooler (PgBouncer `pool_mode = transaction`): the server
         /// connection may change between transactions, so every statement is sent unnamed
