@@ -130,15 +130,16 @@ class MixedLoad:
                 counts[c.credential] = counts.get(c.credential, 0) + 1
         return counts
 
-    def replays_after_retry(self, since=0.0):
+    def replays_after_retry(self, since=0.0, until=float("inf")):
         """Retries answered `invalid_grant`: an earlier send had committed though its answer was
-        lost. With `since`: only credentials whose every earlier send started after it (a send in
-        flight at the fault may have committed just before it: an ambiguous commit, counted apart)."""
+        lost. With `since`/`until`: only credentials whose every earlier send started in that
+        window (a send in flight at the fault may have committed just before it: an ambiguous
+        commit, counted apart)."""
         replays = []
         for c in self.calls:
             if c.retry and c.status == 400 and c.error == "invalid_grant":
                 earlier = [e for e in self.calls if e.credential == c.credential and e.started < c.started]
-                if all(e.started >= since for e in earlier):
+                if all(since <= e.started < until for e in earlier):
                     replays.append(c)
         return replays
 

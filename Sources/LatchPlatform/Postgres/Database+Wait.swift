@@ -7,8 +7,8 @@ extension Database {
     /// clears it. The request answers 503 and the statement is never resent when it is not
     /// answered in time:
     ///
-    /// - at the deadline the server is asked to cancel the statement, and its answer awaited a
-    ///   little longer (`cancelGrace`): a live server answers at once, and the outcome is then
+    /// - at the deadline the server is asked to cancel the statement, and its answer awaited
+    ///   once more as long (`cancelGraceNanoseconds`): a live server answers at once, and the outcome is then
     ///   known — cancelled (57014, nothing committed: 503), or finished after all (its result
     ///   is used), or committed here but cancelled while waiting for the synchronous standby
     ///   (a warning comes with it: 503, as the standby does not have it);
@@ -57,9 +57,12 @@ extension Database {
         }
     }
 
-    /// How long a cancelled statement's answer is awaited: half the bound, from 100 ms to 1 s.
+    /// How long a cancelled statement's answer is awaited: as long as the bound again (at least
+    /// 100 ms). A live but slow server (a commit's flush under load) answers within it, and its
+    /// answer says whether the statement committed; only a server that does not answer at all
+    /// leaves that unknown.
     var cancelGraceNanoseconds: UInt64 {
-        UInt64(min(max(options.timeoutMilliseconds / 2, 100), 1000)) * 1_000_000
+        UInt64(max(options.timeoutMilliseconds, 100)) * 1_000_000
     }
 
     /// Gives up on the statement in flight, already asked to cancel: drops the connection and
@@ -67,6 +70,7 @@ extension Database {
     /// after sending (README "Running latch for real").
     private func abandon(_ connection: OpaquePointer) -> DatabaseError {
         dropConnection()
+        lastWaitTimedOut = true
         return .unavailable("no answer within \(options.timeoutMilliseconds) ms (LATCH_DATABASE_TIMEOUT_MS): statement cancelled, connection dropped")
     }
 

@@ -27,7 +27,7 @@ public final class Database {
     public let options: DatabaseOptions
     private var connection: OpaquePointer?
     private var preparedNames: [String: String] = [:]
-    /// Prepared-statement names carry the process id and this generation, bumped whenever the
+    /// Prepared-statement names carry `namePrefix` and this generation, bumped whenever the
     /// remembered names are dropped: a name never collides with another worker's on a shared
     /// server connection, nor with one this worker prepared before.
     private var nameGeneration = 0
@@ -49,6 +49,9 @@ public final class Database {
     /// the flag is set.
     var previousNoticeReceiver: PQnoticeReceiver?
     var previousNoticeArgument: UnsafeMutableRawPointer?
+    /// Whether the last statement was given up at the bound (no answer in time) or could not
+    /// even connect: then even BEGIN is not sent again (another try would wait as long again).
+    var lastWaitTimedOut = false
 
     public init(connectionString: String, options: DatabaseOptions = DatabaseOptions()) {
         self.connectionString = connectionString
@@ -70,8 +73,10 @@ public final class Database {
     public func withTransaction<T>(_ body: () throws -> T) throws -> T {
         do {
             try query("BEGIN")
-        } catch .unavailable {
-            // BEGIN changes nothing, so it alone is safe to resend: on a fresh connection, once.
+        } catch .unavailable(let why) {
+            // BEGIN changes nothing, so it alone is safe to resend: on a fresh connection, once —
+            // unless the server did not answer in time (another try would wait as long again).
+            guard !lastWaitTimedOut else { throw DatabaseError.unavailable(why) }
             reset()
             try query("BEGIN")
         }
@@ -118,6 +123,7 @@ public final class Database {
         guard PQstatus(fresh) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(fresh))
             PQfinish(fresh)
+            lastWaitTimedOut = true
             throw DatabaseError.unavailable(message.trimmingSpaces())
         }
         connection = fresh
@@ -184,6 +190,7 @@ public final class Database {
     }
 
     private func runOnce(_ sql: SQL) throws(DatabaseError) -> [Row] {
+        lastWaitTimedOut = false
         try Database.checkBinds(sql)
         let connection = try connected()
         let deadline = Clock.monotonicNanoseconds() &+ UInt64(options.timeoutMilliseconds) * 1_000_000
