@@ -36,6 +36,8 @@ import Testing
         // libpq's minimum connect_timeout is 2 s; longer bounds round up.
         #expect(DatabaseOptions(timeoutMilliseconds: 500).connectionDefaults.first { $0.keyword == "connect_timeout" }?.value == "2")
         #expect(DatabaseOptions(timeoutMilliseconds: 4500).connectionDefaults.first { $0.keyword == "connect_timeout" }?.value == "5")
+        // The executable's name, unless the URL names the application.
+        #expect(DatabaseOptions(applicationName: "latch-tokens").connectionDefaults.last! == ("fallback_application_name", "latch-tokens"))
     }
 
     @Test func preparedStatementErrorsAreRecognised() {

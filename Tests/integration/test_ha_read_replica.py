@@ -1,4 +1,4 @@
-"""Issue 17: the gate (/oauth2/check) reads from a hot standby (LATCH_READ_DATABASE_URL),
+"""Issue 17: the gate (/oauth2/check) and discovery read from a hot standby (LATCH_READ_DATABASE_URL),
 skipping it for the primary when it lags more than LATCH_READ_MAX_LAG_MS or cannot be reached
 (README "Running latch for real"). A stack of its own; the standby is made with
 `pg_basebackup -R` (hatopology.py) and reached over TCP on loopback. Bounded waits only.
@@ -94,3 +94,15 @@ def test_a_frozen_then_stopped_standby_is_skipped_for_the_primary(replicated):
         assert check(stack, pair.access) == 401
     finally:
         standby.start()
+
+
+def test_discovery_reads_from_the_standby_too(replicated):
+    stack, standby = replicated
+    import fastcgiclient
+    for path in ("/.well-known/oauth-authorization-server", "/.well-known/oauth-protected-resource"):
+        answer = fastcgiclient.unix_request(os.path.join(stack.dir, "run", "latch-discovery.sock"), "GET", path)
+        assert answer.status == 200, answer.text
+    # Its workers' connections are named after the executable (fallback_application_name).
+    assert int(standby.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'latch-discovery'")) >= 1
+    # Writers never connect to it.
+    assert standby.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name IN ('latch-authorize', 'latch-register')") == "0"

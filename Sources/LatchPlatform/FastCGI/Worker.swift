@@ -28,7 +28,9 @@ struct Worker<Context> {
         let closesAtOnce = Worker.isUnixSocket(socket)
 
         let settings = service.settings
-        let database = Database(connectionString: settings.databaseURL, options: settings.database)
+        var databaseOptions = settings.database
+        databaseOptions.applicationName = executable
+        let database = Database(connectionString: settings.databaseURL, options: databaseOptions)
         let context = service.makeContext(database)
         let log = RequestLog(executable: executable, slowRequestMilliseconds: settings.slowRequestMilliseconds,
                              threshold: settings.logLevel)

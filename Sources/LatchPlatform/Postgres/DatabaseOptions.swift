@@ -16,10 +16,14 @@ public struct DatabaseOptions: Sendable, Equatable {
     /// cancelled, the connection dropped and the request answers 503.
     public var timeoutMilliseconds: Int
     public var pooling: Pooling
+    /// `fallback_application_name` (the executable's name): which executable a server
+    /// connection belongs to, in `pg_stat_activity`, unless the connection string names one.
+    public var applicationName: String?
 
-    public init(timeoutMilliseconds: Int = 2000, pooling: Pooling = .session) {
+    public init(timeoutMilliseconds: Int = 2000, pooling: Pooling = .session, applicationName: String? = nil) {
         self.timeoutMilliseconds = timeoutMilliseconds
         self.pooling = pooling
+        self.applicationName = applicationName
     }
 
     /// libpq connection keywords latch sets unless the connection string sets them itself:
@@ -36,7 +40,7 @@ public struct DatabaseOptions: Sendable, Equatable {
             ("keepalives_count", "3"),
             ("tcp_user_timeout", String(max(1000, timeoutMilliseconds))),
             ("connect_timeout", String(seconds)),
-        ]
+        ] + (applicationName.map { [("fallback_application_name", $0)] } ?? [])
     }
 
     /// The statement errors that mean the server connection does not hold the prepared
