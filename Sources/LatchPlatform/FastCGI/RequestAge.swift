@@ -1,7 +1,7 @@
 import Glibc
 
 /// How long a request waited before a worker took it, from the time nginx received it
-/// (`fastcgi_param LATCH_REQUEST_START $msec;`, README "Deployment behind nginx").
+/// (`fastcgi_param LATCH_REQUEST_START $msec;`, README "Running latch for real").
 ///
 /// When every worker sat on a database that stopped answering, requests queue in the FastCGI
 /// socket; by the time a worker is free their clients have given up. Running them then would
