@@ -95,8 +95,8 @@ class MixedLoad:
                 time.sleep(0.1)
 
     def run(self, seconds, events):
-        """Runs the load for `seconds`; `events` is [(at_seconds, function)], run in order by the
-        caller's thread. Returns the times the events ran."""
+        """Runs the load for `seconds`; `events` is [(at_seconds, name, function)], run in order by
+        the caller's thread. Returns {name: (started, done)} of the events."""
         start = time.time()
         self.start = start
         self.stop_at = start + seconds
@@ -110,8 +110,9 @@ class MixedLoad:
         happened = {}
         for at, name, event in events:
             time.sleep(max(0.0, start + at - time.time()))
-            happened[name] = time.time()
+            began = time.time()
             event()
+            happened[name] = (began, time.time())   # when it was started and when it was done
         for t in threads:
             t.join(timeout=seconds + self.deadline * 3 + 10)
         return happened
