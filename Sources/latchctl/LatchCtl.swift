@@ -37,7 +37,9 @@ struct DatabaseOptions: ParsableArguments {
         guard let url = databaseURL ?? environment["LATCH_DATABASE_URL"], !url.isEmpty else {
             throw ValidationError("LATCH_DATABASE_URL is not set and --database-url was not given")
         }
-        return Database(connectionString: url)
+        // Administration may wait longer than a request (a purge batch, a migration's lock):
+        // bounded by five minutes, not by LATCH_DATABASE_TIMEOUT_MS.
+        return Database(connectionString: url, options: LatchPlatform.DatabaseOptions(timeoutMilliseconds: 300_000))
     }
 }
 
@@ -54,18 +56,44 @@ struct GlobalOptions: ParsableArguments {
 
 
 struct Migrate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Apply the numbered SQL migrations that are not applied yet.")
+    static let configuration = CommandConfiguration(
+        abstract: "Apply the numbered SQL migrations that are not applied yet.",
+        discussion: """
+            Each migration runs in its own transaction with lock_timeout (--lock-timeout-ms): one that \
+            cannot lock a table a long transaction holds fails after that time and changes nothing, \
+            rather than stalling the table's traffic behind it. --plan lists what would be applied.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "directory of numbered .sql files (default: $LATCH_SQL_DIR or the sql/ of this checkout)")
     var dir: String?
+    @Flag(help: "list the migrations that would be applied, and change nothing")
+    var plan = false
+    @Option(help: "lock_timeout of each migration's transaction, milliseconds")
+    var lockTimeoutMs = Migrator.defaultLockTimeoutMilliseconds
+
+    func validate() throws {
+        guard lockTimeoutMs > 0 else { throw ValidationError("--lock-timeout-ms must be a positive number of milliseconds") }
+    }
 
     func run() throws {
         let environment = Environment.current()
         guard let directory = dir ?? Migrator.locateDirectory(environment: environment, executablePath: CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : ExecutablePath.current()) else {
             throw ValidationError("cannot find the sql/ directory: pass --dir or set LATCH_SQL_DIR")
         }
-        let applied = try Migrator(directory: directory).migrate(try global.database())
+        let migrator = Migrator(directory: directory, lockTimeoutMilliseconds: lockTimeoutMs)
+        if plan {
+            let pending = try migrator.pending(try global.database())
+            if global.json {
+                Output.json(["pending": .array(pending.map { .string($0.name) })])
+            } else if pending.isEmpty {
+                print("schema is up to date: nothing would be applied")
+            } else {
+                for migration in pending { print("would apply \(migration.name)") }
+            }
+            return
+        }
+        let applied = try migrator.migrate(try global.database())
         // The first signing keys, when there are none and the key-encryption key is set
         // (README "OpenID Connect").
         let keys = try global.keys()

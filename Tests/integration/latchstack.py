@@ -61,6 +61,8 @@ class Stack(Endpoint):
         self.issuer = self.base_url
         self.extra_env = dict(extra_env or {})
         self.listen_addresses = "127.0.0.1"
+        # The executables' database when not the stack's cluster (a PgBouncer, a multi-host URL).
+        self.app_database_url = None
 
     # -- lifecycle -----------------------------------------------------------------
     def up(self):
@@ -68,7 +70,8 @@ class Stack(Endpoint):
         env.update(self.extra_env)
         result = subprocess.run(
             [STACK, "up", "--dir", self.dir, "--port", str(self.port), "--pg-port", str(self.pg_port),
-             "--workers", str(self.workers), "--no-build", "--no-demo"],
+             "--workers", str(self.workers), "--no-build", "--no-demo"]
+            + (["--app-database-url", self.app_database_url] if self.app_database_url else []),
             env=env, capture_output=True, text=True, timeout=180)
         if result.returncode != 0:
             raise RuntimeError(f"stack up failed:\n{result.stdout}\n{result.stderr}")

@@ -70,6 +70,19 @@ public struct Configuration: Sendable {
     // Issue 16 (OpenID Connect): signing keys (README "OpenID Connect").
     /// The key-encryption key of the signing keys, its file, publish delay and rotation period.
     public var keys: KeySettings
+    // Issue 17: database high availability (README "Running latch for real").
+    /// The bound on every database wait, and on how long a request may have waited for a
+    /// worker before it is refused (`LATCH_DATABASE_TIMEOUT_MS`).
+    public var databaseTimeoutMilliseconds = 2000
+    /// How statements reach the server: directly or through a transaction-mode pooler
+    /// (`LATCH_DATABASE_POOLING`).
+    public var databasePooling: DatabaseOptions.Pooling = .session
+    /// A hot standby for the gate's and discovery's reads (`LATCH_READ_DATABASE_URL`); nil:
+    /// the primary only.
+    public var readDatabaseURL: String?
+    /// How far behind the standby may be before the gate reads from the primary instead
+    /// (`LATCH_READ_MAX_LAG_MS`): revocation reaches the gate within it.
+    public var readMaxLagMilliseconds = 1000
 
     /// One row of the documented table: variable, default, meaning.
     public static let documentation: [(variable: String, defaultValue: String, meaning: String)] = [
@@ -108,6 +121,11 @@ public struct Configuration: Sendable {
         ("LATCH_KEY_ENCRYPTION_KEY_FILE", "(none)", "file of 32 random bytes (or 64 hex digits) that encrypts the signing keys in the database (AES-256-GCM); without it nothing is signed (no ID tokens)"),
         ("LATCH_KEY_PUBLISH_DELAY", "3600", "seconds a new signing key is published in /oauth2/jwks before it signs"),
         ("LATCH_KEY_ROTATION_DAYS", "30", "days after which latchctl purge rotates the signing keys"),
+        // Issue 17: database high availability.
+        ("LATCH_DATABASE_TIMEOUT_MS", "2000", "bound on every database wait, milliseconds (then the statement is cancelled and the request answers 503); also the oldest a request may be when a worker takes it (LATCH_REQUEST_START from nginx)"),
+        ("LATCH_READ_DATABASE_URL", "(none)", "libpq connection string of a hot standby for the gate's and discovery's reads (/oauth2/check, /.well-known/*); skipped for the primary when unreachable or behind by more than LATCH_READ_MAX_LAG_MS"),
+        ("LATCH_READ_MAX_LAG_MS", "1000", "how far behind the standby of LATCH_READ_DATABASE_URL may be, milliseconds: a revocation reaches the gate within it"),
+        ("LATCH_DATABASE_POOLING", "session", "session (direct to PostgreSQL: named prepared statements) or transaction (behind PgBouncer pool_mode=transaction: unnamed statements only)"),
     ]
 
     public init(databaseURL: String, issuer: String) {
@@ -261,6 +279,14 @@ public struct Configuration: Sendable {
         }
         // Issue 16 (OpenID Connect).
         configuration.keys = KeySettings.fromEnvironment(environment, problems: &problems)
+        // Issue 17: database high availability.
+        seconds("LATCH_DATABASE_TIMEOUT_MS", \.databaseTimeoutMilliseconds, range: 100...600_000)
+        if let text = environment["LATCH_DATABASE_POOLING"], !text.isEmpty {
+            if let pooling = DatabaseOptions.Pooling(rawValue: text.lowercased()) { configuration.databasePooling = pooling }
+            else { problems.append("LATCH_DATABASE_POOLING='\(text)' must be session or transaction") }
+        }
+        configuration.readDatabaseURL = environment["LATCH_READ_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        seconds("LATCH_READ_MAX_LAG_MS", \.readMaxLagMilliseconds, range: 0...3_600_000)
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
         return configuration
     }

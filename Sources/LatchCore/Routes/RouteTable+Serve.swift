@@ -21,8 +21,10 @@ extension RouteTable {
 extension Configuration {
     /// What the request layer needs of it.
     var serverSettings: ServerSettings {
-        ServerSettings(databaseURL: databaseURL, maxBodyBytes: maxBodyBytes, logLevel: logLevel,
-                       slowRequestMilliseconds: slowRequestMilliseconds, metricsEnabled: metricsEnabled)
+        var settings = ServerSettings(databaseURL: databaseURL, maxBodyBytes: maxBodyBytes, logLevel: logLevel,
+                                      slowRequestMilliseconds: slowRequestMilliseconds, metricsEnabled: metricsEnabled)
+        settings.database = DatabaseOptions(timeoutMilliseconds: databaseTimeoutMilliseconds, pooling: databasePooling)
+        return settings
     }
 
     /// The ENVIRONMENT part of `--help`: every variable, its meaning and its default.

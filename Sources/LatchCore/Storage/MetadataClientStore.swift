@@ -10,10 +10,13 @@ public struct MetadataClientStore {
     /// Takes the transaction-scoped advisory lock of `url` (a 64-bit hash of it): one fetcher
     /// per URL across every worker and host, released at COMMIT or ROLLBACK — never a session
     /// lock, so it is safe behind PgBouncer in transaction mode. `waitSeconds` bounds the wait
-    /// (`lock_timeout`, for this transaction only).
+    /// (`lock_timeout`, for this transaction only) — longer than the database bound
+    /// (`LATCH_DATABASE_TIMEOUT_MS`), as a fetch may take that long; the statement's own wait is
+    /// bounded just past it, so a frozen server still ends it.
     public func lock(_ url: String, waitSeconds: Int) throws {
         try database.query("SELECT set_config('lock_timeout', \(String(waitSeconds * 1000) + "ms"), true)")
-        try database.query("SELECT pg_advisory_xact_lock(hashtextextended('latch client metadata ' || \(url)::text, 0)) AS locked")
+        try database.query("SELECT pg_advisory_xact_lock(hashtextextended('latch client metadata ' || \(url)::text, 0)) AS locked",
+                           waitingUpTo: waitSeconds * 1000 + 500)
     }
 
     /// The metadata client `url` while its cached document is fresh, else nil.

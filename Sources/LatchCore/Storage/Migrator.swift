@@ -2,6 +2,12 @@ import Glibc
 
 /// Applies the numbered plain-SQL files of `sql/` (`001_schema.sql`, `002_…`) in order,
 /// each once, each in its own transaction, recording them in `schema_migrations`.
+///
+/// Safe on a live database (README "Running latch for real"): each migration's transaction
+/// runs with `lock_timeout` (`lockTimeoutMilliseconds`, default 5000; a migration may set its
+/// own), so a migration that cannot take a table's lock because a long transaction holds it
+/// fails after that time, changing nothing, instead of queueing every request of the table
+/// behind its lock request for as long as that transaction lasts.
 public struct Migrator {
     public struct Migration: Equatable, Sendable {
         public let version: Int
@@ -10,8 +16,24 @@ public struct Migrator {
     }
 
     public let directory: String
+    /// Each migration's `lock_timeout`, milliseconds (`latchctl migrate --lock-timeout-ms`).
+    public let lockTimeoutMilliseconds: Int
+    public static let defaultLockTimeoutMilliseconds = 5000
 
-    public init(directory: String) { self.directory = directory }
+    public init(directory: String, lockTimeoutMilliseconds: Int = Migrator.defaultLockTimeoutMilliseconds) {
+        precondition(lockTimeoutMilliseconds > 0)
+        self.directory = directory
+        self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
+    }
+
+    /// The migrations `migrate` would apply now, changing nothing (`latchctl migrate --plan`).
+    public func pending(_ database: Database) throws -> [Migration] {
+        let all = try migrations()
+        let present = try database.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")[0].bool("present")
+        guard present else { return all }
+        let applied = Set(try database.query("SELECT version FROM schema_migrations").map { try $0.int("version") })
+        return all.filter { !applied.contains($0.version) }
+    }
 
     /// The migrations found in `directory`, sorted by version; duplicate versions are an error.
     public func migrations() throws -> [Migration] {
@@ -58,7 +80,17 @@ public struct Migrator {
                 try database.query("SELECT pg_advisory_xact_lock(7460737)")
                 let rows = try database.query("SELECT 1 AS present FROM schema_migrations WHERE version = \(migration.version)")
                 guard rows.isEmpty else { return false }
-                try database.executeScript(script)
+                // Transaction-local, like SET LOCAL; bound as a value.
+                try database.query("SELECT set_config('lock_timeout', \(String(lockTimeoutMilliseconds) + "ms"), true)")
+                do {
+                    try database.executeScript(script)
+                } catch DatabaseError.statement(let state, let message) where state == "55P03" {
+                    throw MigrationError("""
+                        \(migration.name) could not take a lock within \(lockTimeoutMilliseconds) ms (lock_timeout): \
+                        a transaction holds a table it changes (\(message)). Nothing of it was applied; \
+                        run latchctl migrate again, or give it more time with --lock-timeout-ms
+                        """)
+                }
                 try database.query("INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))")
                 return true
             }

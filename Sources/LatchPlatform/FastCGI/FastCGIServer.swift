@@ -8,6 +8,9 @@ public struct ServerSettings: Sendable {
     public var logLevel: Log.Level
     public var slowRequestMilliseconds: Int
     public var metricsEnabled: Bool
+    /// The bound on database waits and how statements are sent; the bound is also the oldest
+    /// a request may be when a worker takes it (`Worker`).
+    public var database = DatabaseOptions()
 
     public init(databaseURL: String, maxBodyBytes: Int, logLevel: Log.Level, slowRequestMilliseconds: Int, metricsEnabled: Bool) {
         self.databaseURL = databaseURL

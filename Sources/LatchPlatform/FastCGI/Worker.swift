@@ -28,7 +28,9 @@ struct Worker<Context> {
         let closesAtOnce = Worker.isUnixSocket(socket)
 
         let settings = service.settings
-        let database = Database(connectionString: settings.databaseURL)
+        var databaseOptions = settings.database
+        databaseOptions.applicationName = executable
+        let database = Database(connectionString: settings.databaseURL, options: databaseOptions)
         let context = service.makeContext(database)
         let log = RequestLog(executable: executable, slowRequestMilliseconds: settings.slowRequestMilliseconds,
                              threshold: settings.logLevel)
@@ -51,6 +53,11 @@ struct Worker<Context> {
             let incoming: Request
             var readWhole = false
             switch Worker.readRequest(&request, maxBodyBytes: settings.maxBodyBytes) {
+            case .read(let read) where RequestAge.isStale(read.serverVariables[RequestAge.parameter], limitMilliseconds: settings.database.timeoutMilliseconds):
+                // Its client has likely given up: answered 503 without touching the database.
+                incoming = read
+                response = processor.refuse(read, because: .unavailable)
+                readWhole = true
             case .read(let read):
                 incoming = read
                 response = processor.process(read)

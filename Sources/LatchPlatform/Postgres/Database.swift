@@ -14,10 +14,26 @@ import Glibc
 /// A connection used in the last 100 ms is not checked (one syscall less per request under
 /// load): a backend ended that recently means PostgreSQL is going down or an operator ended
 /// it just now, and that one request answers 503 like any request while it is down.
+///
+/// Every wait is bounded (`DatabaseOptions.timeoutMilliseconds`, README "Running latch for
+/// real"): statements are sent with libpq's asynchronous calls and their answer awaited with
+/// `poll` on the connection's socket; past the deadline the statement is cancelled (PostgreSQL's
+/// cancel request, sent from a background thread so that a frozen server cannot hold the
+/// worker), the connection dropped and `DatabaseError.unavailable` thrown. Connecting is bounded
+/// by `connect_timeout` per host, among the connection defaults latch adds
+/// (`DatabaseOptions.connectionDefaults`).
 public final class Database {
     public let connectionString: String
+    public let options: DatabaseOptions
     private var connection: OpaquePointer?
     private var preparedNames: [String: String] = [:]
+    /// Prepared-statement names carry `namePrefix` and this generation, bumped whenever the
+    /// remembered names are dropped: a name never collides with another worker's on a shared
+    /// server connection, nor with one this worker prepared before.
+    private var nameGeneration = 0
+    /// Random, per process: names of workers on other hosts sharing a pooled server
+    /// connection cannot be the same either.
+    private let namePrefix = "l" + SecureRandom.hex(6)
     private var transactionDepth = 0
     public private(set) var reconnects = 0
     /// When the last statement's answer arrived (monotonic).
@@ -25,28 +41,45 @@ public final class Database {
     static let idleCheckAfterNanoseconds: UInt64 = 100_000_000
     /// Statements sent (round trips; preparing a statement, once per connection, not counted).
     public private(set) var statementsSent = 0
+    /// Set by the connection's notice receiver: the server sent a notice (a warning) since the
+    /// flag was last cleared. After a cancel, a commit that returns with a warning was cancelled
+    /// while it waited for the synchronous standby: committed here, not confirmed there.
+    var noticeArrived = false
+    /// libpq's own notice receiver (it prints the notice to stderr, as before), called after
+    /// the flag is set.
+    var previousNoticeReceiver: PQnoticeReceiver?
+    var previousNoticeArgument: UnsafeMutableRawPointer?
+    /// Whether the last statement was given up at the bound (no answer in time) or could not
+    /// even connect: then even BEGIN is not sent again (another try would wait as long again).
+    var lastWaitTimedOut = false
 
-    public init(connectionString: String) {
+    public init(connectionString: String, options: DatabaseOptions = DatabaseOptions()) {
         self.connectionString = connectionString
+        self.options = options
     }
 
     deinit { if let connection { PQfinish(connection) } }
 
-    /// Runs one statement and returns its rows.
+    /// Runs one statement and returns its rows. Its wait is bounded by the connection's bound
+    /// (`DatabaseOptions.timeoutMilliseconds`), or by `waitingUpTo` milliseconds for the rare
+    /// statement that waits on purpose and bounds that wait itself (a lock taken with its own
+    /// `lock_timeout`).
     @discardableResult
-    public func query(_ sql: SQL) throws(DatabaseError) -> [Row] {
+    public func query(_ sql: SQL, waitingUpTo bound: Int? = nil) throws(DatabaseError) -> [Row] {
         if transactionDepth == 0, Clock.monotonicNanoseconds() &- lastAnswerNanoseconds > Database.idleCheckAfterNanoseconds {
             discardIfClosedByServer()
         }
-        return try run(sql)
+        return try run(sql, bound: bound ?? options.timeoutMilliseconds)
     }
 
     /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
     public func withTransaction<T>(_ body: () throws -> T) throws -> T {
         do {
             try query("BEGIN")
-        } catch .unavailable {
-            // BEGIN changes nothing, so it alone is safe to resend: on a fresh connection, once.
+        } catch .unavailable(let why) {
+            // BEGIN changes nothing, so it alone is safe to resend: on a fresh connection, once —
+            // unless the server did not answer in time (another try would wait as long again).
+            guard !lastWaitTimedOut else { throw DatabaseError.unavailable(why) }
             reset()
             try query("BEGIN")
         }
@@ -54,11 +87,11 @@ public final class Database {
         do {
             let result = try body()
             transactionDepth -= 1
-            _ = try run("COMMIT")
+            _ = try run("COMMIT", bound: options.timeoutMilliseconds)
             return result
         } catch {
             transactionDepth -= 1
-            if connection != nil { _ = try? run("ROLLBACK") }
+            if connection != nil { _ = try? run("ROLLBACK", bound: options.timeoutMilliseconds) }
             throw error
         }
     }
@@ -74,7 +107,8 @@ public final class Database {
         if socket < 0 || poll(&descriptor, 1, 0) != 0 { reset() }
     }
 
-    /// Runs a script of several statements without binds (migrations only).
+    /// Runs a script of several statements without binds (migrations only). Not bounded by the
+    /// statement timeout: a migration may take long; its locks are bounded by `lock_timeout`.
     public func executeScript(_ script: String) throws(DatabaseError) {
         let connection = try connected()
         guard let result = PQexec(connection, script) else { throw lostConnection() }
@@ -88,20 +122,48 @@ public final class Database {
     private func connected() throws(DatabaseError) -> OpaquePointer {
         if let connection, PQstatus(connection) == CONNECTION_OK { return connection }
         reset()
-        guard let fresh = PQconnectdb(connectionString) else { throw DatabaseError.unavailable("out of memory") }
+        guard let fresh = connect() else { throw DatabaseError.unavailable("out of memory") }
         guard PQstatus(fresh) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(fresh))
             PQfinish(fresh)
+            lastWaitTimedOut = true
             throw DatabaseError.unavailable(message.trimmingSpaces())
         }
         connection = fresh
         reconnects += 1
+        previousNoticeArgument = nil
+        previousNoticeReceiver = PQsetNoticeReceiver(fresh, { context, result in
+            guard let context else { return }
+            let database = Unmanaged<Database>.fromOpaque(context).takeUnretainedValue()
+            database.noticeArrived = true
+            database.previousNoticeReceiver?(database.previousNoticeArgument, result)
+        }, Unmanaged.passUnretained(self).toOpaque())
         return fresh
     }
+
+    /// Opens a connection: latch's defaults first, then the connection string (libpq's
+    /// `expand_dbname`), whose own settings therefore win.
+    private func connect() -> OpaquePointer? {
+        let pairs = options.connectionDefaults + [("dbname", connectionString)]
+        let keywords = pairs.map { strdup($0.keyword) }
+        let values = pairs.map { strdup($0.value) }
+        defer { (keywords + values).forEach { free($0) } }
+        let keywordPointers = keywords.map { UnsafePointer($0) } + [nil]
+        let valuePointers = values.map { UnsafePointer($0) } + [nil]
+        return PQconnectdbParams(keywordPointers, valuePointers, 1)
+    }
+
+    /// Closes the connection (the next statement connects again) and forgets its statements.
+    func dropConnection() { reset() }
 
     private func reset() {
         if let connection { PQfinish(connection) }
         connection = nil
+        forgetPreparedStatements()
+    }
+
+    private func forgetPreparedStatements() {
+        if !preparedNames.isEmpty { nameGeneration += 1 }
         preparedNames.removeAll()
     }
 
@@ -111,10 +173,31 @@ public final class Database {
         return .unavailable(message)
     }
 
-    private func run(_ sql: SQL) throws(DatabaseError) -> [Row] {
+    /// Runs one statement. A server connection without this worker's prepared statement
+    /// (26000), or with one of its name (42P05) — a pooler switched it — refused it before it
+    /// ran: outside a transaction it is prepared and sent once more; a second refusal, or one
+    /// inside a transaction (now aborted), answers 503, never a 500 that repeats forever.
+    private func run(_ sql: SQL, bound: Int) throws(DatabaseError) -> [Row] {
+        do {
+            return try runOnce(sql, bound: bound)
+        } catch .statement(let state, let message) where DatabaseOptions.isPreparedStatementMismatch(state) {
+            guard let connection, PQtransactionStatus(connection) == PQTRANS_IDLE else {
+                throw .unavailable("\(message) (inside a transaction; behind a transaction-mode pooler set LATCH_DATABASE_POOLING=transaction)")
+            }
+            do {
+                return try runOnce(sql, bound: bound)
+            } catch .statement(let state, let message) where DatabaseOptions.isPreparedStatementMismatch(state) {
+                throw .unavailable("\(message) (again; behind a transaction-mode pooler set LATCH_DATABASE_POOLING=transaction)")
+            }
+        }
+    }
+
+    private func runOnce(_ sql: SQL, bound: Int) throws(DatabaseError) -> [Row] {
+        lastWaitTimedOut = false
         try Database.checkBinds(sql)
         let connection = try connected()
-        let name = try prepare(sql.text, on: connection)
+        let deadline = Clock.monotonicNanoseconds() &+ UInt64(bound) * 1_000_000
+        let name = options.pooling == .transaction ? nil : try prepare(sql.text, on: connection, deadline: deadline)
         // Keep every parameter's storage alive for the duration of the call.
         var storage: [[CChar]?] = []
         var lengths: [Int32] = []
@@ -130,10 +213,15 @@ public final class Database {
             }
         }
         statementsSent += 1
-        let result = withPointers(storage) { pointers in
-            PQexecPrepared(connection, name, Int32(pointers.count), pointers, lengths, formats, 0)
+        let sent = withPointers(storage) { pointers in
+            if let name {
+                PQsendQueryPrepared(connection, name, Int32(pointers.count), pointers, lengths, formats, 0)
+            } else {
+                PQsendQueryParams(connection, sql.text, Int32(pointers.count), nil, pointers, lengths, formats, 0)
+            }
         }
-        guard let result else { throw lostConnection() }
+        guard sent == 1 else { throw lostConnection() }
+        guard let result = try awaitResult(on: connection, deadline: deadline) else { throw lostConnection() }
         defer { PQclear(result) }
         lastAnswerNanoseconds = Clock.monotonicNanoseconds()
         try check(result)
@@ -148,10 +236,11 @@ public final class Database {
         }
     }
 
-    private func prepare(_ text: String, on connection: OpaquePointer) throws(DatabaseError) -> String {
+    private func prepare(_ text: String, on connection: OpaquePointer, deadline: UInt64) throws(DatabaseError) -> String {
         if let name = preparedNames[text] { return name }
-        let name = "s\(preparedNames.count)"
-        guard let result = PQprepare(connection, name, text, 0, nil) else { throw lostConnection() }
+        let name = "\(namePrefix)g\(nameGeneration)s\(preparedNames.count)"
+        guard PQsendPrepare(connection, name, text, 0, nil) == 1 else { throw lostConnection() }
+        guard let result = try awaitResult(on: connection, deadline: deadline) else { throw lostConnection() }
         defer { PQclear(result) }
         try check(result)
         preparedNames[text] = name
@@ -170,11 +259,15 @@ public final class Database {
             }
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "XX000"
             let message = String(cString: PQresultErrorMessage(result))
-            // Class 08 (connection exception) and 57P (operator intervention: shutdown) mean unreachable.
-            if state.hasPrefix("08") || state.hasPrefix("57P") {
+            // Class 08 (connection exception) and 57P (operator intervention: shutdown) mean
+            // unreachable; 57014 is the cancel sent past the bound (nothing was committed).
+            if state.hasPrefix("08") || state.hasPrefix("57P") || state == "57014" {
                 reset()
                 throw DatabaseError.unavailable(message)
             }
+            // The server connection does not hold the statements this worker remembers (a
+            // pooler switched it): forget them, so the next statement prepares afresh.
+            if DatabaseOptions.isPreparedStatementMismatch(state) { forgetPreparedStatements() }
             throw DatabaseError.statement(sqlState: state, message: message.trimmingSpaces())
         }
     }

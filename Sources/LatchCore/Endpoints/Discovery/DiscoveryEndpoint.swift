@@ -19,7 +19,8 @@ public enum DiscoveryEndpoint {
 
     static func authorizationServer(_ context: Context) throws -> Response {
         let configuration = context.configuration
-        let scopes = try ScopeStore(database: context.database).names()
+        // Read-only: from the standby when one is configured (README "Running latch for real").
+        let scopes = try context.reading { try ScopeStore(database: $0).names() }
         var document: [(String, JSON)] = [
             ("issuer", .string(configuration.issuer)),
             ("authorization_endpoint", .string(configuration.url("/oauth2/authorize"))),
@@ -51,7 +52,6 @@ public enum DiscoveryEndpoint {
 
     static func protectedResource(_ request: Request, _ context: Context) throws -> Response {
         let configuration = context.configuration
-        let resources = ResourceStore(database: context.database, own: configuration.ownResource)
         let identifier: String
         if let named = request.serverVariables["LATCH_CHECK_RESOURCE"], !named.isEmpty {
             identifier = named
@@ -60,10 +60,13 @@ public enum DiscoveryEndpoint {
         } else {
             identifier = configuration.ownResource
         }
-        guard let resource = try resources.find(identifier: identifier) else {
+        let found = try context.reading { database -> (Resource, [String])? in
+            guard let resource = try ResourceStore(database: database, own: configuration.ownResource).find(identifier: identifier) else { return nil }
+            return (resource, try resource.scopes ?? ScopeStore(database: database).names())
+        }
+        guard let (resource, scopes) = found else {
             throw OAuthError.notFound("no protected resource is registered here")
         }
-        let scopes = try resource.scopes ?? ScopeStore(database: context.database).names()
         var document: [(String, JSON)] = [
             ("resource", .string(resource.identifier)),
             ("resource_name", .string(resource.name)),

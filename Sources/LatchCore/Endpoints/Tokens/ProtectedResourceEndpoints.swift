@@ -31,7 +31,8 @@ public enum ProtectedResourceEndpoints {
         let configuration = context.configuration
         let location = try GateLocation(request, configuration: configuration)
         guard let presented = request.bearerToken else { throw location.challenge(.noToken) }
-        guard let token = try TokenStore(database: context.database).live(presented), token.kind == .access,
+        // Read-only: from the standby when one is configured (README "Running latch for real").
+        guard let token = try context.reading({ try TokenStore(database: $0).live(presented) }), token.kind == .access,
               token.isFor(location.resource, own: configuration.ownResource) else {
             throw location.challenge(.invalidToken)
         }
