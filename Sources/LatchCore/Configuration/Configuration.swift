@@ -77,7 +77,7 @@ public struct Configuration: Sendable {
     /// How statements reach the server: directly or through a transaction-mode pooler
     /// (`LATCH_DATABASE_POOLING`).
     public var databasePooling: DatabaseOptions.Pooling = .session
-    /// A hot standby for the gate's and discovery's reads (`LATCH_READ_DATABASE_URL`); nil:
+    /// A hot standby for the reads of the gate, userinfo and discovery (`LATCH_READ_DATABASE_URL`); nil:
     /// the primary only.
     public var readDatabaseURL: String?
     /// How far behind the standby may be before the gate reads from the primary instead
@@ -123,7 +123,7 @@ public struct Configuration: Sendable {
         ("LATCH_KEY_ROTATION_DAYS", "30", "days after which latchctl purge rotates the signing keys"),
         // Issue 17: database high availability.
         ("LATCH_DATABASE_TIMEOUT_MS", "2000", "bound on every database wait, milliseconds (then the statement is cancelled and the request answers 503); also the oldest a request may be when a worker takes it (LATCH_REQUEST_START from nginx)"),
-        ("LATCH_READ_DATABASE_URL", "(none)", "libpq connection string of a hot standby for the gate's and discovery's reads (/oauth2/check, /.well-known/*); skipped for the primary when unreachable or behind by more than LATCH_READ_MAX_LAG_MS"),
+        ("LATCH_READ_DATABASE_URL", "(none)", "libpq connection string of a hot standby for the reads of the gate, userinfo and discovery (/oauth2/check, /oauth2/userinfo, /.well-known/*); skipped for the primary when unreachable or behind by more than LATCH_READ_MAX_LAG_MS"),
         ("LATCH_READ_MAX_LAG_MS", "1000", "how far behind the standby of LATCH_READ_DATABASE_URL may be, milliseconds: a revocation reaches the gate within it"),
         ("LATCH_DATABASE_POOLING", "session", "session (direct to PostgreSQL: named prepared statements) or transaction (behind PgBouncer pool_mode=transaction: unnamed statements only)"),
     ]

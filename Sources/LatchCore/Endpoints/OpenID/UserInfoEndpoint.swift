@@ -4,7 +4,8 @@
 /// 2.1); errors as the gate's: `401 invalid_token` with the RFC 6750 challenge, `403
 /// insufficient_scope` without `openid` or for a token that acts for no person. Any audience:
 /// userinfo belongs to the provider that issued the token, whatever resource it was for.
-/// One statement (`TokenStore.liveWithEmail`), never cached.
+/// One statement (`TokenStore.liveWithEmail`), never cached; read from the standby when there
+/// is one (`LATCH_READ_DATABASE_URL`), like the gate.
 enum UserInfoEndpoint {
     static let routes: [Route] = [
         Route("/oauth2/userinfo", ["GET": { request, context in try userInfo(request, context) },
@@ -20,7 +21,7 @@ enum UserInfoEndpoint {
             if parameters.contains("access_token") { throw OAuthError.invalidRequest("access tokens are never accepted as parameters") }
         }
         guard let presented = request.bearerToken else { throw challenge(nil) }
-        guard let (token, email, emailVerified) = try TokenStore(database: context.database).liveWithEmail(presented) else {
+        guard let (token, email, emailVerified) = try context.reading({ try TokenStore(database: $0).liveWithEmail(presented) }) else {
             throw challenge(.invalidToken)
         }
         let scopes = ScopeSet.parse(token.scope) ?? []
