@@ -97,7 +97,7 @@ struct Migrate: ParsableCommand {
         // The first signing keys, when there are none and the key-encryption key is set
         // (README "OpenID Connect").
         let keys = try global.keys()
-        let firstKeys = keys.canSign ? try keys.rotate(.missing) : []
+        let firstKeys = try keys.canSign && keys.schemaHasKeys() ? try keys.rotate(.missing) : []
         if global.json {
             var members: [(String, JSON)] = [("applied", .array(applied.map { .string($0) }))]
             if !firstKeys.isEmpty { members.append(("keys_created", .array(firstKeys.map { .string($0.kid) }))) }

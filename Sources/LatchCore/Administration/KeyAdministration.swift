@@ -53,6 +53,12 @@ public struct KeyAdministration {
         public let replaces: String?
     }
 
+    /// Whether the schema has the signing-keys table (migration 020): `latchctl migrate` run
+    /// with an older set of migrations (`--dir`) makes no keys.
+    public func schemaHasKeys() throws -> Bool {
+        try database.query("SELECT to_regclass('signing_keys') IS NOT NULL AS present").first?.bool("present") ?? false
+    }
+
     /// Makes the keys `occasion` calls for, in one transaction (one rotation at a time), with
     /// one audit row; what it made. An algorithm's first key signs at once: nobody can hold
     /// a token of it yet.
