@@ -601,6 +601,6 @@ def test_every_hot_path_records_as_the_least_privileged_role(least_privilege):
                       "refresh.rotated", "refresh.reuse_detected", "grant.revoked", "code.replayed",
                       "consent.allowed", "code.issued", "code.rejected", "token.revoked", "grant.revoked"]
     assert [r["event"] for r in stack_rows_for(s, cc.client_id)][-1] == "token.issued"
-    # Every executable's connection was latch_app's (psql names itself; the executables do not).
+    # Every executable's connection was latch_app's (each names itself after its executable).
     assert s.psql("SELECT DISTINCT usename FROM pg_stat_activity "
-                  "WHERE backend_type = 'client backend' AND application_name = ''") == [["latch_app"]]
+                  "WHERE backend_type = 'client backend' AND application_name LIKE 'latch-%'") == [["latch_app"]]
