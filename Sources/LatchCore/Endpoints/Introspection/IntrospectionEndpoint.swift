@@ -28,7 +28,7 @@ public enum IntrospectionEndpoint {
         let parameters = try request.formParameters()
         try parameters.requireUniqueNames()
         let presentedClient = try ClientAuthenticator.presented(request, parameters: parameters)
-        let tokens = TokenStore(database: context.database)
+        let tokens = TokenStore(context)
         // One round trip: the statement that authenticates the caller also looks the token up.
         if presentedClient.secret != nil, let presented = try parameters.single("token"),
            let proof = presentedClient.proof(),

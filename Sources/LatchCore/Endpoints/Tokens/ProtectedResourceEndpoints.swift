@@ -31,7 +31,7 @@ public enum ProtectedResourceEndpoints {
         let configuration = context.configuration
         let location = try GateLocation(request, configuration: configuration)
         guard let presented = request.bearerToken else { throw location.challenge(.noToken) }
-        guard let token = try TokenStore(database: context.database).live(presented), token.kind == .access,
+        guard let token = try TokenStore(context).live(presented), token.kind == .access,
               token.isFor(location.resource, own: configuration.ownResource) else {
             throw location.challenge(.invalidToken)
         }

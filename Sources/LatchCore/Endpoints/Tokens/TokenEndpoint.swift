@@ -74,10 +74,13 @@ public enum TokenEndpoint {
         return try grant.grant(parameters, client: client, audit: audit, context)
     }
 
-    /// The RFC 6749 §5.1 success response, never cached; with `openid` granted, the ID token
-    /// signed now (`IDToken`, OpenID Connect Core §3.1.3.3).
+    /// The RFC 6749 §5.1 success response, never cached; for a resource that wants them, the
+    /// access token as a JWT signed now (`JWTAccessToken`, RFC 9068); with `openid` granted, the
+    /// ID token signed now (`IDToken`, OpenID Connect Core §3.1.3.3), its `at_hash` over the
+    /// access token actually returned.
     static func response(_ issued: IssuedTokens, _ context: Context) throws -> Response {
         var issued = issued
+        issued.signedAccessToken = try JWTAccessToken.sign(for: issued, context)
         issued.idToken = try IDToken.sign(for: issued, context)
         return response(issued)
     }
@@ -85,7 +88,7 @@ public enum TokenEndpoint {
     /// The RFC 6749 §5.1 success response, never cached.
     static func response(_ issued: IssuedTokens) -> Response {
         var fields: [(String, JSON)] = [
-            ("access_token", .string(issued.accessToken.value)),
+            ("access_token", .string(issued.accessTokenValue)),
             ("token_type", "Bearer"),
             ("expires_in", .integer(issued.expiresIn)),
         ]
