@@ -23,7 +23,7 @@ public enum RevocationEndpoint {
     static func revoke(_ request: Request, _ context: Context) throws -> Response {
         let parameters = try request.formParameters()
         try parameters.requireUniqueNames()
-        let client = try ClientAuthenticator(database: context.database, issuer: context.configuration.issuer).authenticate(request, parameters: parameters)
+        let client = try ClientAuthenticator(context).authenticate(request, parameters: parameters)
         guard let token = try parameters.single("token") else { throw OAuthError.invalidRequest("token is required") }
         try TokenStore(context).revoke(
             token, byClient: client.client.clientID,

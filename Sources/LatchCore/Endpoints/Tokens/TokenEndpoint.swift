@@ -31,7 +31,7 @@ public enum TokenEndpoint {
             response.logClientID = presented.clientID
             return response
         }
-        let client = try MetadataClients.current(try ClientAuthenticator(database: context.database, issuer: context.configuration.issuer).verify(presented), context)
+        let client = try MetadataClients.current(try ClientAuthenticator(context).verify(presented), context)
         // From here on the client is known: the request log names it, answered or refused.
         do {
             try TokenRateLimit.check(client.client, limit: context.configuration.unverifiedTokensPerMinute,
