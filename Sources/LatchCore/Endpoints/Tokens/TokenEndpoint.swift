@@ -15,7 +15,24 @@ public enum TokenEndpoint {
         Route("/oauth2/token", ["POST": { request, context in try token(request, context) }]),
     ]
 
+    /// When this worker cannot sign (no key-encryption key, no current key: README "OpenID
+    /// Connect"), a request whose answer needs a signature (`openid` granted, a resource with
+    /// JWT access tokens) must not leave tokens behind that nobody received: the request then
+    /// runs in one transaction, rolled back when signing fails, and the answer is `503
+    /// temporarily_unavailable` — nothing written, the code not spent. Requests that need no
+    /// signature are answered as usual. A worker that can sign pays nothing for this check
+    /// (its key ring is cached).
     static func token(_ request: Request, _ context: Context) throws -> Response {
+        do {
+            if SigningKeyRing.canSign(context) { return try answer(request, context) }
+            return try context.database.withTransaction { try answer(request, context) }
+        } catch let unavailable as SigningUnavailable {
+            throw OAuthError(.temporarilyUnavailable, "tokens cannot be signed right now; try again later", status: 503)
+                .causedBy(unavailable.cause)
+        }
+    }
+
+    static func answer(_ request: Request, _ context: Context) throws -> Response {
         let parameters = try request.formParameters()
         try parameters.requireUniqueNames()
         if request.query.contains("access_token=") || parameters.contains("access_token") {
@@ -80,8 +97,14 @@ public enum TokenEndpoint {
     /// access token actually returned.
     static func response(_ issued: IssuedTokens, _ context: Context) throws -> Response {
         var issued = issued
-        issued.signedAccessToken = try JWTAccessToken.sign(for: issued, context)
-        issued.idToken = try IDToken.sign(for: issued, context)
+        do {
+            issued.signedAccessToken = try JWTAccessToken.sign(for: issued, context)
+            issued.idToken = try IDToken.sign(for: issued, context)
+        } catch let error as OAuthError {
+            // Not an OAuthError any more, so no refusal path turns it into an answer before
+            // `token` rolls back what the statement wrote.
+            throw SigningUnavailable(cause: error)
+        }
         return response(issued)
     }
 
@@ -133,4 +156,9 @@ struct AskedScopeAndResource {
             resource = nil
         }
     }
+}
+
+/// Signing the answer failed after the statement issued the tokens (`TokenEndpoint.token`).
+struct SigningUnavailable: Error, Sendable {
+    let cause: OAuthError
 }
