@@ -221,7 +221,7 @@ public struct AuthorizationCodeStore {
                 SELECT \(refresh.id), 'refresh', \(refresh.secretHash), m.id, m.client_id, m.user_id, m.scope, m.resource,
                        least(now() + make_interval(secs => \(refreshLifetime)), m.expires_at)
                 FROM made m, taken t WHERE t.with_refresh
-            ), \(fragment: IssuingStatement.recorded(after: "made")), audited AS (
+            ), \(fragment: IssuingStatement.recorded(after: "made", proof: proof)), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.codeRedeemed.rawValue)::text, \(audit.actor)::text, m.user_id, m.client_id,
                        \(audit.address)::text, jsonb_build_object('code_id', t.code_id, 'grant_id', m.id, 'scope', m.scope)

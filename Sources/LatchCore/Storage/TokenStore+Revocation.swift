@@ -142,7 +142,7 @@ extension TokenStore {
                 FROM resolved
                 WHERE \(asked)::text[] IS NULL OR permitted = cardinality(\(asked)::text[])
                 RETURNING id, client_id, scope, resource, expires_at
-            ), \(fragment: IssuingStatement.recorded(after: "new_grant")), audited AS (
+            ), \(fragment: IssuingStatement.recorded(after: "new_grant", proof: proof)), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.tokenIssued.rawValue)::text, \(audit.actor)::text, NULL, client_id, \(audit.address)::text,
                        jsonb_build_object('grant_type', 'client_credentials', 'grant_id', id, 'scope', scope, 'resource', resource)

@@ -118,7 +118,7 @@ extension TokenStore {
                 WHERE g.id = p.grant_id
             ), new_refresh AS (
                 \(fragment: TokenStore.newRefreshToken(refresh, from: "presented", clientID: request.clientID, lifetime: refreshLifetime))
-            ), \(fragment: IssuingStatement.recorded(after: "presented")), audited AS (
+            ), \(fragment: IssuingStatement.recorded(after: "presented", proof: proof)), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.refreshRotated.rawValue)::text, \(audit.actor)::text, p.user_id, \(request.clientID)::text,
                        \(audit.address)::text,

@@ -41,13 +41,33 @@ enum ClientAssertion {
             // The client may have rotated its keys since the set was cached.
             candidates = matching(try keySets.keys(at: url, unknownKid: true))
         }
+        return try verify(decoded, candidates: candidates, clientID: client.clientID, issuer: issuer,
+                          tokenEndpoint: tokenEndpoint, now: now)
+    }
+
+    /// The assertion's `jti` and `exp` when one of `keys` (the client's, as cached by this
+    /// worker: `ClientAssertionKeys`) verifies it and its claims are in order; nil otherwise —
+    /// then the full path decides, and says why.
+    static func verify(_ assertion: String, clientID: String, keys: [PublicJWK], issuer: String, tokenEndpoint: String,
+                       now: Int) -> (jti: String, expiresAt: Int)? {
+        guard let decoded = try? JWS.decode(assertion, allowed: allowed) else { return nil }
+        let sameAlgorithm = keys.filter { $0.algorithm == decoded.algorithm }
+        let candidates = decoded.keyID.map { kid in sameAlgorithm.filter { $0.keyID == kid } } ?? sameAlgorithm
+        return try? verify(decoded, candidates: candidates, clientID: clientID, issuer: issuer, tokenEndpoint: tokenEndpoint, now: now)
+    }
+
+    /// The checks of an assertion whose keys were chosen: the signature by one of `candidates`,
+    /// then the claims.
+    static func verify(_ decoded: UnverifiedJWS, candidates: [PublicJWK], clientID: String, issuer: String,
+                       tokenEndpoint: String, now: Int) throws -> (jti: String, expiresAt: Int) {
+        func refuse(_ why: String) -> OAuthError { .invalidClient("client assertion refused: " + why) }
         guard !candidates.isEmpty else { throw refuse("no registered \(decoded.algorithm.rawValue) key\(decoded.keyID.map { " with kid '\($0)'" } ?? "")") }
         var verified: JSON?
         for jwk in candidates {
             if let key = try? jwk.verificationKey(), let claims = try? decoded.verified(with: key) { verified = claims; break }
         }
         guard let claims = verified else { throw refuse("the signature does not verify with the registered keys") }
-        guard claims["iss"]?.stringValue == client.clientID, claims["sub"]?.stringValue == client.clientID else {
+        guard claims["iss"]?.stringValue == clientID, claims["sub"]?.stringValue == clientID else {
             throw refuse("iss and sub must be the client_id")
         }
         let audiences = claims["aud"]?.stringValue.map { [$0] } ?? claims["aud"]?.arrayValue?.compactMap(\.stringValue) ?? []

@@ -118,6 +118,11 @@ public struct ClientAuthenticator {
         guard try ClientAssertionStore(database: clients.database).consume(clientID: client.clientID, jti: jti, expiresAt: expiresAt) else {
             throw OAuthError.invalidClient("client assertion refused: its jti was used before")
         }
+        // The next request of this client may then be one statement (`ClientAssertionKeys`).
+        if configuration != nil {
+            let keySet = try client.metadata["jwks_uri"]?.stringValue.flatMap { try ClientKeySetStore(database: clients.database).fresh($0)?.jwks }
+            ClientAssertionKeys.remember(client, keySet: keySet)
+        }
         return AuthenticatedClient(client: client, method: "private_key_jwt")
     }
 }

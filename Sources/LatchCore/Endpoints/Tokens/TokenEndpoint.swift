@@ -67,8 +67,16 @@ public enum TokenEndpoint {
     /// The grant's one-round-trip attempt; nil when it issued nothing.
     static func issueAtOnce(_ parameters: Parameters, _ presented: PresentedClient, _ request: Request,
                             _ context: Context) throws -> IssuedTokens? {
-        guard let grantType = try parameters.single("grant_type"), let grant = TokenGrants.named(grantType),
-              let proof = presented.proof(unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
+        guard let grantType = try parameters.single("grant_type"), let grant = TokenGrants.named(grantType) else { return nil }
+        let proof: ClientProof
+        if let assertion = presented.assertion {
+            // private_key_jwt: one statement when this worker holds the client's keys.
+            guard let asserted = ClientAssertionKeys.proof(presented, assertion, context) else { return nil }
+            proof = asserted
+        } else {
+            guard let secretOrNone = presented.proof(unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
+            proof = secretOrNone
+        }
         // The audit rows name the client the request presents; they are written only when the
         // statement authenticated it.
         let audit = AuditSource(actor: AuditActor.client(presented.clientID), address: request.remoteAddress)
