@@ -90,6 +90,7 @@ def test_client_credentials_token_for_a_jwt_resource_verifies_offline(stack, wor
 
 def test_the_gate_accepts_it_at_its_resource_only(stack, world):
     token = client_token(stack, world)["access_token"]
+    assert parts(token)[0]["typ"] == "at+jwt"
     r = check(stack, token, world["jwt"])
     assert r.status_code == 204, r.text
     assert r.headers["X-Latch-Client"] == world["app"].client_id
