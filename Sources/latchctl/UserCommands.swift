@@ -3,7 +3,7 @@ import LatchCore
 
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage people who sign in.",
-                                                    subcommands: [UserCreate.self, UserList.self, UserDisable.self, UserUnlock.self])
+                                                    subcommands: [UserCreate.self, UserList.self, UserDisable.self, UserUnlock.self, UserSetEmail.self])
 }
 
 enum UserJSON {
@@ -101,6 +101,29 @@ struct UserUnlock: ParsableCommand {
             Output.json(["username": .string(user.username), "unlocked": .bool(hadFailures)])
         } else {
             print(hadFailures ? "unlocked user \(user.username)" : "user \(user.username) had no failed sign-ins")
+        }
+    }
+}
+
+struct UserSetEmail: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set-email",
+        abstract: "Set a user's email address (the email claim of OpenID Connect ID tokens and userinfo).")
+
+    @OptionGroup var target: UserTarget
+    @Argument(help: "the email address") var email: String
+    @Flag(name: .customLong("email-verified"), help: "vouch that the email is the person's (email_verified: true); without it, false") var emailVerified = false
+
+    func validate() throws {
+        if !UserStore.isPlausibleEmail(email) { throw ValidationError("'\(email)' is not an email address") }
+    }
+
+    func run() throws {
+        let user = try target.administer { users, name in try users.setEmail(name, email: email, verified: emailVerified) }
+        if target.json {
+            Output.json(["username": .string(user.username), "email": .string(email), "email_verified": .bool(emailVerified)])
+        } else {
+            print("set the email of user \(user.username)\(emailVerified ? " (verified)" : "")")
         }
     }
 }

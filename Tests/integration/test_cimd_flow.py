@@ -1,6 +1,7 @@
 """Client ID Metadata Documents through the endpoints (README "Client ID Metadata Documents"):
 consent page, code exchange without a fetch while the cache is fresh, a fetch first when it
-expired and 401 invalid_client when that fails, private_key_jwt refused clearly, listings,
+expired and 401 invalid_client when that fails, a private_key_jwt client without an assertion
+refused clearly (with one: test_oidc_jwks_uri.py), listings,
 verification by an admin, remembered consent ending when the document changes its redirect
 URIs, discovery, and the settings (off, allow/deny, no development mode)."""
 import pytest
@@ -86,7 +87,7 @@ def test_expired_cache_is_fetched_at_the_token_endpoint(stack, docs, browser):
     assert docs.count(path) == 3
 
 
-def test_private_key_jwt_document_is_refused_clearly_at_the_token_endpoint(stack, docs, browser):
+def test_private_key_jwt_document_without_an_assertion_is_refused_clearly(stack, docs, browser):
     _, url = new_document(docs, token_endpoint_auth_method="private_key_jwt", jwks_uri="https://tool.example/jwks")
     code, verifier = code_for(browser, url)
     r = exchange(stack, code, verifier, client_id=url, redirect_uri=REDIRECT, method="none")

@@ -169,6 +169,56 @@ def test_latch_app_cannot_change_key_material(stack, migrated, sql):  # noqa: F8
     assert not ok and ("permission denied" in err or "must be owner" in err), (sql, err)
 
 
+NARROW = [
+    # (table, column or None for the whole table, privilege, latch_app holds it)
+    ("signing_keys", "private_key_sealed", "UPDATE", False),
+    ("signing_keys", "public_jwk", "UPDATE", False),
+    ("signing_keys", "kid", "UPDATE", False),
+    ("signing_keys", "signs_from", "UPDATE", False),
+    ("signing_keys", "retired_at", "UPDATE", True),
+    ("signing_keys", "unpublish_at", "UPDATE", True),
+    ("signing_keys", None, "TRUNCATE", False),
+    ("client_assertion_jtis", "jti", "UPDATE", False),
+    ("client_assertion_jtis", "expires_at", "UPDATE", False),
+    ("client_key_sets", "url", "UPDATE", False),
+    ("client_key_sets", "jwks", "UPDATE", True),
+]
+
+
+def privileges(stack, db):
+    checks = ", ".join(
+        f"has_column_privilege('latch_app', '{t}', '{c}', '{p}')" if c else f"has_table_privilege('latch_app', '{t}', '{p}')"
+        for t, c, p, _ in NARROW)
+    ok, out, err = psql_as(stack, "latch_owner", db, f"SELECT {checks}")
+    assert ok, err
+    return [v == "t" for v in out.strip().split("\t")]
+
+
+def test_the_key_tables_are_narrow_on_a_fresh_database_and_stay_so(stack, migrated):  # noqa: F811
+    """Migration 096: latch_apply_grants() (094) ran after 020/022/023 and granted every right;
+    now it knows these tables, also when it runs again."""
+    assert privileges(stack, migrated) == [held for *_, held in NARROW]
+    ok, _, err = psql_as(stack, "latch_owner", migrated, "CALL latch_apply_grants();")
+    assert ok, err
+    assert privileges(stack, migrated) == [held for *_, held in NARROW]
+
+
+def test_latch_app_deletes_only_unpublished_keys(stack, migrated):  # noqa: F811
+    ok, _, err = psql_as(stack, "latch_app", migrated, "DELETE FROM signing_keys")
+    assert not ok and "permission denied" in err, err
+    ok, out, _ = psql_as(stack, "latch_app", migrated, "SELECT count(*) FROM signing_keys WHERE unpublish_at IS NULL")
+    assert int(out.strip()) >= 2
+    # A key past its unpublish_at (a copy under another kid, made by the owner) goes.
+    ok, _, err = psql_as(stack, "latch_owner", migrated, """
+        INSERT INTO signing_keys (kid, alg, public_jwk, private_key_sealed, publish_at, signs_from, retired_at, unpublish_at)
+        SELECT 'gone_' || substr(kid, 6), alg, public_jwk, private_key_sealed, now() - interval '3 days',
+               now() - interval '3 days', now() - interval '2 days', now() - interval '1 day'
+        FROM signing_keys LIMIT 1""")
+    assert ok, err
+    ok, out, err = psql_as(stack, "latch_app", migrated, "DELETE FROM signing_keys WHERE kid LIKE 'gone%' RETURNING kid")
+    assert ok and out.strip().startswith("gone_"), err
+
+
 def test_latch_app_reads_keys_and_the_purge_rotates_as_latch_app(stack, migrated):  # noqa: F811
     ok, out, err = psql_as(stack, "latch_app", migrated, "SELECT count(*) FROM signing_keys")
     assert ok and out.strip() == "2", err

@@ -1,7 +1,7 @@
 """private_key_jwt client authentication (RFC 7523 §2.2, §3; README "OpenID Connect"): a client
 registers its public keys (`jwks`) and signs its assertions with PyPI's joserfc; aud the issuer or
-the token endpoint; exp required and bounded; each jti used once; a jwks_uri is stored but not
-fetched yet (invalid_client, said clearly)."""
+the token endpoint; exp required and bounded; each jti used once; a jwks_uri that cannot be
+fetched is invalid_client, said clearly (fetching one: test_oidc_jwks_uri.py)."""
 import secrets
 import time
 
@@ -139,7 +139,7 @@ def test_registration_rules_for_keys(stack, keys):
         assert r.status_code == 400 and r.json()["error"] == "invalid_client_metadata", (extra, r.text)
 
 
-def test_a_jwks_uri_client_is_refused_clearly_for_now(stack, keys):
+def test_an_unreachable_jwks_uri_is_refused_clearly(stack, keys):
     r = register(stack, {"client_name": unique("pk"), "redirect_uris": [REDIRECT], "token_endpoint_auth_method": "private_key_jwt",
                          "jwks_uri": "https://keys.example/jwks"})
     assert r.status_code == 201, r.text

@@ -67,4 +67,5 @@ INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, 
 SELECT substr(md5('ca' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint)), new_grant.id, new_grant.client_id, NULL, new_grant.scope,
        new_grant.resource, new_grant.expires_at
 FROM new_grant
-RETURNING scope, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in;
+RETURNING scope, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in, client_id,
+          NULL::bigint AS user_id, NULL::bigint AS auth_epoch, (SELECT r.identifier FROM resources r WHERE r.identifier = tokens.audience AND r.token_format = 'jwt') AS jwt_audience;

@@ -74,8 +74,9 @@ WITH client AS (
            CASE WHEN t.with_refresh THEN substr(md5('xr' || :n::bigint), 1, 16) END,
            least(now() + make_interval(secs => :access_lifetime), m.expires_at)
     FROM made m, taken t
-    RETURNING scope, refresh_token_id IS NOT NULL AS with_refresh, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in
+    RETURNING scope, audience, refresh_token_id IS NOT NULL AS with_refresh, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in
 )
 SELECT a.scope, a.with_refresh, a.expires_in, t.client_id, t.user_id, t.nonce,
-       extract(epoch FROM t.auth_time)::bigint AS auth_epoch, t.username, t.email, t.email_verified, t.id_token_alg
+       extract(epoch FROM t.auth_time)::bigint AS auth_epoch, t.username, t.email, t.email_verified, t.id_token_alg,
+       (SELECT r.identifier FROM resources r WHERE r.identifier = a.audience AND r.token_format = 'jwt') AS jwt_audience
 FROM access a, taken t;

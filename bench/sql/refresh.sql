@@ -72,8 +72,9 @@ SELECT substr(md5('ra' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::big
        coalesce(NULL, p.scope), p.audience, substr(md5('rr' || :n::bigint), 1, 16),
        least(now() + make_interval(secs => :access_lifetime), p.grant_expires_at)
 FROM presented p
-RETURNING scope, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in
+RETURNING scope, audience, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in
 )
 SELECT a.scope, a.expires_in, :client::text AS client_id, p.user_id, NULL::text AS nonce,
-extract(epoch FROM p.auth_time)::bigint AS auth_epoch, p.username, p.email, p.email_verified, p.id_token_alg
+extract(epoch FROM p.auth_time)::bigint AS auth_epoch, p.username, p.email, p.email_verified, p.id_token_alg,
+       (SELECT r.identifier FROM resources r WHERE r.identifier = a.audience AND r.token_format = 'jwt') AS jwt_audience
 FROM access a, presented p;

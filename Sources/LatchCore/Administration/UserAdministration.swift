@@ -56,6 +56,24 @@ public struct UserAdministration {
         return try user(username)
     }
 
+    /// Sets the account's email address (the `email` claim of OpenID Connect, README "OpenID
+    /// Connect"), and whether the admin vouches it is the person's (`email_verified`). An
+    /// address `UserStore.isPlausibleEmail` refuses: `invalid_request`; an unknown name: `404`.
+    /// Audited as `user.updated` (whether it is verified, not the address).
+    @discardableResult
+    public func setEmail(_ username: String, email: String, verified: Bool) throws -> User {
+        guard UserStore.isPlausibleEmail(email) else {
+            throw OAuthError.invalidRequest("'\(email)' is not an email address (3-320 characters, one @, no spaces)")
+        }
+        let user = try user(username)
+        try database.withTransaction {
+            try UserStore(database: database).setEmail(userID: user.id, email: email, verified: verified)
+            try actor.record(.userUpdated, in: database, userID: user.id,
+                             detail: ["username": .string(user.username), "email_set": true, "email_verified": .bool(verified)])
+        }
+        return user
+    }
+
     /// Forgets the account's failed sign-ins (`SignInLockout`): the waits end now. Returns
     /// whether it had any. An unknown name is `404`.
     public func unlock(_ username: String) throws -> (user: User, hadFailures: Bool) {

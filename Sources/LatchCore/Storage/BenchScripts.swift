@@ -81,7 +81,7 @@ public enum BenchScripts {
 
     static func introspect() -> Script {
         let token = Credential.mint(.accessToken)
-        let sql = TokenStore.lookupStatement(token, askedBy: Marker.proof(limited: false))
+        let sql = TokenStore.lookupStatement(PresentedToken(token), askedBy: Marker.proof(limited: false))
         return script("introspect.sql", """
             POST /oauth2/introspect (client_secret_basic, an active access token), as latch sends it: ONE statement
             (TokenStore.lookupStatement, from IntrospectionEndpoint) that authenticates the client and looks the token up;
@@ -96,7 +96,7 @@ public enum BenchScripts {
             GET /oauth2/check (Bearer, an active access token), as latch sends it: ONE statement (TokenStore.liveLookup,
             from TokenStore.live), the token's row with its client's verified flag. pgbench picks a token of the pool
             check.data.sql created at random.
-            """, sets: pick, TokenStore.liveLookup(token), tokenLookup(token))
+            """, sets: pick, TokenStore.liveLookup(PresentedToken(token)), tokenLookup(token))
     }
 
     static func userinfo() -> Script {
@@ -105,7 +105,7 @@ public enum BenchScripts {
             GET /oauth2/userinfo (Bearer, an active access token with openid), as latch sends it: ONE statement
             (TokenStore.userInfoStatement, from UserInfoEndpoint): the gate's token lookup and the person's row. pgbench picks
             a token of the pool check.data.sql created at random.
-            """, sets: pick, TokenStore.userInfoStatement(token), tokenLookup(token))
+            """, sets: pick, TokenStore.userInfoStatement(PresentedToken(token)), tokenLookup(token))
     }
 
     /// A credential's lookup id and secret digest, as the rows of the `*.data.sql` scripts hold them.

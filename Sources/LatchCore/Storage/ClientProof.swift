@@ -13,6 +13,10 @@ public struct ClientProof: Sendable {
         case none
         /// Authenticated already: the statement only reads the client's row.
         case authenticated
+        /// `private_key_jwt` verified in Swift with the keys this worker cached
+        /// (`ClientAssertionKeys`): the statement checks that they are still the client's and
+        /// records the assertion's `jti` with what it issues (`AssertedKeys`).
+        case assertion(AssertedKeys)
     }
 
     public let clientID: String
@@ -43,6 +47,17 @@ public struct ClientProof: Sendable {
         unverifiedTokensPerMinute = nil
     }
 
+    private init(clientID: String, asserted: AssertedKeys, unverifiedTokensPerMinute: Int?) {
+        self.clientID = clientID
+        method = .assertion(asserted)
+        self.unverifiedTokensPerMinute = unverifiedTokensPerMinute
+    }
+
+    /// A `private_key_jwt` client whose assertion this worker verified with `asserted`'s keys.
+    public static func asserted(_ clientID: String, _ asserted: AssertedKeys, unverifiedTokensPerMinute: Int?) -> ClientProof {
+        ClientProof(clientID: clientID, asserted: asserted, unverifiedTokensPerMinute: unverifiedTokensPerMinute)
+    }
+
     /// A client already authenticated.
     public static func authenticated(_ clientID: String) -> ClientProof { ClientProof(authenticated: clientID) }
 
@@ -52,4 +67,18 @@ public struct ClientProof: Sendable {
         if case .none = method { return false }
         return true
     }
+}
+
+/// What a one-trip `private_key_jwt` statement checks and records (README "OpenID Connect"):
+/// the keys that verified the assertion are still the client's — its registered `jwks`
+/// (compared as JSON), or its `jwks_uri` and the set cached for it — and the assertion's `jti`,
+/// recorded only with what the statement issues.
+public struct AssertedKeys: Sendable, Equatable {
+    public let jti: String
+    public let expiresAt: Int
+    /// The client's `jwks` as registered, serialised; nil when it has a `jwks_uri`.
+    public let jwks: String?
+    /// The client's `jwks_uri`, and the set cached for it (`client_key_sets.jwks`), serialised.
+    public let jwksURI: String?
+    public let keySet: String?
 }

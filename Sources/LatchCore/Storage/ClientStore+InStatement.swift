@@ -42,6 +42,25 @@ extension ClientStore {
                       \(fragment: withinLimit(limit))
                 )
                 """
+        case .assertion(let asserted):
+            // The keys are still the client's, and the jti unused (the insert after what the
+            // statement issued, `IssuingStatement.recorded`, refuses a concurrent replay).
+            return """
+                client AS (
+                    SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale) FROM clients c
+                    WHERE c.client_id = \(proof.clientID) AND c.token_endpoint_auth_method = 'private_key_jwt'
+                      AND c.origin <> 'admin' \(fragment: grantCondition)
+                      AND (c.metadata_expires_at IS NULL OR c.metadata_expires_at > now())
+                      AND (c.metadata->'jwks') IS NOT DISTINCT FROM \(asserted.jwks)::jsonb
+                      AND (c.metadata->>'jwks_uri') IS NOT DISTINCT FROM \(asserted.jwksURI)::text
+                      AND (\(asserted.jwksURI)::text IS NULL
+                           OR EXISTS (SELECT 1 FROM client_key_sets k WHERE k.url = \(asserted.jwksURI)::text
+                                        AND k.jwks = \(asserted.keySet)::jsonb AND k.expires_at > now()))
+                      AND NOT EXISTS (SELECT 1 FROM client_assertion_jtis j
+                                      WHERE j.client_id = c.client_id AND j.jti = \(asserted.jti)::text)
+                      \(fragment: withinLimit(limit))
+                )
+                """
         case .secret(let method, let secret):
             // The secret's row is joined (one row: its id is unique), so that `secret_used`
             // touches `client_secrets` only when the row read here says its mark is stale.

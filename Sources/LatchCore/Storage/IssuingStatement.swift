@@ -20,8 +20,24 @@ enum IssuingStatement {
     /// the client's row, read already, says the mark is fresh, and `clients` is not touched);
     /// `token_counted` counts the token of an unverified client. Neither writes anything for a
     /// verified client on a day it already obtained a token.
-    static func recorded(after issued: StaticString) -> SQL {
-        """
+    ///
+    /// For a client `proof` authenticates with a client assertion (`private_key_jwt`), also
+    /// `assertion_used`: the assertion's `jti`, recorded only when the statement issued (a
+    /// refused request leaves it to the full path). A plain INSERT: a concurrent replay that
+    /// got past the `client` CTE's check fails on the key, and the whole statement with it —
+    /// nothing issued (`TokenGrant.attempt` then leaves the request to the full path).
+    static func recorded(after issued: StaticString, proof: ClientProof? = nil) -> SQL {
+        var assertion: SQL = ""
+        if let proof, case .assertion(let asserted) = proof.method {
+            assertion = """
+                , assertion_used AS (
+                    INSERT INTO client_assertion_jtis (client_id, jti, expires_at)
+                    SELECT c.client_id, \(asserted.jti)::text, to_timestamp(\(asserted.expiresAt)::bigint)
+                    FROM client c WHERE EXISTS (SELECT 1 FROM \(raw: issued))
+                )
+                """
+        }
+        return """
         client_seen AS (
             UPDATE clients SET last_token_at = now()
             WHERE EXISTS (SELECT 1 FROM client WHERE seen_stale) AND EXISTS (SELECT 1 FROM \(raw: issued))
@@ -32,7 +48,7 @@ enum IssuingStatement {
             SELECT \(RateLimiter.unverifiedTokensPrefix)::text || c.client_id, date_trunc('minute', now()), 1
             FROM client c WHERE NOT c.verified AND EXISTS (SELECT 1 FROM \(raw: issued))
             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = r.hits + 1
-        )
+        )\(fragment: assertion)
         """
     }
 

@@ -51,6 +51,19 @@ enum SigningKeyRing {
         }
     }
 
+    /// Whether this worker can sign with every algorithm, as far as it knows without a round
+    /// trip: what `TokenEndpoint` checks before a token request's statement (the hot path must
+    /// not gain one). False without a key-encryption key; with a fresh cache, whether a current
+    /// key of each algorithm is there and opens; with a stale or empty cache, true (signing
+    /// reads the keys and finds out — the one request per cache period that may then fail
+    /// after its statement is still answered 503, `TokenEndpoint.token`).
+    static func canSign(_ context: Context) -> Bool {
+        guard context.configuration.keys.encryptionKey != nil else { return false }
+        let ttl = UInt64(context.configuration.keys.workerCacheSeconds) * 1_000_000_000
+        guard let loadedAt, Clock.monotonicNanoseconds() &- loadedAt < ttl else { return true }
+        return JWSAlgorithm.allCases.allSatisfy { (try? signer($0, context)) != nil }
+    }
+
     /// Forgets the cache (tests).
     static func reset() {
         cached = []

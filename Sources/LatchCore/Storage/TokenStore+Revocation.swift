@@ -17,13 +17,17 @@ extension TokenStore {
     @discardableResult
     public func revoke(_ presented: String, byClient clientID: String, audit: AuditSource) throws -> Bool {
         switch Credential.kind(of: presented) {
-        case .accessToken?:
-            guard let token = Credential.parse(presented, as: .accessToken) else { return false }
+        case .accessToken?, nil:
+            // An opaque access token, or a JWT access token whose signature verified (its
+            // `jti` is the row's id; README "JWT access tokens").
+            guard let parsed = try self.presented(presented), parsed.credential.kind == .accessToken else { return false }
+            let token = parsed.credential
+            let secretMatches: SQL = parsed.bySignature ? "true" : "secret_hash = \(token.secretHash)"
             return try database.retryingConflicts {
                 try database.query("""
                     WITH revoked AS (
                         UPDATE tokens SET revoked_at = now()
-                        WHERE id = \(token.id) AND kind = 'access' AND secret_hash = \(token.secretHash)
+                        WHERE id = \(token.id) AND kind = 'access' AND \(fragment: secretMatches)
                           AND client_id = \(clientID) AND revoked_at IS NULL
                         RETURNING grant_id, user_id, client_id
                     ), audited AS (
@@ -109,7 +113,8 @@ extension TokenStore {
         guard let row = try database.query(TokenStore.clientTokenStatement(
             by: proof, requested: requested, audience: audience, own: own, access: access, grantID: TokenStore.newGrantID(),
             accessLifetime: accessLifetime, grantLifetime: grantLifetime, audit: audit)).first else { return nil }
-        return IssuedTokens(accessToken: access, refreshToken: nil, expiresIn: try row.int("expires_in"), scope: try row.string("scope"))
+        return IssuedTokens(accessToken: access, refreshToken: nil, expiresIn: try row.int("expires_in"), scope: try row.string("scope"),
+                            signedAccess: try SignedAccessFacts.read(row))
     }
 
     /// The statement `issueForClient` sends (and the bench runs, `BenchScripts`).
@@ -137,7 +142,7 @@ extension TokenStore {
                 FROM resolved
                 WHERE \(asked)::text[] IS NULL OR permitted = cardinality(\(asked)::text[])
                 RETURNING id, client_id, scope, resource, expires_at
-            ), \(fragment: IssuingStatement.recorded(after: "new_grant")), audited AS (
+            ), \(fragment: IssuingStatement.recorded(after: "new_grant", proof: proof)), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.tokenIssued.rawValue)::text, \(audit.actor)::text, NULL, client_id, \(audit.address)::text,
                        jsonb_build_object('grant_type', 'client_credentials', 'grant_id', id, 'scope', scope, 'resource', resource)
@@ -147,7 +152,8 @@ extension TokenStore {
             SELECT \(access.id), 'access', \(access.secretHash), new_grant.id, new_grant.client_id, NULL, new_grant.scope,
                    new_grant.resource, new_grant.expires_at
             FROM new_grant
-            RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at"))
+            RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at")), client_id,
+                      NULL::bigint AS user_id, NULL::bigint AS auth_epoch, \(fragment: SignedAccessFacts.audienceColumn("tokens.audience"))
             """
     }
 }

@@ -88,7 +88,8 @@ extension TokenStore {
                                                                    refreshLifetime: refreshLifetime, audit: audit))
         guard let row = rows.first else { return nil }
         return IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: try row.int("expires_in"),
-                            scope: try row.string("scope"), identity: try TokenIdentity.read(row))
+                            scope: try row.string("scope"), identity: try TokenIdentity.read(row),
+                            signedAccess: try SignedAccessFacts.read(row))
     }
 
     /// The statement `rotateOnce` sends (and the bench runs, `BenchScripts`).
@@ -117,7 +118,7 @@ extension TokenStore {
                 WHERE g.id = p.grant_id
             ), new_refresh AS (
                 \(fragment: TokenStore.newRefreshToken(refresh, from: "presented", clientID: request.clientID, lifetime: refreshLifetime))
-            ), \(fragment: IssuingStatement.recorded(after: "presented")), audited AS (
+            ), \(fragment: IssuingStatement.recorded(after: "presented", proof: proof)), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.refreshRotated.rawValue)::text, \(audit.actor)::text, p.user_id, \(request.clientID)::text,
                        \(audit.address)::text,
@@ -126,7 +127,8 @@ extension TokenStore {
             ), access AS (
                 \(fragment: TokenStore.newAccessToken(access, with: refresh, from: "presented", request: request, lifetime: accessLifetime))
             )
-            SELECT a.scope, a.expires_in, \(fragment: TokenStore.identityColumns(request))
+            SELECT a.scope, a.expires_in, \(fragment: TokenStore.identityColumns(request)),
+                   \(fragment: SignedAccessFacts.audienceColumn("a.audience"))
             FROM access a, presented p
             """
     }
@@ -189,12 +191,14 @@ extension TokenStore {
                 \(fragment: TokenStore.newAccessToken(access, with: refresh, from: "graced", request: request, lifetime: accessLifetime))
             ), \(fragment: IssuingStatement.recorded(after: "new_access"))
             SELECT p.used, p.just_rotated, p.live, p.scope_granted, p.resource_matches, p.scope_open, a.scope AS graced_scope, a.expires_in,
-                   a.scope, \(fragment: TokenStore.identityColumns(request))
+                   a.scope, \(fragment: TokenStore.identityColumns(request)),
+                   \(fragment: SignedAccessFacts.audienceColumn("a.audience"))
             FROM presented p LEFT JOIN new_access a ON true
             """).first else { return .refused(.invalid) }
         if let scope = row.optionalString("graced_scope") {
             return .rotated(IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: try row.int("expires_in"),
-                                         scope: scope, identity: try TokenIdentity.read(row)))
+                                         scope: scope, identity: try TokenIdentity.read(row),
+                                         signedAccess: try SignedAccessFacts.read(row)))
         }
         // A reuse within the grace that does not fit is refused like a live token, and revokes nothing.
         if try row.bool("used"), !(try row.bool("just_rotated")) { return .refused(.reused) }
@@ -230,7 +234,7 @@ extension TokenStore {
                coalesce(\(request.scope), p.scope), p.audience, \(refresh.id),
                least(now() + make_interval(secs => \(lifetime)), p.grant_expires_at)
         FROM \(raw: source) p
-        RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at"))
+        RETURNING scope, audience, \(fragment: IssuingStatement.secondsLeft("expires_at"))
         """
     }
 }

@@ -3,14 +3,14 @@ extension TokenStore {
     /// Connect": userinfo). One statement: the token lookup of the gate (`liveLookup`) and the
     /// user's row by its primary key.
     public func liveWithEmail(_ presented: String) throws -> (token: TokenInfo, email: String?, emailVerified: Bool)? {
-        guard let credential = TokenStore.credential(presented), credential.kind == .accessToken,
-              let row = try database.query(TokenStore.userInfoStatement(credential)).first,
-              let token = try TokenStore.liveToken(credential, row) else { return nil }
+        guard let parsed = try self.presented(presented), parsed.credential.kind == .accessToken,
+              let row = try database.query(TokenStore.userInfoStatement(parsed)).first,
+              let token = try TokenStore.liveToken(parsed, row) else { return nil }
         return (token, row.optionalString("email"), row.optionalString("email_verified") == "t")
     }
 
     /// The statement of `liveWithEmail` (and of the bench's userinfo row, `BenchScripts`).
-    static func userInfoStatement(_ credential: Credential) -> SQL {
+    static func userInfoStatement(_ credential: PresentedToken) -> SQL {
         """
         SELECT live.*, p.email, p.email_verified
         FROM (\(fragment: TokenStore.liveLookup(credential, clientVerified: false))) AS live

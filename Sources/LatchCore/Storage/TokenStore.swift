@@ -35,19 +35,43 @@ public struct IssuedTokens: Sendable {
     public var identity: TokenIdentity? = nil
     /// The signed ID token (`TokenEndpoint` adds it after the statement).
     public var idToken: String? = nil
+    /// What a JWT access token says, when the audience wants one (README "JWT access tokens");
+    /// nil for an opaque access token.
+    public var signedAccess: SignedAccessFacts? = nil
+    /// The signed JWT access token (`TokenEndpoint` adds it after the statement).
+    public var signedAccessToken: String? = nil
+
+    /// The access token the client receives: the JWT when there is one, else the opaque value.
+    public var accessTokenValue: String { signedAccessToken ?? accessToken.value }
 }
 
 /// The `tokens` table: issuing and checking access and refresh tokens.
 public struct TokenStore {
     let database: Database
+    /// Where JWT access tokens are verified (the worker's key ring and the issuer); without it
+    /// only opaque tokens are recognised.
+    var signatures: Context? = nil
 
     public init(database: Database) { self.database = database }
+
+    /// A store that also recognises latch's JWT access tokens (`JWTAccessToken`).
+    public init(_ context: Context) {
+        database = context.database
+        signatures = context
+    }
+
+    /// The same, reading from `database` (the standby of `Context.reading`, for the read-only
+    /// lookups of the gate and userinfo).
+    public init(_ context: Context, reading database: Database) {
+        self.database = database
+        signatures = context
+    }
 
     /// The live token `presented` stands for, else nil. One indexed lookup: a token is live when
     /// it is not expired, not revoked, not rotated away, its grant is neither revoked nor past
     /// its end (`LATCH_GRANT_MAX_LIFETIME`) and its user not disabled — even if the row still exists. The secret is compared in constant time.
     public func live(_ presented: String) throws -> TokenInfo? {
-        guard let credential = TokenStore.credential(presented),
+        guard let credential = try self.presented(presented),
               let row = try database.query(TokenStore.liveLookup(credential)).first else { return nil }
         return try TokenStore.liveToken(credential, row)
     }
@@ -59,14 +83,14 @@ public struct TokenStore {
     /// authenticated, or the token is not even shaped like one (then the caller finds out on
     /// its own).
     public func live(_ presented: String, askedBy proof: ClientProof) throws -> ClientLookup {
-        guard let credential = TokenStore.credential(presented) else { return .unanswered }
+        guard let credential = try self.presented(presented) else { return .unanswered }
         let rows = try database.query(TokenStore.lookupStatement(credential, askedBy: proof))
         guard let row = rows.first else { return .unanswered }
         return .answered(row.isNull("secret_hash") ? nil : try TokenStore.liveToken(credential, row))
     }
 
     /// The statement of `live(_:askedBy:)` (and of the bench's introspection, `BenchScripts`).
-    static func lookupStatement(_ credential: Credential, askedBy proof: ClientProof) -> SQL {
+    static func lookupStatement(_ credential: PresentedToken, askedBy proof: ClientProof) -> SQL {
         """
         WITH \(fragment: ClientStore.clientCTEs(proof, grantType: nil))
         SELECT live.* FROM client LEFT JOIN LATERAL (\(fragment: TokenStore.liveLookup(credential, clientVerified: false))) AS live
@@ -90,11 +114,21 @@ public struct TokenStore {
         }
     }
 
+    /// A presented token, parsed: an opaque access or refresh token, or — with `signatures` — a
+    /// JWT access token whose signature and claims verify (`JWTAccessToken.verifiedID`); nil
+    /// otherwise.
+    func presented(_ presented: String) throws -> PresentedToken? {
+        if let credential = TokenStore.credential(presented) { return PresentedToken(credential: credential, bySignature: false) }
+        guard let context = signatures, let jti = try JWTAccessToken.verifiedID(presented, context) else { return nil }
+        return PresentedToken(credential: Credential(kind: .accessToken, id: jti, secret: ""), bySignature: true)
+    }
+
     /// The token's row when it is live. With `clientVerified` it also reads whether its client is
     /// verified (the gate's `X-Latch-Client-Verified`); introspection, which does not answer it,
     /// spares that look into `clients` (`false` stands in).
-    static func liveLookup(_ credential: Credential, clientVerified: Bool = true) -> SQL {
-        """
+    static func liveLookup(_ presented: PresentedToken, clientVerified: Bool = true) -> SQL {
+        let credential = presented.credential
+        return """
         SELECT t.secret_hash, t.grant_id, t.client_id, t.user_id, u.username, t.scope, t.audience,
                \(raw: clientVerified ? "c.verified" : "false") AS client_verified,
                extract(epoch FROM t.created_at)::bigint AS iat, extract(epoch FROM t.expires_at)::bigint AS exp
@@ -108,8 +142,9 @@ public struct TokenStore {
     }
 
     /// The token of a `liveLookup` row, when `credential`'s secret matches it.
-    static func liveToken(_ credential: Credential, _ row: Row) throws -> TokenInfo? {
-        guard credential.matches(storedHash: try row.bytes("secret_hash")) else { return nil }
+    static func liveToken(_ presented: PresentedToken, _ row: Row) throws -> TokenInfo? {
+        guard presented.matches(storedHash: try row.bytes("secret_hash")) else { return nil }
+        let credential = presented.credential
         return TokenInfo(id: credential.id, kind: credential.kind == .accessToken ? .access : .refresh,
                          grantID: try row.string("grant_id"), clientID: try row.string("client_id"),
                          userID: row.optionalInt("user_id"), username: row.optionalString("username"),
@@ -120,4 +155,24 @@ public struct TokenStore {
 
     /// A new grant id (not a secret).
     public static func newGrantID() -> String { "g_" + SecureRandom.hex(12) }
+}
+
+/// A presented access or refresh token, parsed: an opaque credential, whose secret must match
+/// the stored hash, or a JWT access token whose signature latch verified (`JWTAccessToken`):
+/// its `jti` is the stored row's id, and there is no secret to compare.
+struct PresentedToken {
+    let credential: Credential
+    let bySignature: Bool
+
+    /// An opaque credential's presentation.
+    init(_ credential: Credential) { self.init(credential: credential, bySignature: false) }
+
+    init(credential: Credential, bySignature: Bool) {
+        self.credential = credential
+        self.bySignature = bySignature
+    }
+
+    /// Whether the stored row is this token's: the signature proved it already, or the secret
+    /// matches the stored hash (in constant time).
+    func matches(storedHash: [UInt8]) -> Bool { bySignature || credential.matches(storedHash: storedHash) }
 }

@@ -73,7 +73,10 @@ public final class Database {
     }
 
     /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
+    /// Called inside another transaction, `body` joins it (no second BEGIN, and no COMMIT that
+    /// would end the outer transaction early): the outer one commits or rolls back all of it.
     public func withTransaction<T>(_ body: () throws -> T) throws -> T {
+        if transactionDepth > 0 { return try body() }
         do {
             try query("BEGIN")
         } catch .unavailable(let why) {

@@ -7,8 +7,8 @@
 /// `aud` the issuer or the token endpoint URL (alone or in an array); `exp` required, in the
 /// future and at most `maximumLifetime` away; `nbf`/`iat` not in the future (a minute of clock
 /// skew); `jti` required, and used once (`ClientAssertionStore`). A client registered with
-/// `jwks_uri` is refused for now: fetching it needs the SSRF-safe fetcher (README "OpenID
-/// Connect").
+/// `jwks_uri` has its keys fetched and cached (`ClientKeySets`); an assertion naming a `kid`
+/// the cached set lacks fetches it again (rate-limited).
 enum ClientAssertion {
     static let type = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
     /// The longest an assertion may still be valid for, seconds.
@@ -25,20 +25,49 @@ enum ClientAssertion {
     }
 
     /// The assertion's `jti` and `exp` when it proves `client`; `invalid_client` otherwise.
+    /// `keySets` fetches the keys of a client registered with `jwks_uri` (nil: such a client is
+    /// refused).
     static func verify(_ assertion: String, client: Client, issuer: String, tokenEndpoint: String,
-                       now: Int) throws -> (jti: String, expiresAt: Int) {
+                       now: Int, keySets: ClientKeySets? = nil) throws -> (jti: String, expiresAt: Int) {
         func refuse(_ why: String) -> OAuthError { .invalidClient("client assertion refused: " + why) }
         let decoded: UnverifiedJWS
         do { decoded = try JWS.decode(assertion, allowed: allowed) } catch { throw refuse(error.message) }
-        let keys = try registeredKeys(client).filter { $0.algorithm == decoded.algorithm }
-        let candidates = decoded.keyID.map { kid in keys.filter { $0.keyID == kid } } ?? keys
+        func matching(_ registered: [PublicJWK]) -> [PublicJWK] {
+            let keys = registered.filter { $0.algorithm == decoded.algorithm }
+            return decoded.keyID.map { kid in keys.filter { $0.keyID == kid } } ?? keys
+        }
+        var candidates = matching(try registeredKeys(client, keySets: keySets))
+        if candidates.isEmpty, decoded.keyID != nil, let url = client.metadata["jwks_uri"]?.stringValue, let keySets {
+            // The client may have rotated its keys since the set was cached.
+            candidates = matching(try keySets.keys(at: url, unknownKid: true))
+        }
+        return try verify(decoded, candidates: candidates, clientID: client.clientID, issuer: issuer,
+                          tokenEndpoint: tokenEndpoint, now: now)
+    }
+
+    /// The assertion's `jti` and `exp` when one of `keys` (the client's, as cached by this
+    /// worker: `ClientAssertionKeys`) verifies it and its claims are in order; nil otherwise —
+    /// then the full path decides, and says why.
+    static func verify(_ assertion: String, clientID: String, keys: [PublicJWK], issuer: String, tokenEndpoint: String,
+                       now: Int) -> (jti: String, expiresAt: Int)? {
+        guard let decoded = try? JWS.decode(assertion, allowed: allowed) else { return nil }
+        let sameAlgorithm = keys.filter { $0.algorithm == decoded.algorithm }
+        let candidates = decoded.keyID.map { kid in sameAlgorithm.filter { $0.keyID == kid } } ?? sameAlgorithm
+        return try? verify(decoded, candidates: candidates, clientID: clientID, issuer: issuer, tokenEndpoint: tokenEndpoint, now: now)
+    }
+
+    /// The checks of an assertion whose keys were chosen: the signature by one of `candidates`,
+    /// then the claims.
+    static func verify(_ decoded: UnverifiedJWS, candidates: [PublicJWK], clientID: String, issuer: String,
+                       tokenEndpoint: String, now: Int) throws -> (jti: String, expiresAt: Int) {
+        func refuse(_ why: String) -> OAuthError { .invalidClient("client assertion refused: " + why) }
         guard !candidates.isEmpty else { throw refuse("no registered \(decoded.algorithm.rawValue) key\(decoded.keyID.map { " with kid '\($0)'" } ?? "")") }
         var verified: JSON?
         for jwk in candidates {
             if let key = try? jwk.verificationKey(), let claims = try? decoded.verified(with: key) { verified = claims; break }
         }
         guard let claims = verified else { throw refuse("the signature does not verify with the registered keys") }
-        guard claims["iss"]?.stringValue == client.clientID, claims["sub"]?.stringValue == client.clientID else {
+        guard claims["iss"]?.stringValue == clientID, claims["sub"]?.stringValue == clientID else {
             throw refuse("iss and sub must be the client_id")
         }
         let audiences = claims["aud"]?.stringValue.map { [$0] } ?? claims["aud"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -59,13 +88,14 @@ enum ClientAssertion {
         return (jti, exp)
     }
 
-    /// The public keys the client registered (`jwks`).
-    static func registeredKeys(_ client: Client) throws -> [PublicJWK] {
+    /// The public keys the client registered: its `jwks`, or the set at its `jwks_uri`.
+    static func registeredKeys(_ client: Client, keySets: ClientKeySets?) throws -> [PublicJWK] {
         if let keys = client.metadata["jwks"]?["keys"]?.arrayValue {
             return keys.compactMap { try? PublicJWK(json: $0, allowed: allowed) }
         }
-        if client.metadata["jwks_uri"] != nil {
-            throw OAuthError.invalidClient("client assertion refused: keys at a jwks_uri are not fetched yet; register them as jwks")
+        if let url = client.metadata["jwks_uri"]?.stringValue {
+            guard let keySets else { throw OAuthError.invalidClient("client assertion refused: keys at a jwks_uri are not fetched here") }
+            return try keySets.keys(at: url)
         }
         return []
     }

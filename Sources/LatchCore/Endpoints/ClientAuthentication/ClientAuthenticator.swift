@@ -19,9 +19,19 @@ public struct ClientAuthenticator {
     /// `LATCH_ISSUER`: what a client assertion's `aud` may name (with its token endpoint).
     let issuer: String
 
+    /// The settings `private_key_jwt` needs to fetch keys at a `jwks_uri` and documents of
+    /// metadata clients (nil: such clients are refused).
+    var configuration: Configuration? = nil
+
     public init(database: Database, issuer: String = "") {
         clients = ClientStore(database: database)
         self.issuer = issuer
+    }
+
+    /// An authenticator for the endpoints, with every method the settings allow.
+    public init(_ context: Context) {
+        self.init(database: context.database, issuer: context.configuration.issuer)
+        configuration = context.configuration
     }
 
     public func authenticate(_ request: Request, parameters: Parameters) throws -> AuthenticatedClient {
@@ -75,9 +85,7 @@ public struct ClientAuthenticator {
         if let assertion = presented.assertion { return try verify(assertion: assertion, of: presented) }
         let found = try presented.secret.map { try clients.find(presented.clientID, authenticatedBy: $0) } ?? clients.find(presented.clientID)
         if let client = found, client.tokenEndpointAuthMethod == "private_key_jwt" {
-            // A metadata document may name it (README "Client ID Metadata Documents"); client
-            // assertions are not verified by this version.
-            throw OAuthError.invalidClient("this client authenticates with private_key_jwt, which this server does not accept yet")
+            throw OAuthError.invalidClient("this client authenticates with private_key_jwt: send a client_assertion")
         }
         guard let client = found, client.allows(authenticationMethod: presented.method) else {
             throw OAuthError.invalidClient()
@@ -87,14 +95,33 @@ public struct ClientAuthenticator {
 
     /// `private_key_jwt`: the client's row, the assertion checked against its registered keys
     /// in Swift, then its `jti` recorded (refused when seen before).
+    ///
+    /// A metadata client (README "Client ID Metadata Documents") is read from its document
+    /// first — the cached one while fresh, else fetched — so its keys (`jwks` or `jwks_uri`) are
+    /// the document's current ones, even on its first request.
     func verify(assertion: String, of presented: PresentedClient) throws -> AuthenticatedClient {
-        guard let client = try clients.find(presented.clientID), client.allows(authenticationMethod: "private_key_jwt") else {
+        var found = try clients.find(presented.clientID)
+        if let configuration, MetadataClientID.looksLikeURL(presented.clientID), found == nil || found?.origin == .metadata {
+            do {
+                found = try MetadataClients(database: clients.database, configuration: configuration)
+                    .client(presented.clientID, cached: found)
+            } catch let refusal as MetadataClientRefusal {
+                throw OAuthError.invalidClient(refusal.description).causedBy(MetadataClientRefusal(refusal.cause ?? refusal.description))
+            }
+        }
+        guard let client = found, client.allows(authenticationMethod: "private_key_jwt") else {
             throw OAuthError.invalidClient()
         }
-        let (jti, expiresAt) = try ClientAssertion.verify(assertion, client: client, issuer: issuer,
-                                                          tokenEndpoint: issuer + "/oauth2/tokens", now: Clock.now())
+        let (jti, expiresAt) = try ClientAssertion.verify(
+            assertion, client: client, issuer: issuer, tokenEndpoint: issuer + "/oauth2/tokens", now: Clock.now(),
+            keySets: configuration.map { ClientKeySets(database: clients.database, configuration: $0) })
         guard try ClientAssertionStore(database: clients.database).consume(clientID: client.clientID, jti: jti, expiresAt: expiresAt) else {
             throw OAuthError.invalidClient("client assertion refused: its jti was used before")
+        }
+        // The next request of this client may then be one statement (`ClientAssertionKeys`).
+        if configuration != nil {
+            let keySet = try client.metadata["jwks_uri"]?.stringValue.flatMap { try ClientKeySetStore(database: clients.database).fresh($0)?.jwks }
+            ClientAssertionKeys.remember(client, keySet: keySet)
         }
         return AuthenticatedClient(client: client, method: "private_key_jwt")
     }

@@ -28,7 +28,7 @@ public enum IntrospectionEndpoint {
         let parameters = try request.formParameters()
         try parameters.requireUniqueNames()
         let presentedClient = try ClientAuthenticator.presented(request, parameters: parameters)
-        let tokens = TokenStore(database: context.database)
+        let tokens = TokenStore(context)
         // One round trip: the statement that authenticates the caller also looks the token up.
         if presentedClient.secret != nil, let presented = try parameters.single("token"),
            let proof = presentedClient.proof(),
@@ -36,7 +36,7 @@ public enum IntrospectionEndpoint {
             return answer(token, caller: presentedClient.clientID, context)
         }
         // Otherwise the full path finds out what is wrong, and says so.
-        let caller = try ClientAuthenticator(database: context.database, issuer: context.configuration.issuer).verify(presentedClient)
+        let caller = try ClientAuthenticator(context).verify(presentedClient)
         guard caller.method != "none", !caller.client.isPublic else {
             throw OAuthError.invalidClient("introspection requires a confidential client authenticating with its secret")
         }

@@ -33,7 +33,7 @@ enum IDToken {
         guard let identity = issued.identity else { return nil }
         let (kid, key) = try SigningKeyRing.signer(identity.algorithm, context)
         let configuration = context.configuration
-        let claims = IDToken.claims(identity, accessToken: issued.accessToken.value, scopes: ScopeSet.parse(issued.scope) ?? [],
+        let claims = IDToken.claims(identity, accessToken: issued.accessTokenValue, scopes: ScopeSet.parse(issued.scope) ?? [],
                                     issuer: configuration.issuer, now: Clock.now(), lifetime: configuration.accessTokenLifetime)
         do {
             return try JWS.sign(claims, key: key, kid: kid, type: "JWT")

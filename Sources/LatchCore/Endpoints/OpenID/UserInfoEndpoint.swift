@@ -21,7 +21,7 @@ enum UserInfoEndpoint {
             if parameters.contains("access_token") { throw OAuthError.invalidRequest("access tokens are never accepted as parameters") }
         }
         guard let presented = request.bearerToken else { throw challenge(nil) }
-        guard let (token, email, emailVerified) = try context.reading({ try TokenStore(database: $0).liveWithEmail(presented) }) else {
+        guard let (token, email, emailVerified) = try context.reading({ try TokenStore(context, reading: $0).liveWithEmail(presented) }) else {
             throw challenge(.invalidToken)
         }
         let scopes = ScopeSet.parse(token.scope) ?? []

@@ -23,9 +23,9 @@ public enum RevocationEndpoint {
     static func revoke(_ request: Request, _ context: Context) throws -> Response {
         let parameters = try request.formParameters()
         try parameters.requireUniqueNames()
-        let client = try ClientAuthenticator(database: context.database, issuer: context.configuration.issuer).authenticate(request, parameters: parameters)
+        let client = try ClientAuthenticator(context).authenticate(request, parameters: parameters)
         guard let token = try parameters.single("token") else { throw OAuthError.invalidRequest("token is required") }
-        try TokenStore(database: context.database).revoke(
+        try TokenStore(context).revoke(
             token, byClient: client.client.clientID,
             audit: AuditSource(actor: AuditActor.client(client.client.clientID), request: request))
         var response = Response(status: 200, headers: [("Cache-Control", "no-store"), ("Pragma", "no-cache")])

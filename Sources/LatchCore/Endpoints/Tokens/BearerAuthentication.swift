@@ -8,7 +8,7 @@ public enum BearerAuthentication {
     public static func require(_ request: Request, context: Context) throws -> TokenInfo {
         guard let presented = request.bearerToken else { throw challenge(context, tokenWasSent: false) }
         let own = context.configuration.ownResource
-        guard let token = try TokenStore(database: context.database).live(presented), token.kind == .access,
+        guard let token = try TokenStore(context).live(presented), token.kind == .access,
               token.isFor(own, own: own) else {
             throw challenge(context, tokenWasSent: true)
         }

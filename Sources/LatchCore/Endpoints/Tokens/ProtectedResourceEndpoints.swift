@@ -32,7 +32,7 @@ public enum ProtectedResourceEndpoints {
         let location = try GateLocation(request, configuration: configuration)
         guard let presented = request.bearerToken else { throw location.challenge(.noToken) }
         // Read-only: from the standby when one is configured (README "Running latch for real").
-        guard let token = try context.reading({ try TokenStore(database: $0).live(presented) }), token.kind == .access,
+        guard let token = try context.reading({ try TokenStore(context, reading: $0).live(presented) }), token.kind == .access,
               token.isFor(location.resource, own: configuration.ownResource) else {
             throw location.challenge(.invalidToken)
         }

@@ -15,7 +15,24 @@ public enum TokenEndpoint {
         Route("/oauth2/token", ["POST": { request, context in try token(request, context) }]),
     ]
 
+    /// When this worker cannot sign (no key-encryption key, no current key: README "OpenID
+    /// Connect"), a request whose answer needs a signature (`openid` granted, a resource with
+    /// JWT access tokens) must not leave tokens behind that nobody received: the request then
+    /// runs in one transaction, rolled back when signing fails, and the answer is `503
+    /// temporarily_unavailable` — nothing written, the code not spent. Requests that need no
+    /// signature are answered as usual. A worker that can sign pays nothing for this check
+    /// (its key ring is cached).
     static func token(_ request: Request, _ context: Context) throws -> Response {
+        do {
+            if SigningKeyRing.canSign(context) { return try answer(request, context) }
+            return try context.database.withTransaction { try answer(request, context) }
+        } catch let unavailable as SigningUnavailable {
+            throw OAuthError(.temporarilyUnavailable, "tokens cannot be signed right now; try again later", status: 503)
+                .causedBy(unavailable.cause)
+        }
+    }
+
+    static func answer(_ request: Request, _ context: Context) throws -> Response {
         let parameters = try request.formParameters()
         try parameters.requireUniqueNames()
         if request.query.contains("access_token=") || parameters.contains("access_token") {
@@ -31,7 +48,7 @@ public enum TokenEndpoint {
             response.logClientID = presented.clientID
             return response
         }
-        let client = try MetadataClients.current(try ClientAuthenticator(database: context.database, issuer: context.configuration.issuer).verify(presented), context)
+        let client = try MetadataClients.current(try ClientAuthenticator(context).verify(presented), context)
         // From here on the client is known: the request log names it, answered or refused.
         do {
             try TokenRateLimit.check(client.client, limit: context.configuration.unverifiedTokensPerMinute,
@@ -50,8 +67,16 @@ public enum TokenEndpoint {
     /// The grant's one-round-trip attempt; nil when it issued nothing.
     static func issueAtOnce(_ parameters: Parameters, _ presented: PresentedClient, _ request: Request,
                             _ context: Context) throws -> IssuedTokens? {
-        guard let grantType = try parameters.single("grant_type"), let grant = TokenGrants.named(grantType),
-              let proof = presented.proof(unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
+        guard let grantType = try parameters.single("grant_type"), let grant = TokenGrants.named(grantType) else { return nil }
+        let proof: ClientProof
+        if let assertion = presented.assertion {
+            // private_key_jwt: one statement when this worker holds the client's keys.
+            guard let asserted = ClientAssertionKeys.proof(presented, assertion, context) else { return nil }
+            proof = asserted
+        } else {
+            guard let secretOrNone = presented.proof(unverifiedTokensPerMinute: context.configuration.unverifiedTokensPerMinute) else { return nil }
+            proof = secretOrNone
+        }
         // The audit rows name the client the request presents; they are written only when the
         // statement authenticated it.
         let audit = AuditSource(actor: AuditActor.client(presented.clientID), address: request.remoteAddress)
@@ -74,18 +99,27 @@ public enum TokenEndpoint {
         return try grant.grant(parameters, client: client, audit: audit, context)
     }
 
-    /// The RFC 6749 §5.1 success response, never cached; with `openid` granted, the ID token
-    /// signed now (`IDToken`, OpenID Connect Core §3.1.3.3).
+    /// The RFC 6749 §5.1 success response, never cached; for a resource that wants them, the
+    /// access token as a JWT signed now (`JWTAccessToken`, RFC 9068); with `openid` granted, the
+    /// ID token signed now (`IDToken`, OpenID Connect Core §3.1.3.3), its `at_hash` over the
+    /// access token actually returned.
     static func response(_ issued: IssuedTokens, _ context: Context) throws -> Response {
         var issued = issued
-        issued.idToken = try IDToken.sign(for: issued, context)
+        do {
+            issued.signedAccessToken = try JWTAccessToken.sign(for: issued, context)
+            issued.idToken = try IDToken.sign(for: issued, context)
+        } catch let error as OAuthError {
+            // Not an OAuthError any more, so no refusal path turns it into an answer before
+            // `token` rolls back what the statement wrote.
+            throw SigningUnavailable(cause: error)
+        }
         return response(issued)
     }
 
     /// The RFC 6749 §5.1 success response, never cached.
     static func response(_ issued: IssuedTokens) -> Response {
         var fields: [(String, JSON)] = [
-            ("access_token", .string(issued.accessToken.value)),
+            ("access_token", .string(issued.accessTokenValue)),
             ("token_type", "Bearer"),
             ("expires_in", .integer(issued.expiresIn)),
         ]
@@ -130,4 +164,9 @@ struct AskedScopeAndResource {
             resource = nil
         }
     }
+}
+
+/// Signing the answer failed after the statement issued the tokens (`TokenEndpoint.token`).
+struct SigningUnavailable: Error, Sendable {
+    let cause: OAuthError
 }

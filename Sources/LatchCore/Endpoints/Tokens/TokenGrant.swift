@@ -46,7 +46,9 @@ extension TokenGrant {
         guard let asked = try? parse(parameters, context) else { return nil }
         do {
             return try act(asked, by: proof, audit: audit, context)
-        } catch let error as DatabaseError where error.isSerializationFailure {
+        } catch let error as DatabaseError where error.isSerializationFailure || error.sqlState == "23505" {
+            // 23505: a client assertion's jti recorded concurrently (`IssuingStatement.recorded`);
+            // the statement issued nothing, and the full path refuses the replay.
             return nil
         }
     }
