@@ -71,8 +71,17 @@ public enum Base64 {
     public static func decode(_ text: String) -> [UInt8]? {
         var chars = Array(text.utf8)
         while chars.last == UInt8(ascii: "=") { chars.removeLast() }
+        return decode(chars, urlAlphabet: false, canonical: false)
+    }
+
+    /// Decodes unpadded base64 in the standard or the URL alphabet (RFC 4648 §4, §5); with
+    /// `canonical`, the bits left over after the last whole byte must be zero, so each value
+    /// has exactly one encoding. nil for anything malformed.
+    static func decode(_ chars: [UInt8], urlAlphabet: Bool, canonical: Bool) -> [UInt8]? {
         if chars.count % 4 == 1 { return nil }
+        let (c62, c63) = urlAlphabet ? (UInt8(ascii: "-"), UInt8(ascii: "_")) : (UInt8(ascii: "+"), UInt8(ascii: "/"))
         var out = [UInt8]()
+        out.reserveCapacity(chars.count * 3 / 4)
         var buffer: UInt32 = 0
         var bits = 0
         for c in chars {
@@ -81,17 +90,18 @@ public enum Base64 {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = UInt32(c - UInt8(ascii: "A"))
             case UInt8(ascii: "a")...UInt8(ascii: "z"): v = UInt32(c - UInt8(ascii: "a")) + 26
             case UInt8(ascii: "0")...UInt8(ascii: "9"): v = UInt32(c - UInt8(ascii: "0")) + 52
-            case UInt8(ascii: "+"): v = 62
-            case UInt8(ascii: "/"): v = 63
+            case c62: v = 62
+            case c63: v = 63
             default: return nil
             }
-            buffer = buffer << 6 | v
+            buffer = (buffer << 6 | v) & 0xffff
             bits += 6
             if bits >= 8 {
                 bits -= 8
                 out.append(UInt8(buffer >> UInt32(bits) & 0xff))
             }
         }
+        if canonical, bits > 0, buffer & ((1 << UInt32(bits)) - 1) != 0 { return nil }
         return out
     }
 }
