@@ -136,3 +136,4 @@ def test_the_gate_with_a_resource_and_required_scopes_is_one_statement(stack, fa
         assert (r.status_code, n) == (status, 1)
     r, n = statements_for(stack, lambda: stack.get("/oauth2/check", headers=bearer(pair.access)))
     assert (r.status_code, n) == (401, 1)
+

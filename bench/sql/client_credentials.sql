@@ -17,10 +17,6 @@ WITH client AS (
                ELSE 'client_secret_basic'::text = c.token_endpoint_auth_method END
       AND 'client_credentials'::text = ANY (c.grant_types) AND c.verified
 
-), secret_used AS (
-    UPDATE client_secrets SET last_used_at = now()
-    WHERE EXISTS (SELECT 1 FROM client WHERE secret_stale)
-      AND id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')
 ), target AS (
     SELECT coalesce(r.identifier, a.asked) AS identifier,
            CASE WHEN r.identifier IS NULL THEN NULL ELSE r.scopes END AS scopes,
@@ -47,16 +43,6 @@ WITH client AS (
     FROM resolved
     WHERE ARRAY[:scope]::text[] IS NULL OR permitted = cardinality(ARRAY[:scope]::text[])
     RETURNING id, client_id, scope, resource, expires_at
-), client_seen AS (
-    UPDATE clients SET last_token_at = now()
-    WHERE EXISTS (SELECT 1 FROM client WHERE seen_stale) AND EXISTS (SELECT 1 FROM new_grant)
-      AND client_id = (SELECT client_id FROM client)
-      AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
-), token_counted AS (
-    INSERT INTO rate_limits AS r (bucket, window_start, hits)
-    SELECT 'token:'::text || c.client_id, date_trunc('minute', now()), 1
-    FROM client c WHERE NOT c.verified AND EXISTS (SELECT 1 FROM new_grant)
-    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = r.hits + 1
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
     SELECT 'token.issued'::text, :actor::text, NULL, client_id, :address::text,
@@ -68,4 +54,5 @@ SELECT substr(md5('ca' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::big
        new_grant.resource, new_grant.expires_at
 FROM new_grant
 RETURNING scope, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in, client_id,
-          NULL::bigint AS user_id, NULL::bigint AS auth_epoch, (SELECT r.identifier FROM resources r WHERE r.identifier = tokens.audience AND r.token_format = 'jwt') AS jwt_audience;
+          NULL::bigint AS user_id, NULL::bigint AS auth_epoch, (SELECT r.identifier FROM resources r WHERE r.identifier = tokens.audience AND r.token_format = 'jwt') AS jwt_audience,
+          (SELECT verified FROM client) AS client_verified, (SELECT seen_stale FROM client) AS seen_stale, (SELECT secret_stale FROM client) AS secret_stale;

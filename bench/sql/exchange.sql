@@ -16,14 +16,8 @@ WITH client AS (
       AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
                WHEN c.origin = 'admin' THEN 'client_secret_basic'::text IN ('client_secret_basic', 'client_secret_post')
                ELSE 'client_secret_basic'::text = c.token_endpoint_auth_method END
-      AND 'authorization_code'::text = ANY (c.grant_types)
-      AND (c.verified OR NOT EXISTS (SELECT 1 FROM rate_limits r
-                               WHERE r.bucket = 'token:'::text || c.client_id
-                                 AND r.window_start = date_trunc('minute', now()) AND r.hits >= 120::int))
-), secret_used AS (
-    UPDATE client_secrets SET last_used_at = now()
-    WHERE EXISTS (SELECT 1 FROM client WHERE secret_stale)
-      AND id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')
+      AND 'authorization_code'::text = ANY (c.grant_types) AND c.verified
+
 ), taken AS (
     UPDATE authorization_codes code SET redeemed_at = now(), grant_id = 'g_' || substr(md5('xg' || :n::bigint), 1, 24)
     FROM client c, users u
@@ -53,16 +47,6 @@ WITH client AS (
     SELECT substr(md5('xr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), m.id, m.client_id, m.user_id, m.scope, m.resource,
            least(now() + make_interval(secs => :refresh_lifetime), m.expires_at)
     FROM made m, taken t WHERE t.with_refresh
-), client_seen AS (
-    UPDATE clients SET last_token_at = now()
-    WHERE EXISTS (SELECT 1 FROM client WHERE seen_stale) AND EXISTS (SELECT 1 FROM made)
-      AND client_id = (SELECT client_id FROM client)
-      AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
-), token_counted AS (
-    INSERT INTO rate_limits AS r (bucket, window_start, hits)
-    SELECT 'token:'::text || c.client_id, date_trunc('minute', now()), 1
-    FROM client c WHERE NOT c.verified AND EXISTS (SELECT 1 FROM made)
-    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = r.hits + 1
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
     SELECT 'code.redeemed'::text, :actor::text, m.user_id, m.client_id,
@@ -78,5 +62,5 @@ WITH client AS (
 )
 SELECT a.scope, a.with_refresh, a.expires_in, t.client_id, t.user_id, t.nonce,
        extract(epoch FROM t.auth_time)::bigint AS auth_epoch, t.username, t.email, t.email_verified, t.id_token_alg,
-       (SELECT r.identifier FROM resources r WHERE r.identifier = a.audience AND r.token_format = 'jwt') AS jwt_audience
+       (SELECT r.identifier FROM resources r WHERE r.identifier = a.audience AND r.token_format = 'jwt') AS jwt_audience, (SELECT verified FROM client) AS client_verified, (SELECT seen_stale FROM client) AS seen_stale, (SELECT secret_stale FROM client) AS secret_stale
 FROM access a, taken t;

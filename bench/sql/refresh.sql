@@ -16,14 +16,8 @@ WITH client AS (
       AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
                WHEN c.origin = 'admin' THEN 'client_secret_basic'::text IN ('client_secret_basic', 'client_secret_post')
                ELSE 'client_secret_basic'::text = c.token_endpoint_auth_method END
-      AND 'refresh_token'::text = ANY (c.grant_types)
-      AND (c.verified OR NOT EXISTS (SELECT 1 FROM rate_limits r
-                               WHERE r.bucket = 'token:'::text || c.client_id
-                                 AND r.window_start = date_trunc('minute', now()) AND r.hits >= 120::int))
-), secret_used AS (
-    UPDATE client_secrets SET last_used_at = now()
-    WHERE EXISTS (SELECT 1 FROM client WHERE secret_stale)
-      AND id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')
+      AND 'refresh_token'::text = ANY (c.grant_types) AND c.verified
+
 ), presented AS (
     UPDATE tokens t SET used_at = now()
     FROM client c, grants g LEFT JOIN users u ON u.id = g.user_id
@@ -50,16 +44,6 @@ WITH client AS (
 SELECT substr(md5('rr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), p.grant_id, :client, p.user_id, p.scope,
        p.audience, least(now() + make_interval(secs => :refresh_lifetime), p.grant_expires_at)
 FROM presented p
-), client_seen AS (
-    UPDATE clients SET last_token_at = now()
-    WHERE EXISTS (SELECT 1 FROM client WHERE seen_stale) AND EXISTS (SELECT 1 FROM presented)
-      AND client_id = (SELECT client_id FROM client)
-      AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
-), token_counted AS (
-    INSERT INTO rate_limits AS r (bucket, window_start, hits)
-    SELECT 'token:'::text || c.client_id, date_trunc('minute', now()), 1
-    FROM client c WHERE NOT c.verified AND EXISTS (SELECT 1 FROM presented)
-    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = r.hits + 1
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
     SELECT 'refresh.rotated'::text, :actor::text, p.user_id, :client::text,
@@ -76,5 +60,5 @@ RETURNING scope, audience, ceil(extract(epoch FROM expires_at - now()))::int AS 
 )
 SELECT a.scope, a.expires_in, :client::text AS client_id, p.user_id, NULL::text AS nonce,
 extract(epoch FROM p.auth_time)::bigint AS auth_epoch, p.username, p.email, p.email_verified, p.id_token_alg,
-       (SELECT r.identifier FROM resources r WHERE r.identifier = a.audience AND r.token_format = 'jwt') AS jwt_audience
+       (SELECT r.identifier FROM resources r WHERE r.identifier = a.audience AND r.token_format = 'jwt') AS jwt_audience, (SELECT verified FROM client) AS client_verified, (SELECT seen_stale FROM client) AS seen_stale, (SELECT secret_stale FROM client) AS secret_stale
 FROM access a, presented p;

@@ -186,7 +186,8 @@ public struct AuthorizationCodeStore {
             audit: audit)).first else { return nil }
         return IssuedTokens(accessToken: access, refreshToken: try row.bool("with_refresh") ? refresh : nil,
                             expiresIn: try row.int("expires_in"), scope: try row.string("scope"),
-                            identity: try TokenIdentity.read(row), signedAccess: try SignedAccessFacts.read(row))
+                            identity: try TokenIdentity.read(row), signedAccess: try SignedAccessFacts.read(row),
+                            clientUse: try ClientUse.read(row))
     }
 
     /// The statement `redeem` sends (and the bench runs, `BenchScripts`).
@@ -221,7 +222,7 @@ public struct AuthorizationCodeStore {
                 SELECT \(refresh.id), 'refresh', \(refresh.secretHash), m.id, m.client_id, m.user_id, m.scope, m.resource,
                        least(now() + make_interval(secs => \(refreshLifetime)), m.expires_at)
                 FROM made m, taken t WHERE t.with_refresh
-            ), \(fragment: IssuingStatement.recorded(after: "made", proof: proof)), audited AS (
+            )\(fragment: IssuingStatement.recorded(after: "made", proof: proof)), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.codeRedeemed.rawValue)::text, \(audit.actor)::text, m.user_id, m.client_id,
                        \(audit.address)::text, jsonb_build_object('code_id', t.code_id, 'grant_id', m.id, 'scope', m.scope)
@@ -236,7 +237,7 @@ public struct AuthorizationCodeStore {
             )
             SELECT a.scope, a.with_refresh, a.expires_in, t.client_id, t.user_id, t.nonce,
                    extract(epoch FROM t.auth_time)::bigint AS auth_epoch, t.username, t.email, t.email_verified, t.id_token_alg,
-                   \(fragment: SignedAccessFacts.audienceColumn("a.audience"))
+                   \(fragment: SignedAccessFacts.audienceColumn("a.audience")), \(raw: ClientStore.useColumns)
             FROM access a, taken t
             """
     }

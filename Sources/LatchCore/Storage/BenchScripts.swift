@@ -28,7 +28,7 @@ public enum BenchScripts {
         let presented = Credential.mint(.refreshToken), access = Credential.mint(.accessToken),
             refresh = Credential.mint(.refreshToken)
         let request = RefreshRequest(presented: presented, clientID: Marker.client, scope: nil, resource: nil, own: Marker.own)
-        let sql = TokenStore.rotationStatement(request, by: Marker.proof(), access: access, refresh: refresh,
+        let sql = TokenStore.rotationStatement(request, by: Marker.proof().onlyIfVerified(), access: access, refresh: refresh,
                                                accessLifetime: Marker.accessLifetime, refreshLifetime: Marker.refreshLifetime,
                                                audit: Marker.audit)
         return script("refresh.sql", """
@@ -48,7 +48,7 @@ public enum BenchScripts {
         let redemption = CodeRedemption(codeChallenge: Marker.challenge, redirectURI: Marker.redirectURI, resource: nil,
                                         own: Marker.own)
         let sql = AuthorizationCodeStore.redemptionStatement(
-            code, redemption, by: Marker.proof(), grantID: Marker.grantID, access: access, refresh: refresh,
+            code, redemption, by: Marker.proof().onlyIfVerified(), grantID: Marker.grantID, access: access, refresh: refresh,
             accessLifetime: Marker.accessLifetime, refreshLifetime: Marker.refreshLifetime,
             grantLifetime: Marker.grantLifetime, audit: Marker.audit)
         return script("exchange.sql", """
@@ -66,7 +66,7 @@ public enum BenchScripts {
     static func clientCredentials() -> Script {
         let access = Credential.mint(.accessToken)
         let sql = TokenStore.clientTokenStatement(
-            by: Marker.proof(), requested: [Marker.scope], audience: Marker.own, own: Marker.own, access: access,
+            by: Marker.proof().onlyIfVerified(), requested: [Marker.scope], audience: Marker.own, own: Marker.own, access: access,
             grantID: Marker.grantID, accessLifetime: Marker.accessLifetime, grantLifetime: Marker.grantLifetime,
             audit: Marker.audit)
         return script("client_credentials.sql", """

@@ -24,6 +24,10 @@ public struct ClientProof: Sendable {
     /// Token requests (`LATCH_UNVERIFIED_TOKEN_RATE_LIMIT`): the statement acts for an
     /// unverified client only while its one-minute window counts fewer tokens; nil: no limit.
     public let unverifiedTokensPerMinute: Int?
+    /// The statement acts only for a verified client, and leaves the client's bookkeeping (the
+    /// secret's and the client's last-use marks) to the caller (`ClientUse`), so that it carries
+    /// no write that a verified client's request almost never needs (`onlyIfVerified`).
+    public private(set) var verifiedOnly = false
 
     /// A client the statement authenticates. nil when what was presented cannot prove anything:
     /// a client id longer than any registered one, a secret not shaped like a client secret, or
@@ -60,6 +64,22 @@ public struct ClientProof: Sendable {
 
     /// A client already authenticated.
     public static func authenticated(_ clientID: String) -> ClientProof { ClientProof(authenticated: clientID) }
+
+    /// The same proof for a client this worker saw verified (`VerifiedClients`): the statement issues nothing when the client is not
+    /// verified (then the full path runs, which serves every client), and carries neither the
+    /// unverified client's rate-limit count nor the last-use marks — it returns whether they are
+    /// due (`ClientUse`), and the caller writes them in the rare request that finds them stale.
+    public func onlyIfVerified() -> ClientProof {
+        var proof = self
+        proof.verifiedOnly = true
+        return proof
+    }
+
+    /// The secret the statement checks, if any.
+    var secret: Credential? {
+        if case .secret(_, let credential) = method { return credential }
+        return nil
+    }
 
     /// Whether the client proves itself with a secret (or was authenticated before): what a
     /// confidential-only grant asks.

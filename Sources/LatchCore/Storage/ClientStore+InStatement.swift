@@ -25,18 +25,19 @@ extension ClientStore {
     static func clientCTEs(_ proof: ClientProof, grantType: String?) -> SQL {
         var grantCondition: SQL = grantType.map { "AND \($0)::text = ANY (c.grant_types)" } ?? ""
         var limit = proof.unverifiedTokensPerMinute
-        if grantType == "client_credentials" {
+        if grantType == "client_credentials" || proof.verifiedOnly {
             // Verified clients only: no window to look at.
             grantCondition = "\(fragment: grantCondition) AND c.verified"
             limit = nil
         }
         switch proof.method {
         case .authenticated:
-            return "client AS (SELECT client_id, scope, grant_types, verified, \(raw: ClientStore.seenStale) FROM clients c WHERE client_id = \(proof.clientID))"
+            return "client AS (SELECT client_id, scope, grant_types, verified, \(raw: ClientStore.seenStale), false AS secret_stale FROM clients c WHERE client_id = \(proof.clientID))"
         case .none:
             return """
                 client AS (
-                    SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale) FROM clients c
+                    SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale), false AS secret_stale
+                    FROM clients c
                     WHERE c.client_id = \(proof.clientID) AND c.token_endpoint_auth_method = 'none' \(fragment: grantCondition)
                       AND (c.metadata_expires_at IS NULL OR c.metadata_expires_at > now())
                       \(fragment: withinLimit(limit))
@@ -47,7 +48,8 @@ extension ClientStore {
             // statement issued, `IssuingStatement.recorded`, refuses a concurrent replay).
             return """
                 client AS (
-                    SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale) FROM clients c
+                    SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale), false AS secret_stale
+                    FROM clients c
                     WHERE c.client_id = \(proof.clientID) AND c.token_endpoint_auth_method = 'private_key_jwt'
                       AND c.origin <> 'admin' \(fragment: grantCondition)
                       AND (c.metadata_expires_at IS NULL OR c.metadata_expires_at > now())
@@ -76,14 +78,29 @@ extension ClientStore {
                                ELSE \(method)::text = c.token_endpoint_auth_method END
                       \(fragment: grantCondition)
                       \(fragment: withinLimit(limit))
-                ), secret_used AS (
-                    UPDATE client_secrets SET last_used_at = now()
-                    WHERE EXISTS (SELECT 1 FROM client WHERE secret_stale)
-                      AND id = \(secret.id) AND \(raw: ClientStore.staleUse)
-                )
+                )\(fragment: proof.verifiedOnly ? "" : secretUsed(secret))
                 """
         }
     }
+
+    /// `secret_used`: records the secret's use when the `client` row says its mark is stale.
+    private static func secretUsed(_ secret: Credential) -> SQL {
+        """
+        , secret_used AS (
+            UPDATE client_secrets SET last_used_at = now()
+            WHERE EXISTS (SELECT 1 FROM client WHERE secret_stale)
+              AND id = \(secret.id) AND \(raw: ClientStore.staleUse)
+        )
+        """
+    }
+
+    /// What the `client` CTE read that the caller of a `verifiedOnly` statement acts on
+    /// (`ClientUse`): whether the client is verified, and whether its last-token and its
+    /// secret's last-use marks are stale.
+    static let useColumns: StaticString = """
+        (SELECT verified FROM client) AS client_verified, (SELECT seen_stale FROM client) AS seen_stale, \
+        (SELECT secret_stale FROM client) AS secret_stale
+        """
 
     /// With a limit, the condition that keeps an unverified client's row only while its window
     /// holds fewer than `limit` tokens (a verified client's row passes without a look).
@@ -100,4 +117,7 @@ extension ClientStore {
     /// clients) is missing or a day old, read with the client's row so that the issuing
     /// statement's `client_seen` (`IssuingStatement.recorded`) touches `clients` only then.
     static let seenStale: StaticString = "(c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale"
+
+    /// Whether a client's row's `last_token_at` (unqualified) is due: missing or a day old.
+    static let staleMark: StaticString = "(last_token_at IS NULL OR last_token_at < now() - interval '1 day')"
 }

@@ -12,14 +12,17 @@
 ///   `TokenRateLimit`): what was issued, not what was asked, so nobody who merely knows a public
 ///   client's id can use up its minute.
 enum IssuingStatement {
-    /// `client_seen` and `token_counted`, after the CTE named `issued` (one row when the
+    /// `, client_seen` and `token_counted` (each CTE after a comma: the statement goes on after
+    /// the preceding CTE's closing parenthesis), after the CTE named `issued` (one row when the
     /// statement issued a token to the client of the `client` CTE, none otherwise):
     /// `client_seen` marks that the client obtained a token, only when the last mark is a day
     /// old or missing, so a busy client's row is written once a day, not once per token (its
     /// two `EXISTS` are evaluated once, before any row of `clients` is read: on most requests
     /// the client's row, read already, says the mark is fresh, and `clients` is not touched);
     /// `token_counted` counts the token of an unverified client. Neither writes anything for a
-    /// verified client on a day it already obtained a token.
+    /// verified client on a day it already obtained a token. A `verifiedOnly` proof's statement
+    /// has neither: its client is verified, and its caller writes the mark when it is due
+    /// (`ClientUse`).
     ///
     /// For a client `proof` authenticates with a client assertion (`private_key_jwt`), also
     /// `assertion_used`: the assertion's `jti`, recorded only when the statement issued (a
@@ -37,12 +40,13 @@ enum IssuingStatement {
                 )
                 """
         }
+        if proof?.verifiedOnly == true { return assertion }
         return """
-        client_seen AS (
+        , client_seen AS (
             UPDATE clients SET last_token_at = now()
             WHERE EXISTS (SELECT 1 FROM client WHERE seen_stale) AND EXISTS (SELECT 1 FROM \(raw: issued))
               AND client_id = (SELECT client_id FROM client)
-              AND (last_token_at IS NULL OR last_token_at < now() - interval '1 day')
+              AND \(raw: ClientStore.staleMark)
         ), token_counted AS (
             INSERT INTO rate_limits AS r (bucket, window_start, hits)
             SELECT \(RateLimiter.unverifiedTokensPrefix)::text || c.client_id, date_trunc('minute', now()), 1

@@ -114,7 +114,7 @@ extension TokenStore {
             by: proof, requested: requested, audience: audience, own: own, access: access, grantID: TokenStore.newGrantID(),
             accessLifetime: accessLifetime, grantLifetime: grantLifetime, audit: audit)).first else { return nil }
         return IssuedTokens(accessToken: access, refreshToken: nil, expiresIn: try row.int("expires_in"), scope: try row.string("scope"),
-                            signedAccess: try SignedAccessFacts.read(row))
+                            signedAccess: try SignedAccessFacts.read(row), clientUse: try ClientUse.read(row))
     }
 
     /// The statement `issueForClient` sends (and the bench runs, `BenchScripts`).
@@ -142,7 +142,7 @@ extension TokenStore {
                 FROM resolved
                 WHERE \(asked)::text[] IS NULL OR permitted = cardinality(\(asked)::text[])
                 RETURNING id, client_id, scope, resource, expires_at
-            ), \(fragment: IssuingStatement.recorded(after: "new_grant", proof: proof)), audited AS (
+            )\(fragment: IssuingStatement.recorded(after: "new_grant", proof: proof)), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.tokenIssued.rawValue)::text, \(audit.actor)::text, NULL, client_id, \(audit.address)::text,
                        jsonb_build_object('grant_type', 'client_credentials', 'grant_id', id, 'scope', scope, 'resource', resource)
@@ -153,7 +153,8 @@ extension TokenStore {
                    new_grant.resource, new_grant.expires_at
             FROM new_grant
             RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at")), client_id,
-                      NULL::bigint AS user_id, NULL::bigint AS auth_epoch, \(fragment: SignedAccessFacts.audienceColumn("tokens.audience"))
+                      NULL::bigint AS user_id, NULL::bigint AS auth_epoch, \(fragment: SignedAccessFacts.audienceColumn("tokens.audience")),
+                      \(raw: ClientStore.useColumns)
             """
     }
 }

@@ -89,7 +89,7 @@ extension TokenStore {
         guard let row = rows.first else { return nil }
         return IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: try row.int("expires_in"),
                             scope: try row.string("scope"), identity: try TokenIdentity.read(row),
-                            signedAccess: try SignedAccessFacts.read(row))
+                            signedAccess: try SignedAccessFacts.read(row), clientUse: try ClientUse.read(row))
     }
 
     /// The statement `rotateOnce` sends (and the bench runs, `BenchScripts`).
@@ -118,7 +118,7 @@ extension TokenStore {
                 WHERE g.id = p.grant_id
             ), new_refresh AS (
                 \(fragment: TokenStore.newRefreshToken(refresh, from: "presented", clientID: request.clientID, lifetime: refreshLifetime))
-            ), \(fragment: IssuingStatement.recorded(after: "presented", proof: proof)), audited AS (
+            )\(fragment: IssuingStatement.recorded(after: "presented", proof: proof)), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.refreshRotated.rawValue)::text, \(audit.actor)::text, p.user_id, \(request.clientID)::text,
                        \(audit.address)::text,
@@ -128,7 +128,7 @@ extension TokenStore {
                 \(fragment: TokenStore.newAccessToken(access, with: refresh, from: "presented", request: request, lifetime: accessLifetime))
             )
             SELECT a.scope, a.expires_in, \(fragment: TokenStore.identityColumns(request)),
-                   \(fragment: SignedAccessFacts.audienceColumn("a.audience"))
+                   \(fragment: SignedAccessFacts.audienceColumn("a.audience")), \(raw: ClientStore.useColumns)
             FROM access a, presented p
             """
     }
@@ -189,7 +189,7 @@ extension TokenStore {
                 \(fragment: TokenStore.newRefreshToken(refresh, from: "graced", clientID: request.clientID, lifetime: refreshLifetime))
             ), new_access AS (
                 \(fragment: TokenStore.newAccessToken(access, with: refresh, from: "graced", request: request, lifetime: accessLifetime))
-            ), \(fragment: IssuingStatement.recorded(after: "new_access"))
+            )\(fragment: IssuingStatement.recorded(after: "new_access"))
             SELECT p.used, p.just_rotated, p.live, p.scope_granted, p.resource_matches, p.scope_open, a.scope AS graced_scope, a.expires_in,
                    a.scope, \(fragment: TokenStore.identityColumns(request)),
                    \(fragment: SignedAccessFacts.audienceColumn("a.audience"))

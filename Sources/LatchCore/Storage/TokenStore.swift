@@ -40,6 +40,8 @@ public struct IssuedTokens: Sendable {
     public var signedAccess: SignedAccessFacts? = nil
     /// The signed JWT access token (`TokenEndpoint` adds it after the statement).
     public var signedAccessToken: String? = nil
+    /// What the one-trip statement read about its client (`ClientUse`); nil from the full path.
+    public var clientUse: ClientUse? = nil
 
     /// The access token the client receives: the JWT when there is one, else the opaque value.
     public var accessTokenValue: String { signedAccessToken ?? accessToken.value }

@@ -80,7 +80,10 @@ public enum TokenEndpoint {
         // The audit rows name the client the request presents; they are written only when the
         // statement authenticated it.
         let audit = AuditSource(actor: AuditActor.client(presented.clientID), address: request.remoteAddress)
-        return try grant.attempt(parameters, by: proof, audit: audit, context)
+        let sent = VerifiedClients.proof(proof)
+        guard let issued = try grant.attempt(parameters, by: sent, audit: audit, context) else { return nil }
+        VerifiedClients.issued(issued, by: sent, context)
+        return issued
     }
 
     /// Hands an authenticated request to the grant of its grant type.
@@ -96,6 +99,7 @@ public enum TokenEndpoint {
             throw OAuthError(.unauthorizedClient, "this client may not use grant_type '\(grantType)'")
         }
         let audit = AuditSource(actor: AuditActor.client(client.client.clientID), address: request.remoteAddress)
+        VerifiedClients.remember(client.client.clientID, verified: client.client.verified)
         return try grant.grant(parameters, client: client, audit: audit, context)
     }
 
