@@ -212,6 +212,12 @@ class Bench:
         self.results["config"]["wal_compression"] = self.stack.scalar("SHOW wal_compression")
         self.reset_tables(args.base_rows)
         selected = [BY_NAME[n] for n in args.paths]
+        if any(BY_NAME[n].replica for n in args.paths + args.soak_paths):
+            say("==> read replica: a hot standby of the bench cluster and a latch-tokens pool reading from it")
+            self.stack.start_replica(args.workers)
+            self.results["replica"] = {"standby_port": self.stack.standby["port"],
+                                       "read_database_url": f"host=127.0.0.1 port={self.stack.standby['port']} "
+                                                            "dbname=latch user=postgres"}
 
         say("==> probing the endpoints (a path whose endpoint answers 404 is not available yet)")
         availability = {}
@@ -280,6 +286,30 @@ class Bench:
         self.results["machine"]["load_at_end"] = os.getloadavg()[0]
         self.results["elapsed_s"] = round(time.time() - started, 1)
 
+    def standby_evidence(self, before, result):
+        """That the replica pool read from the standby during the measured run: the standby's
+        committed transactions and fetched tuples in database latch grew, and latch-tokens has
+        connections there. Backends report their counters about once a second, so with short
+        runs the growth is a lower bound."""
+        time.sleep(1.1)
+        after = self.stack.standby_reads()
+        evidence = {"xact_commit": after["xact_commit"] - before[0]["xact_commit"],
+                    "tup_fetched": after["tup_fetched"] - before[0]["tup_fetched"],
+                    "latch_tokens_connections": after["latch_tokens_connections"],
+                    "primary_xact_commit": self.primary_commits() - before[1]}
+        # Most of the requests' lookups on the standby, not on the primary (the counters lag
+        # by up to a second, hence "most").
+        evidence["reads_on_standby"] = (evidence["latch_tokens_connections"] > 0
+                                        and evidence["xact_commit"] > evidence["primary_xact_commit"])
+        say(f"    standby during the run: +{evidence['xact_commit']:,} transactions, +{evidence['tup_fetched']:,} tuples "
+            f"fetched, {evidence['latch_tokens_connections']} latch-tokens connections; primary +"
+            f"{evidence['primary_xact_commit']:,} transactions; {result['requests']:,} requests: "
+            + ("the gate read from the standby" if evidence["reads_on_standby"] else "NOT READING FROM THE STANDBY"))
+        return evidence
+
+    def primary_commits(self):
+        return int(self.stack.scalar("SELECT xact_commit FROM pg_stat_database WHERE datname = 'latch'"))
+
     def signatures(self):
         out = []
         for label, algorithm, jose in SIGNATURES:
@@ -310,6 +340,7 @@ class Bench:
 
     def probe(self, path):
         lines = path.prepare(self.ctx, 1)
+        path.before_requests(self.ctx)
         method, url, headers, body = path.request(self.ctx, lines[0] if lines else None)
         status, text = self.stack.http(method, url, headers, body)
         if status == 404:
@@ -319,7 +350,8 @@ class Bench:
         return f"probe answered HTTP {status}: {' '.join(text.split())[:120]}"
 
     def sample_memory(self, moment, executables=None):
-        for executable in executables or ["latch-discovery", "latch-tokens", "latch-authorize", "latch-register"]:
+        for executable in executables or (["latch-discovery", "latch-tokens", "latch-authorize", "latch-register"]
+                                          + self.stack.extra_executables):
             for pid, sample in snapshot(self.stack.worker_pids(executable)).items():
                 self.memory.setdefault(executable, {}).setdefault(str(pid), {})[moment] = sample
 
@@ -363,14 +395,18 @@ class Bench:
         run_file = (self.prepare_data(path, duration, ceiling, "run")
                     if path.kind == "write" or warm_file is None else warm_file)
         self.settle()
+        path.before_requests(self.ctx)
         url = self.stack.base_url + path.url_path
         if args.warmup > 0:
             run_wrk(url, args.warmup, args.connections, args.threads, path.lua,
                     path.wrk_args(self.ctx, warm_file, args.threads))
         pids = self.stack.worker_pids(path.executable)
+        standby_before = (self.stack.standby_reads(), self.primary_commits()) if path.replica else None
         with Sampler(pids) as sampler:
             result = run_wrk(url, duration, args.connections, args.threads, path.lua,
                              path.wrk_args(self.ctx, run_file, args.threads))
+        if path.replica:
+            result["standby"] = self.standby_evidence(standby_before, result)
         self.record_load(path.executable, sampler.peak)
         result["worker_rss_peak_kib"] = {str(pid): s["rss_kib"] for pid, s in sampler.peak.items()}
         result["_sampler"] = sampler
@@ -515,6 +551,8 @@ def main(argv=None):
     finally:
         if args.keep:
             say(f"stack left running in {bench.stack.dir} (deploy/stack down --dir {bench.stack.dir})")
+            for command in bench.stack.replica_stop_commands():
+                say(f"  and, before that, the read replica's pool and standby: {command}")
         else:
             bench.stack.down()
     bench.write_outputs()
