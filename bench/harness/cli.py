@@ -1,6 +1,12 @@
 """bench/run: builds release binaries, brings up a private latch stack, measures each path
 with wrk through nginx next to its ceilings (pgbench running the same SQL, nginx
-`return 200`), and prints the table; writes JSON and a PNG chart."""
+`return 200`), and prints the table; writes JSON and a PNG chart.
+
+With --rounds N every selected path is measured N times, round by round (A B C, A B C, ...),
+and reported by its median; a "bars" table then compares the pairs issues 15-17 set a bar on
+(authorize_exchange_metadata / authorize_exchange >= 0.90, exchange_openid_rs256 and _es256 /
+exchange >= 0.85, userinfo / check >= 0.90, check_replica / check reported). Example:
+  bench/run --rounds 3 --duration 10 --paths check,check_replica,userinfo"""
 import argparse
 import datetime
 import json
@@ -117,7 +123,9 @@ def parse(argv):
     p.add_argument("--workers", type=int, default=6,
                    help="FastCGI workers per executable (default 6: measured best for the token paths here)")
     p.add_argument("--paths", default=",".join(p.name for p in ALL),
-                   help="comma-separated paths to measure (default: all): " + ", ".join(p.name for p in ALL))
+                   help="comma-separated paths to measure, in this order in every round (default: all): "
+                        + ", ".join(p.name for p in ALL) + ". check_replica makes a hot standby of the bench "
+                        "cluster and a second latch-tokens pool reading from it (README \"Benchmarks\")")
     p.add_argument("--rounds", type=int, default=1,
                    help="measure the selected paths this many times, interleaved round by round (A B C, A B C, ...) "
                         "on the same stack; each path's figure is the median (default 1; the ceilings are measured "
@@ -142,7 +150,9 @@ def parse(argv):
     p.add_argument("--debug", action="store_true", help="use a debug build instead of release")
     p.add_argument("--no-build", action="store_true", help="use the binaries already built")
     p.add_argument("--no-install", action="store_true", help="install nothing (no apt-get, no pip)")
-    p.add_argument("--keep", action="store_true", help="leave the stack running (prints its directory)")
+    p.add_argument("--keep", action="store_true",
+                   help="leave the stack running (prints its directory; with check_replica also how to stop the "
+                        "standby and its latch-tokens pool)")
     args = p.parse_args(argv)
     args.paths = [n.strip() for n in args.paths.split(",") if n.strip()]
     args.soak_paths = [n.strip() for n in args.soak_paths.split(",") if n.strip()]
@@ -265,6 +275,9 @@ class Bench:
             if not runs:
                 continue
             entry["latch"] = median_run(runs)
+            if path.pgbench_of and not entry.get("ceiling_rps"):   # its path came later in the order
+                shared = next((e for e in self.results["paths"] if e["name"] == path.pgbench_of), {})
+                entry["ceiling_rps"] = shared.get("ceiling_rps")
             entry["rounds"] = [run["rps"] for run in runs]
             if len(runs) > 1:
                 entry["round_runs"] = [{k: run[k] for k in ("rps", "p50_ms", "p99_ms", "non_2xx", "socket_errors",
