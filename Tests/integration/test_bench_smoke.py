@@ -144,7 +144,7 @@ def test_prepared_data_matches_the_schema_and_credential_format(own_stack, tmp_p
                 assert s.scalar(f"SELECT count(*) FROM tokens WHERE refresh_token_id = '{token_id}' AND kind = 'access'") == "1"
             elif path.name == "client_credentials":
                 assert form == {"grant_type": "client_credentials", "scope": "bench:read"}
-            elif path.name in ("introspect", "check", "userinfo"):
+            elif path.name in ("introspect", "check", "check_replica", "userinfo"):
                 value = form["token"] if path.name == "introspect" else headers["Authorization"].removeprefix("Bearer ")
                 token_id, token_secret = parse_credential(value, "lat")
                 assert stored_hash(s, "tokens", token_id) == hashlib.sha256(token_secret.encode()).hexdigest()

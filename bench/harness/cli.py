@@ -1,6 +1,12 @@
 """bench/run: builds release binaries, brings up a private latch stack, measures each path
 with wrk through nginx next to its ceilings (pgbench running the same SQL, nginx
-`return 200`), and prints the table; writes JSON and a PNG chart."""
+`return 200`), and prints the table; writes JSON and a PNG chart.
+
+With --rounds N every selected path is measured N times, round by round (A B C, A B C, ...),
+and reported by its median; a "bars" table then compares the pairs issues 15-17 set a bar on
+(authorize_exchange_metadata / authorize_exchange >= 0.90, exchange_openid_rs256 and _es256 /
+exchange >= 0.85, userinfo / check >= 0.90, check_replica / check reported). Example:
+  bench/run --rounds 3 --duration 10 --paths check,check_replica,userinfo"""
 import argparse
 import datetime
 import json
@@ -8,6 +14,7 @@ import math
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +43,72 @@ PGBENCH_RATE = 16_000       # tx/s pgbench's write pools are sized for
 # keeps the large-table runs near the small ones (exchange at 5M rows: 0.87 -> 0.94).
 PG_SETTINGS = ["wal_compression=lz4"]
 
+# Pairs of paths whose ratio an issue sets a bar on (None: reported, no bar), measured in one
+# run; the bars table compares the paths' medians.
+BARS = [
+    ("authorize_exchange_metadata", "authorize_exchange", 0.90, "issue 15: a metadata client within 10 % of a registered one"),
+    ("exchange_openid_rs256", "exchange", 0.85, "issue 16: ID token RS256"),
+    ("exchange_openid_es256", "exchange", 0.85, "issue 16: ID token ES256"),
+    ("userinfo", "check", 0.90, "issue 16: userinfo within 10 % of /oauth2/check"),
+    ("check_replica", "check", None, "issue 17: the gate with and without the read replica"),
+]
+
+# What one signature costs on this machine (openssl speed, one core), measured when a path
+# that signs ID tokens is: it explains those paths' rows.
+SIGNATURES = [("RSA-2048", "rsa2048", "RS256"), ("ECDSA P-256", "ecdsap256", "ES256")]
+
+
+def openssl_sign_rate(algorithm, seconds=2):
+    """sign/s of `openssl speed -seconds N ALGORITHM` (one core), or None. The column is found
+    by its header, counted from the end (the row's label has spaces)."""
+    try:
+        result = subprocess.run(["openssl", "speed", "-seconds", str(seconds), algorithm],
+                                capture_output=True, text=True, timeout=seconds * 4 + 60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = result.stdout.splitlines()
+    for i, line in enumerate(lines):
+        header = line.split()
+        if "sign/s" in header and i + 1 < len(lines):
+            values = lines[i + 1].split()
+            try:
+                return float(values[len(values) - (len(header) - header.index("sign/s"))])
+            except (ValueError, IndexError):
+                return None
+    return None
+
+
+def bars(paths):
+    """One row per pair of BARS whose two paths were both measured: the ratio of their medians,
+    each round's ratio (same round, both paths), the bar and the verdict."""
+    by_name = {entry["name"]: entry for entry in paths if entry.get("latch")}
+    out = []
+    for name, base, bar, why in BARS:
+        if name not in by_name or base not in by_name:
+            continue
+        a, b = by_name[name], by_name[base]
+        ratio = round(a["latch"]["rps"] / b["latch"]["rps"], 3) if b["latch"]["rps"] else None
+        per_round = [round(x / y, 3) if y else None for x, y in zip(a.get("rounds") or [], b.get("rounds") or [])]
+        verdict = "-" if bar is None or ratio is None else ("meets" if ratio >= bar else "misses")
+        out.append({"pair": f"{name} / {base}", "path": name, "base": base, "ratio": ratio, "rounds": per_round,
+                    "bar": bar, "verdict": verdict, "why": why})
+    return out
+
+
+def median_run(runs):
+    """The run of the median req/s (for an even count, the lower middle one), its req/s the
+    median over all runs; non-2xx, socket errors and a wrapped data pool summed over all runs
+    (an error in any round shows)."""
+    ordered = sorted(runs, key=lambda run: run["rps"])
+    run = dict(ordered[(len(ordered) - 1) // 2])
+    if len(runs) > 1:
+        run["rps"] = round(statistics.median(r["rps"] for r in runs), 1)
+        run["median_of"] = len(runs)
+        for key in ("non_2xx", "socket_errors", "wrapped"):
+            run[key] = sum(r[key] for r in runs)
+    return run
+
+
 def say(text=""):
     print(text, flush=True)
 
@@ -50,7 +123,14 @@ def parse(argv):
     p.add_argument("--workers", type=int, default=6,
                    help="FastCGI workers per executable (default 6: measured best for the token paths here)")
     p.add_argument("--paths", default=",".join(p.name for p in ALL),
-                   help="comma-separated paths to measure (default: all): " + ", ".join(p.name for p in ALL))
+                   help="comma-separated paths to measure, in this order in every round (default: all): "
+                        + ", ".join(p.name for p in ALL) + ". check_replica makes a hot standby of the bench "
+                        "cluster and a second latch-tokens pool reading from it (README \"Benchmarks\")")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="measure the selected paths this many times, interleaved round by round (A B C, A B C, ...) "
+                        "on the same stack; each path's figure is the median (default 1; the ceilings are measured "
+                        "once, in the first round). One run of a path varies by 6-10%% on a 2-core machine: compare "
+                        "paths of one run over 3 or more rounds")
     p.add_argument("--no-ceilings", action="store_true", help="skip the nginx return-200 and pgbench ceilings")
     p.add_argument("--soak", type=float, default=0, metavar="SECONDS",
                    help="also run each --soak-paths path this long and report worker RSS growth (e.g. 60)")
@@ -70,15 +150,17 @@ def parse(argv):
     p.add_argument("--debug", action="store_true", help="use a debug build instead of release")
     p.add_argument("--no-build", action="store_true", help="use the binaries already built")
     p.add_argument("--no-install", action="store_true", help="install nothing (no apt-get, no pip)")
-    p.add_argument("--keep", action="store_true", help="leave the stack running (prints its directory)")
+    p.add_argument("--keep", action="store_true",
+                   help="leave the stack running (prints its directory; with check_replica also how to stop the "
+                        "standby and its latch-tokens pool)")
     args = p.parse_args(argv)
     args.paths = [n.strip() for n in args.paths.split(",") if n.strip()]
     args.soak_paths = [n.strip() for n in args.soak_paths.split(",") if n.strip()]
     for name in args.paths + args.soak_paths:
         if name not in BY_NAME:
             p.error(f"unknown path {name!r}; paths: {', '.join(BY_NAME)}")
-    if args.duration <= 0 or args.connections <= 0 or args.threads <= 0 or args.workers <= 0:
-        p.error("--duration, --connections, --threads and --workers must be positive")
+    if args.duration <= 0 or args.connections <= 0 or args.threads <= 0 or args.workers <= 0 or args.rounds <= 0:
+        p.error("--duration, --connections, --threads, --workers and --rounds must be positive")
     args.chart = args.chart or os.path.splitext(args.out)[0] + ".png"
     return args
 
@@ -117,7 +199,7 @@ class Bench:
         self.results = {
             "started_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "config": {"duration_s": args.duration, "warmup_s": args.warmup, "connections": args.connections,
-                       "threads": args.threads, "workers": args.workers, "build": "debug" if args.debug else "release",
+                       "threads": args.threads, "workers": args.workers, "rounds": args.rounds, "build": "debug" if args.debug else "release",
                        "base_rows": args.base_rows, "synchronous_commit": None, "shared_buffers": None, "wal_compression": None},
             "machine": {"cpus": os.cpu_count(), "kernel": platform.release(), "load_at_start": os.getloadavg()[0],
                         "nginx": version(["nginx", "-v"]), "wrk": version(["wrk", "-v"]),
@@ -140,6 +222,12 @@ class Bench:
         self.results["config"]["wal_compression"] = self.stack.scalar("SHOW wal_compression")
         self.reset_tables(args.base_rows)
         selected = [BY_NAME[n] for n in args.paths]
+        if any(BY_NAME[n].replica for n in args.paths + args.soak_paths):
+            say("==> read replica: a hot standby of the bench cluster and a latch-tokens pool reading from it")
+            self.stack.start_replica(args.workers)
+            self.results["replica"] = {"standby_port": self.stack.standby["port"],
+                                       "read_database_url": f"host=127.0.0.1 port={self.stack.standby['port']} "
+                                                            "dbname=latch user=postgres"}
 
         say("==> probing the endpoints (a path whose endpoint answers 404 is not available yet)")
         availability = {}
@@ -154,33 +242,54 @@ class Bench:
             self.results["ceilings"]["nginx_return_200"] = self.measure_wrk("/bench/return-200", "discovery.lua", [])
         nginx_rps = self.results["ceilings"].get("nginx_return_200", {}).get("rps")
 
+        entries = []
         for path in selected:
             entry = {"name": path.name, "title": path.title, "method": path.method, "url_path": path.url_path,
                      "executable": path.executable, "pgbench_script": path.pgbench}
             self.results["paths"].append(entry)
-            if path.resets_tables:
-                self.reset_tables(args.base_rows)
-            if not args.no_ceilings and path.pgbench:
-                say(f"==> {path.name}: ceiling: pgbench {path.pgbench}")
-                entry["pgbench"] = self.measure_pgbench(path)
-                entry["ceiling_rps"] = entry["pgbench"]["tps"] if not entry["pgbench"]["aborted"] else None
-                if path.resets_tables:
-                    self.reset_tables(args.base_rows)
-            elif path.pgbench_of:
-                shared = next((e for e in self.results["paths"] if e["name"] == path.pgbench_of), None)
-                entry["ceiling_rps"] = shared.get("ceiling_rps") if shared else None
+            entries.append((path, entry))
             if availability[path.name]:
                 entry["status"] = availability[path.name]
-                say(f"==> {path.name}: {entry['status']}")
+        # Round by round, every path in the given order (A B C, A B C, ...) on the same stack:
+        # a path's figure is the median of its rounds. The ceilings are measured in the first.
+        for number in range(1, args.rounds + 1):
+            if args.rounds > 1:
+                say(f"==> round {number} of {args.rounds}")
+            for path, entry in entries:
+                if number == 1:
+                    self.measure_ceiling(path, entry)
+                if entry.get("status"):
+                    if number == 1:
+                        say(f"==> {path.name}: {entry['status']}")
+                    continue
+                if path.resets_tables:
+                    self.reset_tables(args.base_rows)
+                say(f"==> {path.name}: {path.title}" + (f" (round {number} of {args.rounds})" if args.rounds > 1 else ""))
+                result = self.measure_latch(path, entry.get("ceiling_rps"))
+                result.pop("_sampler", None)
+                entry.setdefault("runs", []).append(result)
+                say(f"    {result['rps']:,.0f} req/s, p50 {result['p50_ms']:.2f} ms, "
+                    f"p99 {result['p99_ms']:.2f} ms, non-2xx {result['non_2xx']}")
+        for path, entry in entries:
+            runs = entry.pop("runs", None)
+            if not runs:
                 continue
-            say(f"==> {path.name}: {path.title}")
-            entry["latch"] = self.measure_latch(path, entry.get("ceiling_rps"))
+            entry["latch"] = median_run(runs)
+            if path.pgbench_of and not entry.get("ceiling_rps"):   # its path came later in the order
+                shared = next((e for e in self.results["paths"] if e["name"] == path.pgbench_of), {})
+                entry["ceiling_rps"] = shared.get("ceiling_rps")
+            entry["rounds"] = [run["rps"] for run in runs]
+            if len(runs) > 1:
+                entry["round_runs"] = [{k: run[k] for k in ("rps", "p50_ms", "p99_ms", "non_2xx", "socket_errors",
+                                                            "wrapped", "requests")} for run in runs]
             if entry.get("ceiling_rps"):
                 entry["ratio"] = round(entry["latch"]["rps"] / entry["ceiling_rps"], 3)
             if nginx_rps:
                 entry["ratio_nginx"] = round(entry["latch"]["rps"] / nginx_rps, 3)
-            say(f"    {entry['latch']['rps']:,.0f} req/s, p50 {entry['latch']['p50_ms']:.2f} ms, "
-                f"p99 {entry['latch']['p99_ms']:.2f} ms, non-2xx {entry['latch']['non_2xx']}")
+
+        self.results["bars"] = bars(self.results["paths"])
+        if any(p.name.startswith("exchange_openid") for p in selected):
+            self.results["signatures"] = self.signatures()
 
         if args.soak:
             self.results["soak"] = self.soak(availability)
@@ -190,12 +299,61 @@ class Bench:
         self.results["machine"]["load_at_end"] = os.getloadavg()[0]
         self.results["elapsed_s"] = round(time.time() - started, 1)
 
+    def standby_evidence(self, before, result):
+        """That the replica pool read from the standby during the measured run: the standby's
+        committed transactions and fetched tuples in database latch grew, and latch-tokens has
+        connections there. Backends report their counters about once a second, so with short
+        runs the growth is a lower bound."""
+        time.sleep(1.1)
+        after = self.stack.standby_reads()
+        evidence = {"xact_commit": after["xact_commit"] - before[0]["xact_commit"],
+                    "tup_fetched": after["tup_fetched"] - before[0]["tup_fetched"],
+                    "latch_tokens_connections": after["latch_tokens_connections"],
+                    "primary_xact_commit": self.primary_commits() - before[1]}
+        # Most of the requests' lookups on the standby, not on the primary (the counters lag
+        # by up to a second, hence "most").
+        evidence["reads_on_standby"] = (evidence["latch_tokens_connections"] > 0
+                                        and evidence["xact_commit"] > evidence["primary_xact_commit"])
+        say(f"    standby during the run: +{evidence['xact_commit']:,} transactions, +{evidence['tup_fetched']:,} tuples "
+            f"fetched, {evidence['latch_tokens_connections']} latch-tokens connections; primary +"
+            f"{evidence['primary_xact_commit']:,} transactions; {result['requests']:,} requests: "
+            + ("the gate read from the standby" if evidence["reads_on_standby"] else "NOT READING FROM THE STANDBY"))
+        return evidence
+
+    def primary_commits(self):
+        return int(self.stack.scalar("SELECT xact_commit FROM pg_stat_database WHERE datname = 'latch'"))
+
+    def signatures(self):
+        out = []
+        for label, algorithm, jose in SIGNATURES:
+            say(f"==> openssl speed -seconds 2 {algorithm} (one core)")
+            rate = openssl_sign_rate(algorithm)
+            entry = {"name": label, "jose": jose, "openssl": algorithm, "sign_per_s": rate,
+                     "sign_ms": round(1000 / rate, 4) if rate else None}
+            out.append(entry)
+            say("    " + report.signature_line(entry))
+        return out
+
+    def measure_ceiling(self, path, entry):
+        """The path's pgbench ceiling (first round only), or the one of the path it shares."""
+        args = self.args
+        if not args.no_ceilings and path.pgbench:
+            if path.resets_tables:
+                self.reset_tables(args.base_rows)
+            say(f"==> {path.name}: ceiling: pgbench {path.pgbench}")
+            entry["pgbench"] = self.measure_pgbench(path)
+            entry["ceiling_rps"] = entry["pgbench"]["tps"] if not entry["pgbench"]["aborted"] else None
+        elif path.pgbench_of:
+            shared = next((e for e in self.results["paths"] if e["name"] == path.pgbench_of), None)
+            entry["ceiling_rps"] = shared.get("ceiling_rps") if shared else None
+
     def reset_tables(self, rows):
         self.stack.psql(file=sql_file("reset.sql"))
         self.stack.psql(file=sql_file("fill.sql"), variables={"rows": rows})
 
     def probe(self, path):
         lines = path.prepare(self.ctx, 1)
+        path.before_requests(self.ctx)
         method, url, headers, body = path.request(self.ctx, lines[0] if lines else None)
         status, text = self.stack.http(method, url, headers, body)
         if status == 404:
@@ -205,7 +363,8 @@ class Bench:
         return f"probe answered HTTP {status}: {' '.join(text.split())[:120]}"
 
     def sample_memory(self, moment, executables=None):
-        for executable in executables or ["latch-discovery", "latch-tokens", "latch-authorize", "latch-register"]:
+        for executable in executables or (["latch-discovery", "latch-tokens", "latch-authorize", "latch-register"]
+                                          + self.stack.extra_executables):
             for pid, sample in snapshot(self.stack.worker_pids(executable)).items():
                 self.memory.setdefault(executable, {}).setdefault(str(pid), {})[moment] = sample
 
@@ -249,14 +408,18 @@ class Bench:
         run_file = (self.prepare_data(path, duration, ceiling, "run")
                     if path.kind == "write" or warm_file is None else warm_file)
         self.settle()
+        path.before_requests(self.ctx)
         url = self.stack.base_url + path.url_path
         if args.warmup > 0:
             run_wrk(url, args.warmup, args.connections, args.threads, path.lua,
                     path.wrk_args(self.ctx, warm_file, args.threads))
         pids = self.stack.worker_pids(path.executable)
+        standby_before = (self.stack.standby_reads(), self.primary_commits()) if path.replica else None
         with Sampler(pids) as sampler:
             result = run_wrk(url, duration, args.connections, args.threads, path.lua,
                              path.wrk_args(self.ctx, run_file, args.threads))
+        if path.replica:
+            result["standby"] = self.standby_evidence(standby_before, result)
         self.record_load(path.executable, sampler.peak)
         result["worker_rss_peak_kib"] = {str(pid): s["rss_kib"] for pid, s in sampler.peak.items()}
         result["_sampler"] = sampler
@@ -370,6 +533,11 @@ class Bench:
             + ("  (other work was running: every figure is lower than on an idle machine)" if load[0] > 1.0 else ""))
         say()
         say(report.throughput_table(r))
+        if r.get("bars"):
+            say()
+            say(report.bars_table(r["bars"]))
+        for entry in r.get("signatures") or []:
+            say(report.signature_line(entry))
         pg = report.pgbench_table(r)
         if pg:
             say()
@@ -396,6 +564,8 @@ def main(argv=None):
     finally:
         if args.keep:
             say(f"stack left running in {bench.stack.dir} (deploy/stack down --dir {bench.stack.dir})")
+            for command in bench.stack.replica_stop_commands():
+                say(f"  and, before that, the read replica's pool and standby: {command}")
         else:
             bench.stack.down()
     bench.write_outputs()

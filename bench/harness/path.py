@@ -89,6 +89,9 @@ class BenchPath:
     kind = "read"
     # Token paths start from the same state: tables emptied, refilled to the base size.
     resets_tables = False
+    # Served by the pool that reads from the bench cluster's hot standby (check_replica):
+    # bench/run starts the standby and that pool when such a path is selected.
+    replica = False
 
     # -- latch (wrk) ---------------------------------------------------------------------
     def prepare(self, ctx, count):
@@ -99,6 +102,10 @@ class BenchPath:
         """(method, path, headers, body) of the request wrk sends for one data line, for
         the probe that tells whether the endpoint exists."""
         return self.method, self.url_path, {}, None
+
+    def before_requests(self, ctx):
+        """Called after the data is prepared (and settled), before the probe's request and
+        before the wrk runs."""
 
     def wrk_args(self, ctx, data_path, threads):
         return [data_path or "", threads, ctx.authorization]

@@ -26,11 +26,17 @@ def throughput_table(results):
     """One row per path: latch's req/s, p50, p99 and non-2xx through nginx, the path's
     ceiling (pgbench of the same SQL) and the ratios to it and to nginx `return 200`."""
     headers = ["path", "req/s", "p50 ms", "p99 ms", "non-2xx", "ceiling req/s", "ratio", "vs nginx"]
+    # Several rounds: req/s is the median, p50/p99 those of the median run, non-2xx summed;
+    # the last column has every round's req/s in order.
+    rounds = any(len(path.get("rounds") or []) > 1 for path in results["paths"])
+    if rounds:
+        headers[1] = "req/s (median)"
+        headers.append("rounds")
     rows = []
     nginx = results.get("ceilings", {}).get("nginx_return_200")
     if nginx:
         rows.append(["nginx return 200 (ceiling)", number(nginx["rps"]), number(nginx["p50_ms"], 2),
-                     number(nginx["p99_ms"], 2), number(nginx["non_2xx"]), "—", "—", "1.00"])
+                     number(nginx["p99_ms"], 2), number(nginx["non_2xx"]), "—", "—", "1.00"] + ([""] if rounds else []))
     for path in results["paths"]:
         latch = path.get("latch")
         ceiling = path.get("ceiling_rps")
@@ -43,10 +49,28 @@ def throughput_table(results):
             name = path["name"] + (f"  [{'; '.join(flags)}]" if flags else "")
             rows.append([name, number(latch["rps"]), number(latch["p50_ms"], 2), number(latch["p99_ms"], 2),
                          number(latch["non_2xx"]), number(ceiling), number(path.get("ratio"), 2),
-                         number(path.get("ratio_nginx"), 2)])
+                         number(path.get("ratio_nginx"), 2)]
+                        + ([" / ".join(number(rps) for rps in path.get("rounds") or [])] if rounds else []))
         else:
-            rows.append([path["name"], path.get("status", "not available"), "", "", "", number(ceiling), "", ""])
+            rows.append([path["name"], path.get("status", "not available"), "", "", "", number(ceiling), "", ""]
+                        + ([""] if rounds else []))
     return table(headers, rows)
+
+
+def bars_table(bars):
+    """The pairs an issue sets a bar on (median over rounds), with each round's ratio."""
+    multi = any(len(b["rounds"]) > 1 for b in bars)
+    headers = ["pair", "ratio", "bar", "verdict"] + (["rounds"] if multi else [])
+    rows = [[b["pair"], number(b["ratio"], 3), f"≥ {b['bar']:.2f}" if b["bar"] is not None else "—", b["verdict"]]
+            + ([" / ".join(number(r, 3) for r in b["rounds"])] if multi else []) for b in bars]
+    return table(headers, rows, "lrrl" + ("r" if multi else ""))
+
+
+def signature_line(entry):
+    if not entry.get("sign_per_s"):
+        return f"{entry['name']} sign: not measured (openssl speed {entry['openssl']} failed)"
+    return (f"{entry['name']} sign: {entry['sign_per_s']:,.0f} /s per core (openssl speed) = "
+            f"{entry['sign_ms']:.3f} ms ({entry['jose']})")
 
 
 def pgbench_table(results):

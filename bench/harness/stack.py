@@ -2,6 +2,7 @@
 loopback ports, plus the bench-only nginx locations (bench/nginx/bench-locations.conf)."""
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -13,6 +14,28 @@ BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(BENCH)
 STACK = os.path.join(ROOT, "deploy", "stack")
 EXECUTABLES = ["latch-discovery", "latch-authorize", "latch-tokens", "latch-register"]
+# The second latch-tokens pool of the check_replica path: its gate reads from a hot standby of
+# the bench cluster (LATCH_READ_DATABASE_URL). Its pid file and socket are named after it.
+REPLICA_POOL = "latch-tokens-replica"
+
+
+def as_postgres(command):
+    """PostgreSQL's tools refuse to run as root: as the postgres user then (as deploy/stack)."""
+    return (["runuser", "-u", "postgres", "--"] + command) if os.geteuid() == 0 else command
+
+
+def own(path):
+    if os.geteuid() == 0:
+        shutil.chown(path, "postgres")
+
+
+def _running(pid):
+    """Whether process `pid` runs (a zombie counts as ended, as in deploy/stack)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
 
 
 def free_port():
@@ -45,6 +68,8 @@ class BenchStack:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.pg_bin = pg_bindir()
         self.started = False
+        self.standby = None          # {"dir", "sock", "port"} once start_replica made it
+        self.extra_executables = []  # pools besides deploy/stack's (REPLICA_POOL)
 
     @classmethod
     def attach(cls, directory, port, pg_port):
@@ -55,6 +80,7 @@ class BenchStack:
         stack.base_url = f"http://127.0.0.1:{port}"
         stack.pg_bin = pg_bindir()
         stack.started = False
+        stack.standby, stack.extra_executables = None, []
         return stack
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -77,6 +103,7 @@ class BenchStack:
         return self
 
     def down(self, remove=True):
+        self.stop_replica()
         if self.started:
             subprocess.run([STACK, "down", "--dir", self.dir], capture_output=True, timeout=300)
         if remove:
@@ -106,6 +133,144 @@ class BenchStack:
                 return
             time.sleep(0.1)
         raise RuntimeError("nginx did not pick up bench-locations.conf")
+
+    # -- the read replica (check_replica) ---------------------------------------------------
+    def start_replica(self, workers):
+        """A hot standby of the bench cluster (pg_basebackup -R, streaming, on its own loopback
+        port), a second latch-tokens pool with LATCH_READ_DATABASE_URL naming it, and the nginx
+        location /bench/check-replica (bench/nginx/bench-replica.conf) in front of that pool."""
+        sb = {"dir": os.path.join(self.dir, "standby"), "sock": os.path.join(self.dir, "standbysock"),
+              "port": free_port(), "name": "bench-standby"}
+        for path in (sb["dir"], sb["sock"]):
+            os.makedirs(path, exist_ok=True)
+            own(path)
+        os.chmod(sb["dir"], 0o700)
+        self.log(f"standby: pg_basebackup -R of the bench cluster, hot standby on 127.0.0.1:{sb['port']}")
+        self._run(as_postgres([os.path.join(self.pg_bin, "pg_basebackup"), "-h", os.path.join(self.dir, "pgsock"),
+                               "-p", str(self.pg_port), "-U", "postgres", "-D", sb["dir"], "-R", "-X", "stream",
+                               "-c", "fast", "-d", f"application_name={sb['name']}"]), timeout=300)
+        log = os.path.join(self.dir, "log", "standby.log")
+        open(log, "a").close()
+        own(log)
+        settings = " ".join(f"-c {setting}" for setting in self.pg_settings)
+        self.standby = sb
+        self._run(as_postgres([os.path.join(self.pg_bin, "pg_ctl"), "-D", sb["dir"], "-l", log, "-w", "-t", "60", "-o",
+                               f"-k {sb['sock']} -p {sb['port']} -c listen_addresses=127.0.0.1 -c max_connections=300 "
+                               f"-c hot_standby=on {settings}", "start"]), timeout=90)
+        deadline = time.time() + 30
+        while self.scalar(f"SELECT count(*) FROM pg_stat_replication WHERE application_name = '{sb['name']}' "
+                          "AND state = 'streaming'") != "1":
+            if time.time() > deadline:
+                raise RuntimeError(f"the standby is not streaming; see {log}")
+            time.sleep(0.2)
+        self.start_replica_pool(workers)
+        self.add_replica_location()
+
+    def start_replica_pool(self, workers):
+        """latch-tokens as deploy/stack starts it (the stack's latch.env), plus the read URL."""
+        env = dict(os.environ)
+        dump = subprocess.run(["bash", "-c", 'set -a; . "$1"; set +a; env -0', "env", os.path.join(self.dir, "latch.env")],
+                              capture_output=True, check=True).stdout.decode()
+        env.update(item.split("=", 1) for item in dump.split("\0") if "=" in item)
+        env["LATCH_READ_DATABASE_URL"] = f"host=127.0.0.1 port={self.standby['port']} dbname=latch user=postgres"
+        binary = os.path.join(ROOT, ".build", "release" if self.release else "debug", "latch-tokens")
+        socket_path = os.path.join(self.dir, "run", f"{REPLICA_POOL}.sock")
+        with open(os.path.join(self.dir, "log", f"{REPLICA_POOL}.log"), "ab") as log:
+            process = subprocess.Popen([binary, "--listen", f"unix:{socket_path}", "--workers", str(workers)],
+                                       env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+        with open(os.path.join(self.dir, "run", f"{REPLICA_POOL}.pid"), "w") as f:
+            f.write(f"{process.pid}\n")
+        self.extra_executables.append(REPLICA_POOL)
+        deadline = time.time() + 10
+        while not os.path.exists(socket_path):
+            if process.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"{REPLICA_POOL} did not start; see {self.dir}/log/{REPLICA_POOL}.log")
+            time.sleep(0.05)
+        self.log(f"standby: {REPLICA_POOL}: {workers} latch-tokens workers with LATCH_READ_DATABASE_URL="
+                 f"\"{env['LATCH_READ_DATABASE_URL']}\" (pid {process.pid})")
+
+    def add_replica_location(self):
+        conf_dir = os.path.join(self.dir, "nginx", "conf")
+        shutil.copy(os.path.join(BENCH, "nginx", "bench-replica.conf"), conf_dir)
+        with open(os.path.join(conf_dir, "latch-upstreams.conf"), "a") as f:
+            f.write(f"upstream latch_tokens_replica {{ server unix:{self.dir}/run/{REPLICA_POOL}.sock; }}\n")
+        path = os.path.join(conf_dir, "nginx.conf")
+        with open(path) as f:
+            text = f.read()
+        anchor = "include bench-locations.conf;"
+        if "include bench-replica.conf;" not in text:
+            text = text.replace(anchor, anchor + "\n        include bench-replica.conf;", 1)
+            with open(path, "w") as f:
+                f.write(text)
+        nginx = ["nginx", "-p", os.path.join(self.dir, "nginx"), "-c", path]
+        subprocess.run(nginx + ["-t", "-q"], check=True, capture_output=True, text=True)
+        subprocess.run(nginx + ["-s", "reload"], check=True, capture_output=True, text=True)
+        deadline = time.time() + 15
+        while self.http("GET", "/bench/check-replica")[0] in (0, 404):
+            if time.time() > deadline:
+                raise RuntimeError("nginx did not pick up bench-replica.conf")
+            time.sleep(0.1)
+
+    def standby_psql(self, sql):
+        result = self._run([os.path.join(self.pg_bin, "psql"), "-h", self.standby["sock"], "-p", str(self.standby["port"]),
+                            "-U", "postgres", "-d", "latch", "-AtqX", "-v", "ON_ERROR_STOP=1", "-c", sql], timeout=60)
+        return [line.split("|") for line in result.stdout.splitlines() if line]
+
+    def wait_standby_replayed(self, timeout=120):
+        """Waits until the standby has replayed everything the primary has written so far
+        (fixtures, the data pool, the checkpoint); returns the seconds it took."""
+        started = time.time()
+        lsn = self.scalar("SELECT pg_current_wal_lsn()")
+        while self.standby_psql(f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn")[0][0] != "t":
+            if time.time() - started > timeout:
+                raise RuntimeError(f"the standby did not replay up to {lsn} within {timeout} s")
+            time.sleep(0.05)
+        return time.time() - started
+
+    def standby_reads(self):
+        """What shows that the replica pool reads from the standby: the standby's counters for
+        database latch and its latch-tokens connections."""
+        row = self.standby_psql(
+            "SELECT d.xact_commit, d.tup_fetched, (SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = 'latch' AND application_name = 'latch-tokens') "
+            "FROM pg_stat_database d WHERE d.datname = 'latch'")[0]
+        return {"xact_commit": int(row[0]), "tup_fetched": int(row[1]), "latch_tokens_connections": int(row[2])}
+
+    def stop_replica(self):
+        for name in self.extra_executables:
+            pidfile = os.path.join(self.dir, "run", f"{name}.pid")
+            try:
+                with open(pidfile) as f:
+                    pid = int(f.read().strip())
+                os.kill(pid, signal.SIGTERM)
+                deadline = time.time() + 5
+                while time.time() < deadline and _running(pid):
+                    time.sleep(0.05)
+                if _running(pid):
+                    os.kill(pid, signal.SIGKILL)
+                os.remove(pidfile)
+            except (OSError, ValueError):
+                pass
+        self.extra_executables = []
+        if self.standby:
+            self._run(as_postgres([os.path.join(self.pg_bin, "pg_ctl"), "-D", self.standby["dir"], "-m", "fast", "-w",
+                                   "stop"]), timeout=90, check=False)
+            self.standby = None
+
+    def replica_stop_commands(self):
+        """How to stop what start_replica started, for --keep."""
+        if not self.standby:
+            return []
+        pidfile = os.path.join(self.dir, "run", f"{REPLICA_POOL}.pid")
+        pg_ctl = " ".join(as_postgres([os.path.join(self.pg_bin, "pg_ctl")]))
+        return [f"kill $(cat {pidfile})", f"{pg_ctl} -D {self.standby['dir']} -m fast stop"]
+
+    @staticmethod
+    def _run(command, timeout, check=True):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)}: {result.stdout}{result.stderr}")
+        return result
 
     # -- HTTP ----------------------------------------------------------------------------
     def http(self, method, path, headers=None, body=None):
