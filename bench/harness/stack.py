@@ -114,25 +114,8 @@ class BenchStack:
         (only this stack's nginx.conf changes) and reloads nginx."""
         conf_dir = os.path.join(self.dir, "nginx", "conf")
         shutil.copy(os.path.join(BENCH, "nginx", "bench-locations.conf"), conf_dir)
-        path = os.path.join(conf_dir, "nginx.conf")
-        with open(path) as f:
-            text = f.read()
-        anchor = "include latch-locations.conf;"
-        if "include bench-locations.conf;" not in text:
-            if anchor not in text:
-                raise RuntimeError("the stack's nginx.conf has no 'include latch-locations.conf;' to extend")
-            text = text.replace(anchor, anchor + "\n        include bench-locations.conf;", 1)
-            with open(path, "w") as f:
-                f.write(text)
-        nginx = ["nginx", "-p", os.path.join(self.dir, "nginx"), "-c", path]
-        subprocess.run(nginx + ["-t", "-q"], check=True, capture_output=True, text=True)
-        subprocess.run(nginx + ["-s", "reload"], check=True, capture_output=True, text=True)
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            if self.http("GET", "/bench/return-200")[0] == 200:
-                return
-            time.sleep(0.1)
-        raise RuntimeError("nginx did not pick up bench-locations.conf")
+        self.include_in_nginx("bench-locations.conf", after="latch-locations.conf", probe="/bench/return-200",
+                              ready=lambda status: status == 200)
 
     # -- the read replica (check_replica) ---------------------------------------------------
     def start_replica(self, workers):
@@ -194,21 +177,29 @@ class BenchStack:
         shutil.copy(os.path.join(BENCH, "nginx", "bench-replica.conf"), conf_dir)
         with open(os.path.join(conf_dir, "latch-upstreams.conf"), "a") as f:
             f.write(f"upstream latch_tokens_replica {{ server unix:{self.dir}/run/{REPLICA_POOL}.sock; }}\n")
-        path = os.path.join(conf_dir, "nginx.conf")
+        self.include_in_nginx("bench-replica.conf", after="bench-locations.conf", probe="/bench/check-replica",
+                              ready=lambda status: status not in (0, 404))
+
+    def include_in_nginx(self, name, after, probe, ready):
+        """Adds `include NAME;` after `include AFTER;` in the stack's nginx.conf (once), reloads
+        nginx and waits until `probe` answers a status `ready` accepts."""
+        path = os.path.join(self.dir, "nginx", "conf", "nginx.conf")
         with open(path) as f:
             text = f.read()
-        anchor = "include bench-locations.conf;"
-        if "include bench-replica.conf;" not in text:
-            text = text.replace(anchor, anchor + "\n        include bench-replica.conf;", 1)
+        anchor = f"include {after};"
+        if f"include {name};" not in text:
+            if anchor not in text:
+                raise RuntimeError(f"the stack's nginx.conf has no '{anchor}' to extend")
+            text = text.replace(anchor, anchor + f"\n        include {name};", 1)
             with open(path, "w") as f:
                 f.write(text)
         nginx = ["nginx", "-p", os.path.join(self.dir, "nginx"), "-c", path]
         subprocess.run(nginx + ["-t", "-q"], check=True, capture_output=True, text=True)
         subprocess.run(nginx + ["-s", "reload"], check=True, capture_output=True, text=True)
         deadline = time.time() + 15
-        while self.http("GET", "/bench/check-replica")[0] in (0, 404):
+        while not ready(self.http("GET", probe)[0]):
             if time.time() > deadline:
-                raise RuntimeError("nginx did not pick up bench-replica.conf")
+                raise RuntimeError(f"nginx did not pick up {name}")
             time.sleep(0.1)
 
     def standby_psql(self, sql):
