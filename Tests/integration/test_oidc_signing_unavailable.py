@@ -7,6 +7,7 @@ import pytest
 
 from authflow import Browser, authorize_params, ensure_scopes, exchange, make_confidential_app, make_user, pkce_pair
 from clienthelpers import register_resource, unique
+from docserver import DocumentServer, document
 from tokenfactory import TokenFactory, token_request
 
 REDIRECT = "https://app.example/cb"
@@ -64,3 +65,32 @@ def test_a_jwt_resource_token_is_503_and_an_opaque_one_is_issued(keyless):
     assert counts(s, app.client_id) == ["0", "0", "0"]
     r = token_request(s, app, grant_type="client_credentials", scope="vault:read", resource=opaque_resource)
     assert r.status_code == 200 and r.json()["access_token"].startswith("lat_")
+
+
+def test_a_metadata_document_fetched_inside_the_refused_exchange_is_rolled_back_with_it(keyless):
+    """The refused request's one transaction holds a metadata client's re-fetch too (its own
+    transaction, nested inside: it joins the outer one instead of committing it early), so the
+    503 still leaves nothing behind — no tokens, the code unspent, the document not stored."""
+    s = keyless
+    ensure_scopes(s)
+    docs = DocumentServer()
+    try:
+        redirect = "http://127.0.0.1:9/callback"
+        path = "/" + unique("nokey") + "/client.json"
+        url = docs.url(path)
+        docs.serve(path, document(url, [redirect]), cache_control="max-age=3600")
+        name, password = make_user(s)
+        browser = Browser(s)
+        browser.sign_in(name, password)
+        verifier, challenge = pkce_pair()
+        code = browser.code(authorize_params(url, challenge, redirect_uri=redirect, scope="openid"))
+        assert docs.count(path) == 1
+        s.psql(f"UPDATE clients SET metadata_expires_at = now() - interval '1 minute' WHERE client_id = '{url}'")
+        r = exchange(s, code, verifier, client_id=url, redirect_uri=redirect, method="none")
+        assert r.status_code == 503, r.text
+        assert docs.count(path) == 2   # fetched again, inside the request's transaction
+        assert counts(s, url) == ["0", "0", "0"]
+        assert s.scalar(f"SELECT redeemed_at IS NULL FROM authorization_codes WHERE id = '{code[4:20]}'") == "t"
+        assert s.scalar(f"SELECT metadata_expires_at < now() FROM clients WHERE client_id = '{url}'") == "t"
+    finally:
+        docs.close()
