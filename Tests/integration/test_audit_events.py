@@ -473,7 +473,8 @@ def test_admin_actions_through_latchctl(stack, factory):
     assert rows[5]["detail"] == {"username": username, "session_count": 0, "grant_count": 0}
     assert rows[6]["client_id"] == app
     assert [d["table"] for d in rows[7]["detail"]["deleted"]] == ["authorization_codes", "tokens", "grants", "sessions",
-                                                               "rate_limits", "clients", "signin_throttle"]
+                                                               "rate_limits", "clients", "signin_throttle",
+                                                               "client_key_sets"]
     assert all(isinstance(d["rows"], int) for d in rows[7]["detail"]["deleted"])
     assert_clean(rows, secret["client_secret"], pair.access, pair.refresh)
 

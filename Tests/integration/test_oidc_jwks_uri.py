@@ -129,3 +129,27 @@ def test_a_metadata_client_authenticates_with_private_key_jwt(stack, docs):
     assert r.status_code == 200, r.text
     assert "id_token" in r.json()
     assert docs.count(keys_path) == 1
+
+
+def test_the_purge_deletes_expired_key_sets_and_the_next_assertion_fetches_again(stack, docs):
+    """Cached JWK Sets past their expiry are never used again; `latchctl purge` deletes them
+    (bounded tables), and the client's next assertion fetches its set anew."""
+    signing = key("uri-purge")
+    path = "/" + unique("keys") + "/jwks.json"
+    serve_keys(docs, path, signing)
+    url = docs.url(path)
+    client_id = register_with_uri(stack, url)
+    assert try_exchange(stack, client_id, signing).status_code == 200
+    fresh_path = "/" + unique("keys") + "/jwks.json"
+    kept = key("uri-kept")
+    serve_keys(docs, fresh_path, kept)
+    fresh_client = register_with_uri(stack, docs.url(fresh_path))
+    assert try_exchange(stack, fresh_client, kept).status_code == 200
+    stack.psql(f"UPDATE client_key_sets SET expires_at = now() - interval '1 minute' WHERE url = '{url}'")
+    purged = stack.latchctl_json("purge")
+    assert purged["client_key_sets"]["deleted"] >= 1
+    assert stack.scalar(f"SELECT count(*) FROM client_key_sets WHERE url = '{url}'") == "0"
+    assert stack.scalar(f"SELECT count(*) FROM client_key_sets WHERE url = '{docs.url(fresh_path)}'") == "1"
+    fetched = docs.count(path)
+    assert try_exchange(stack, client_id, signing).status_code == 200
+    assert docs.count(path) == fetched + 1

@@ -3,7 +3,9 @@
 /// (`LATCH_GRANT_MAX_LIFETIME`, or their only access token's expiry), revoked grants, and grants
 /// left with no token at all; unverified dynamic and metadata clients that obtained no token
 /// for `LATCH_DYNAMIC_CLIENT_IDLE_DAYS`; rate-limit windows older than five minutes; and sign-in
-/// throttle rows untouched for 30 days whose waits are over — all in bounded batches.
+/// throttle rows untouched for 30 days whose waits are over; JWK Sets cached from clients'
+/// `jwks_uri`s past their expiry (never used again: the next assertion fetches the set anew) —
+/// all in bounded batches.
 ///
 /// Each batch is one statement, so its own transaction: it picks at most `batchSize` rows by
 /// `ctid` through an index on what makes them dead (expiry, revocation, idleness) and deletes
@@ -25,6 +27,8 @@ public struct Purger {
         case clients
         /// Sign-in throttle rows (migration 005) untouched for 30 days, with no wait running.
         case signInThrottle = "signin_throttle"
+        /// JWK Sets cached from `private_key_jwt` clients' `jwks_uri`s (migration 023), expired.
+        case clientKeySets = "client_key_sets"
     }
 
     public struct Result: Sendable, Equatable {
@@ -119,6 +123,8 @@ public struct Purger {
             // longest wait is 24 hours) and its owner's address is learnt at the next sign-in.
             sql = Purger.batch("signin_throttle", dead: "updated_at < now() - interval '30 days' AND wait_until < now() AND owner_wait_until < now()",
                                limit: limit)
+        case .clientKeySets:
+            sql = Purger.batch("client_key_sets", dead: "expires_at < now()", limit: limit)
         }
         return (try database.query(sql)[0].int("n"), 0)
     }
