@@ -15,14 +15,11 @@ WITH client AS (
       AND CASE WHEN c.token_endpoint_auth_method = 'none' THEN false
                WHEN c.origin = 'admin' THEN 'client_secret_basic'::text IN ('client_secret_basic', 'client_secret_post')
                ELSE 'client_secret_basic'::text = c.token_endpoint_auth_method END
+       AND c.verified
 
-
-), secret_used AS (
-    UPDATE client_secrets SET last_used_at = now()
-    WHERE EXISTS (SELECT 1 FROM client WHERE secret_stale)
-      AND id = :secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')
 )
-SELECT live.* FROM client LEFT JOIN LATERAL (SELECT t.secret_hash, t.grant_id, t.client_id, t.user_id, u.username, t.scope, t.audience,
+SELECT live.*, client.verified AS caller_verified, client.secret_stale AS caller_secret_stale
+FROM client LEFT JOIN LATERAL (SELECT t.secret_hash, t.grant_id, t.client_id, t.user_id, u.username, t.scope, t.audience,
        false AS client_verified,
        extract(epoch FROM t.created_at)::bigint AS iat, extract(epoch FROM t.expires_at)::bigint AS exp
 FROM tokens t

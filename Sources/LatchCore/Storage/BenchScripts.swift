@@ -81,7 +81,7 @@ public enum BenchScripts {
 
     static func introspect() -> Script {
         let token = Credential.mint(.accessToken)
-        let sql = TokenStore.lookupStatement(PresentedToken(token), askedBy: Marker.proof(limited: false))
+        let sql = TokenStore.lookupStatement(PresentedToken(token), askedBy: Marker.proof(limited: false).onlyIfVerified())
         return script("introspect.sql", """
             POST /oauth2/introspect (client_secret_basic, an active access token), as latch sends it: ONE statement
             (TokenStore.lookupStatement, from IntrospectionEndpoint) that authenticates the client and looks the token up;

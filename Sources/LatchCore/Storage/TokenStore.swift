@@ -81,29 +81,36 @@ public struct TokenStore {
     /// The live token `presented` stands for, looked up in the statement that authenticates
     /// the client asking (`proof`, `ClientStore.clientCTEs`): one round trip. An unverified
     /// client sees only its own tokens (README "Token lifecycle"): another client's
-    /// token is nil to it, decided in the same statement. `.unanswered` when the client is not
+    /// token is nil to it, decided in the same statement. With a `verifiedOnly` proof (a caller
+    /// this worker saw verified, `VerifiedClients`) the statement carries no write at all, and
+    /// answers only for a client still verified. `.unanswered` when the client is not
     /// authenticated, or the token is not even shaped like one (then the caller finds out on
     /// its own).
     public func live(_ presented: String, askedBy proof: ClientProof) throws -> ClientLookup {
         guard let credential = try self.presented(presented) else { return .unanswered }
         let rows = try database.query(TokenStore.lookupStatement(credential, askedBy: proof))
         guard let row = rows.first else { return .unanswered }
-        return .answered(row.isNull("secret_hash") ? nil : try TokenStore.liveToken(credential, row))
+        let caller = ClientUse(verified: try row.bool("caller_verified"), seenStale: false,
+                               secretStale: try row.bool("caller_secret_stale"))
+        return .answered(row.isNull("secret_hash") ? nil : try TokenStore.liveToken(credential, row), caller: caller)
     }
 
     /// The statement of `live(_:askedBy:)` (and of the bench's introspection, `BenchScripts`).
     static func lookupStatement(_ credential: PresentedToken, askedBy proof: ClientProof) -> SQL {
         """
         WITH \(fragment: ClientStore.clientCTEs(proof, grantType: nil))
-        SELECT live.* FROM client LEFT JOIN LATERAL (\(fragment: TokenStore.liveLookup(credential, clientVerified: false))) AS live
+        SELECT live.*, client.verified AS caller_verified, client.secret_stale AS caller_secret_stale
+        FROM client LEFT JOIN LATERAL (\(fragment: TokenStore.liveLookup(credential, clientVerified: false))) AS live
             ON client.verified OR live.client_id = client.client_id
         """
     }
 
     /// A token lookup on behalf of a client the same statement authenticates.
     public enum ClientLookup {
-        /// The client is authenticated; the live token, or nil.
-        case answered(TokenInfo?)
+        /// The client is authenticated; the live token, or nil; and what the statement read
+        /// about the caller (whether it is verified, whether its secret's mark is due: a
+        /// `verifiedOnly` proof's statement leaves that mark to its caller, `ClientUse`).
+        case answered(TokenInfo?, caller: ClientUse)
         case unanswered
     }
 

@@ -31,12 +31,14 @@ public enum IntrospectionEndpoint {
         let tokens = TokenStore(context)
         // One round trip: the statement that authenticates the caller also looks the token up.
         if presentedClient.secret != nil, let presented = try parameters.single("token"),
-           let proof = presentedClient.proof(),
-           case .answered(let token) = try tokens.live(presented, askedBy: proof) {
+           let proof = presentedClient.proof().map(VerifiedClients.proof),
+           case .answered(let token, let caller) = try tokens.live(presented, askedBy: proof) {
+            VerifiedClients.used(caller, by: proof, context)
             return answer(token, caller: presentedClient.clientID, context)
         }
         // Otherwise the full path finds out what is wrong, and says so.
         let caller = try ClientAuthenticator(context).verify(presentedClient)
+        VerifiedClients.remember(caller.client.clientID, verified: caller.client.verified)
         guard caller.method != "none", !caller.client.isPublic else {
             throw OAuthError.invalidClient("introspection requires a confidential client authenticating with its secret")
         }

@@ -1,6 +1,6 @@
-/// This worker's memory of which clients it saw verified, so that their token requests take the
-/// leaner one-trip statement (`ClientProof.onlyIfVerified`): no rate-limit count and no
-/// last-use marks in the plan, which is what made a verified client's exchange and refresh
+/// This worker's memory of which clients it saw verified, so that their token requests (and
+/// their introspection requests, `IntrospectionEndpoint`) take the leaner one-trip statement
+/// (`ClientProof.onlyIfVerified`): no rate-limit count and no last-use marks in the plan, which is what made a verified client's exchange and refresh
 /// slower than before unverified clients had limits (issue 13's bar). A verified client's first
 /// request in a worker takes the statement that serves every client and teaches this cache;
 /// a client that stops being verified gets nothing from the lean statement (it requires
@@ -23,6 +23,13 @@ enum VerifiedClients {
     /// logged, not answered: the tokens are issued, and the next request writes it.
     static func issued(_ issued: IssuedTokens, by proof: ClientProof, _ context: Context) {
         guard let use = issued.clientUse else { return }
+        used(use, by: proof, context)
+    }
+
+    /// After a one-trip statement answered for the client `proof` proves (an issuing statement,
+    /// or introspection's lookup): remembers whether it is verified, and writes the marks a
+    /// lean statement left due.
+    static func used(_ use: ClientUse, by proof: ClientProof, _ context: Context) {
         remember(proof.clientID, verified: use.verified)
         guard proof.verifiedOnly, use.seenStale || use.secretStale else { return }
         do {
