@@ -1,7 +1,8 @@
 /// This worker's memory of which clients it saw verified, so that their token requests (and
 /// their introspection requests, `IntrospectionEndpoint`) take the leaner one-trip statement
-/// (`ClientProof.onlyIfVerified`): no rate-limit count and no last-use marks in the plan, which is what made a verified client's exchange and refresh
-/// slower than before unverified clients had limits (issue 13's bar). A verified client's first
+/// (`ClientProof.onlyIfVerified`): no rate-limit count and no last-use marks in the plan — the
+/// CTEs that made a verified client's requests slower once unverified clients had limits
+/// (README "Benchmarks"). A verified client's first
 /// request in a worker takes the statement that serves every client and teaches this cache;
 /// a client that stops being verified gets nothing from the lean statement (it requires
 /// `c.verified`), so the full path serves it and the cache forgets it — a stale entry costs one
