@@ -9,6 +9,16 @@ from latchstack import Stack  # noqa: E402
 ARTIFACTS = os.environ.get("LATCH_ARTIFACTS", os.path.join(os.path.dirname(__file__), "..", "..", "artifacts"))
 
 
+@pytest.fixture(scope="module")
+def docs():
+    """A local HTTPS server for client metadata documents and JWK Sets (docserver.py), one per
+    test module: it counts what latch fetched from it."""
+    from docserver import DocumentServer
+    server = DocumentServer()
+    yield server
+    server.close()
+
+
 @pytest.fixture(scope="session")
 def stack():
     """The shared stack, with default configuration. Tests must not assume an empty

@@ -10,16 +10,9 @@ import concurrent.futures
 import pytest
 
 from authflow import Browser, authorize_params, make_user, pkce_pair, unique
-from docserver import DocumentServer, document
+from docserver import document
 
 REDIRECT = "http://127.0.0.1:9/callback"
-
-
-@pytest.fixture(scope="module")
-def docs():
-    server = DocumentServer()
-    yield server
-    server.close()
 
 
 @pytest.fixture(scope="module")

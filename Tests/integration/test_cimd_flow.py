@@ -7,16 +7,9 @@ URIs, discovery, and the settings (off, allow/deny, no development mode)."""
 import pytest
 
 from authflow import Browser, authorize_params, exchange, form_fields, make_user, pkce_pair, query_of, unique
-from docserver import DocumentServer, document
+from docserver import document
 
 REDIRECT = "http://127.0.0.1:9/callback"
-
-
-@pytest.fixture(scope="module")
-def docs():
-    server = DocumentServer()
-    yield server
-    server.close()
 
 
 @pytest.fixture()

@@ -7,15 +7,11 @@ with no dynamic registration at all, runs PKCE through sign-in and consent, and 
 the MCP server guarded by latch."""
 import json
 
-import anyio
 import requests
-from mcp.client.auth import OAuthClientProvider
-from mcp.shared.auth import AuthorizationCodeResult
 
 from clienthelpers import create_user, unique
 from docserver import DocumentServer, document
-from test_mcp import (PASSWORD, LoopbackCallback, MemoryStorage, browser_sign_in_and_consent, call_whoami,  # noqa: F401
-                      client_metadata, mcp_server)
+from test_mcp import LoopbackCallback, MemoryStorage, mcp_server, sign_in_and_call_whoami  # noqa: F401
 
 
 def test_mcp_sdk_reaches_a_tool_with_a_client_id_metadata_document(stack, mcp_server):  # noqa: F811
@@ -30,30 +26,10 @@ def test_mcp_sdk_reaches_a_tool_with_a_client_id_metadata_document(stack, mcp_se
     storage = MemoryStorage()
     dynamic_before = stack.scalar("SELECT count(*) FROM clients WHERE origin = 'dynamic'")
     seen = {}
-
-    async def redirect_handler(url):
-        seen["url"] = url
-        location = await anyio.to_thread.run_sync(browser_sign_in_and_consent, stack, url, person["username"], PASSWORD)
-        assert location.startswith(callback.redirect_uri + "?"), location
-        await anyio.to_thread.run_sync(lambda: requests.get(location, timeout=10))
-
-    async def callback_handler():
-        received = await anyio.to_thread.run_sync(callback.received.wait, 30)
-        assert received, "the loopback redirect never arrived"
-        return AuthorizationCodeResult(code=callback.result["code"], state=callback.result.get("state"),
-                                       iss=callback.result.get("iss"))
-
-    provider = OAuthClientProvider(mcp_server, client_metadata(callback.redirect_uri), storage, redirect_handler,
-                                   callback_handler, client_metadata_url=metadata_url)
-
-    async def run():
-        with anyio.fail_after(90):
-            return await call_whoami(mcp_server, provider)
-
     try:
-        result = anyio.run(run)
+        result = sign_in_and_call_whoami(stack, mcp_server, person, callback, storage, seen=seen,
+                                         client_metadata_url=metadata_url)
     finally:
-        callback.close()
         docs.close()
     assert not result.is_error, result
     assert json.loads(result.content[0].text) == {"id": person["id"], "username": person["username"]}

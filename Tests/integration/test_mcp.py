@@ -210,6 +210,36 @@ async def call_whoami(mcp_url, provider):
             return result
 
 
+def sign_in_and_call_whoami(stack, mcp_url, person, callback, storage, seen=None, **provider_options):
+    """The SDK's OAuth client through latch to the `whoami` tool: the "browser" signs `person`
+    in, allows, and follows latch's redirect to the loopback `callback`, which hands the code
+    back; `seen["url"]` gets the authorization URL. Closes `callback`; returns the tool's result."""
+    async def redirect_handler(url):
+        if seen is not None:
+            seen["url"] = url
+        location = await anyio.to_thread.run_sync(browser_sign_in_and_consent, stack, url, person["username"], PASSWORD)
+        assert location.startswith(callback.redirect_uri + "?"), location
+        await anyio.to_thread.run_sync(lambda: requests.get(location, timeout=10))
+
+    async def callback_handler():
+        received = await anyio.to_thread.run_sync(callback.received.wait, 30)
+        assert received, "the loopback redirect never arrived"
+        return AuthorizationCodeResult(code=callback.result["code"], state=callback.result.get("state"),
+                                       iss=callback.result.get("iss"))
+
+    provider = OAuthClientProvider(mcp_url, client_metadata(callback.redirect_uri), storage, redirect_handler,
+                                   callback_handler, **provider_options)
+
+    async def run():
+        with anyio.fail_after(90):
+            return await call_whoami(mcp_url, provider)
+
+    try:
+        return anyio.run(run)
+    finally:
+        callback.close()
+
+
 def test_mcp_client_discovers_latch_and_registers_itself(stack, mcp_server):
     """Discovery and dynamic registration with the real SDK, up to the authorization redirect."""
     callback = LoopbackCallback()
@@ -263,29 +293,7 @@ def test_mcp_first_contact_end_to_end(stack, mcp_server):
     person = create_user(stack, name=unique("mcp-user"))
     callback = LoopbackCallback()
     storage = MemoryStorage()
-
-    async def redirect_handler(url):
-        # The "browser": sign in, allow, and follow latch's redirect to the loopback listener.
-        location = await anyio.to_thread.run_sync(browser_sign_in_and_consent, stack, url, person["username"], PASSWORD)
-        assert location.startswith(callback.redirect_uri + "?"), location
-        await anyio.to_thread.run_sync(lambda: requests.get(location, timeout=10))
-
-    async def callback_handler():
-        received = await anyio.to_thread.run_sync(callback.received.wait, 30)
-        assert received, "the loopback redirect never arrived"
-        return AuthorizationCodeResult(code=callback.result["code"], state=callback.result.get("state"),
-                                       iss=callback.result.get("iss"))
-
-    provider = OAuthClientProvider(mcp_server, client_metadata(callback.redirect_uri), storage, redirect_handler, callback_handler)
-
-    async def run():
-        with anyio.fail_after(90):
-            return await call_whoami(mcp_server, provider)
-
-    try:
-        result = anyio.run(run)
-    finally:
-        callback.close()
+    result = sign_in_and_call_whoami(stack, mcp_server, person, callback, storage)
     assert not result.is_error, result
     import json
     assert json.loads(result.content[0].text) == {"id": person["id"], "username": person["username"]}

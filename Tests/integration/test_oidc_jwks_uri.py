@@ -10,18 +10,11 @@ from joserfc.jwk import RSAKey
 
 from authflow import Browser, authorize_params, pkce_pair, unique
 from clienthelpers import register
-from docserver import DocumentServer, document
+from docserver import document
 from test_oidc_id_tokens import REDIRECT
 from test_oidc_private_key_jwt import ASSERTION_TYPE, assertion, code_for, exchange
 
 JWKS_TYPE = [("Content-Type", "application/jwk-set+json")]
-
-
-@pytest.fixture(scope="module")
-def docs():
-    server = DocumentServer()
-    yield server
-    server.close()
 
 
 def key(kid):

@@ -10,7 +10,7 @@ class Check(BenchPath):
     title = "GET /oauth2/check (Bearer)"
     url_path = "/oauth2/check"
     executable = "latch-tokens"
-    lua = "check.lua"
+    lua = "bearer.lua"
     pgbench = "check.sql"
     kind = "read"
     resets_tables = True

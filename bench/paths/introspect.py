@@ -10,16 +10,16 @@ TOKEN_COLUMNS = ["id", "kind", "secret_hash", "grant_id", "client_id", "user_id"
 PGBENCH_POOL = 20_000
 
 
-def mint_access_tokens(ctx, count):
-    """`count` live access tokens of bench-app for bench-user, each in its own grant."""
-    now = ctx.timestamp(0)
-    expires = ctx.timestamp(3600)
+def mint_access_tokens(ctx, count, scope=None):
+    """`count` live access tokens of bench-app for bench-user, each in its own grant, for
+    `scope` (default: the bench scope)."""
+    now, expires, scope = ctx.timestamp(0), ctx.timestamp(3600), scope or ctx.scope
     grants, tokens, values = [], [], []
     for access in mint_many(ACCESS_TOKEN, count):
         grant = os.urandom(8).hex()
-        grants.append("\t".join([grant, ctx.client_id, str(ctx.user_id), ctx.scope, now]))
+        grants.append("\t".join([grant, ctx.client_id, str(ctx.user_id), scope, now]))
         tokens.append("\t".join([access.id, "access", copy_bytea(access.secret_hash), grant, ctx.client_id,
-                                 str(ctx.user_id), ctx.scope, expires]))
+                                 str(ctx.user_id), scope, expires]))
         values.append(access.value)
     ctx.stack.copy_in("grants", GRANT_COLUMNS, grants)
     ctx.stack.copy_in("tokens", TOKEN_COLUMNS, tokens)
