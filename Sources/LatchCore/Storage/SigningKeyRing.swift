@@ -12,11 +12,9 @@ enum SigningKeyRing {
 
     /// The live keys, from the cache while it is fresh.
     static func keys(_ context: Context) throws -> [StoredSigningKey] {
-        let now = Clock.monotonicNanoseconds()
-        let ttl = UInt64(context.configuration.keys.workerCacheSeconds) * 1_000_000_000
-        if let loadedAt, now &- loadedAt < ttl { return cached }
+        if isFresh(context) { return cached }
         cached = try SigningKeyStore(database: context.database).live()
-        loadedAt = now
+        loadedAt = Clock.monotonicNanoseconds()
         let kids = Set(cached.map(\.kid))
         unsealed = unsealed.filter { kids.contains($0.key) }
         return cached
@@ -59,9 +57,14 @@ enum SigningKeyRing {
     /// after its statement is still answered 503, `TokenEndpoint.token`).
     static func canSign(_ context: Context) -> Bool {
         guard context.configuration.keys.encryptionKey != nil else { return false }
-        let ttl = UInt64(context.configuration.keys.workerCacheSeconds) * 1_000_000_000
-        guard let loadedAt, Clock.monotonicNanoseconds() &- loadedAt < ttl else { return true }
+        guard isFresh(context) else { return true }
         return JWSAlgorithm.allCases.allSatisfy { (try? signer($0, context)) != nil }
+    }
+
+    /// Whether the cached keys were read within `KeySettings.workerCacheSeconds`.
+    private static func isFresh(_ context: Context) -> Bool {
+        guard let loadedAt else { return false }
+        return Clock.monotonicNanoseconds() &- loadedAt < UInt64(context.configuration.keys.workerCacheSeconds) * 1_000_000_000
     }
 
     /// Forgets the cache (tests).
