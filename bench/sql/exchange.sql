@@ -8,7 +8,7 @@
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
 WITH client AS (
-    SELECT c.client_id, c.scope, c.grant_types, c.verified, (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale,
+    SELECT c.client_id, c.scope, c.grant_types, c.verified, (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale, c.metadata->>'id_token_signed_response_alg' AS id_token_alg,
            (s.last_used_at IS NULL OR s.last_used_at < now() - interval '60 seconds') AS secret_stale
     FROM clients c JOIN client_secrets s
       ON s.id = :secret_id AND s.client_id = c.client_id AND s.secret_hash = decode(:secret_hash, 'hex')
@@ -33,34 +33,34 @@ WITH client AS (
     RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope,
               coalesce(code.resource, 'own'::text) AS resource,
               'refresh_token' = ANY (c.grant_types) AS with_refresh,
-              code.nonce, code.auth_time, u.username, u.email, u.email_verified,
-(SELECT metadata->>'id_token_signed_response_alg' FROM clients WHERE client_id = code.client_id) AS id_token_alg
+              now() + make_interval(secs => CASE WHEN 'refresh_token' = ANY (c.grant_types) THEN 7776000::int
+                                                 ELSE least(:access_lifetime::int, 7776000::int) END) AS grant_end,
+              code.nonce, code.auth_time, u.username, u.email, u.email_verified, c.id_token_alg,
+              c.verified AS client_verified, c.seen_stale, c.secret_stale
 ), made AS (
     INSERT INTO grants (id, client_id, user_id, scope, resource, auth_time, last_used_at, expires_at)
-    SELECT 'g_' || substr(md5('xg' || :n::bigint), 1, 24), client_id, user_id, scope, resource, auth_time, now(),
-           now() + make_interval(secs => CASE WHEN with_refresh THEN 7776000::int
-                                              ELSE least(:access_lifetime::int, 7776000::int) END)
+    SELECT 'g_' || substr(md5('xg' || :n::bigint), 1, 24), client_id, user_id, scope, resource, auth_time, now(), grant_end
     FROM taken
-    RETURNING id, client_id, user_id, scope, resource, expires_at
 ), refresh AS (
     INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-    SELECT substr(md5('xr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), m.id, m.client_id, m.user_id, m.scope, m.resource,
-           least(now() + make_interval(secs => :refresh_lifetime), m.expires_at)
-    FROM made m, taken t WHERE t.with_refresh
+    SELECT substr(md5('xr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), 'g_' || substr(md5('xg' || :n::bigint), 1, 24), t.client_id, t.user_id, t.scope, t.resource,
+           least(now() + make_interval(secs => :refresh_lifetime), t.grant_end)
+    FROM taken t WHERE t.with_refresh
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
-    SELECT 'code.redeemed'::text, :actor::text, m.user_id, m.client_id,
-           :address::text, jsonb_build_object('code_id', t.code_id, 'grant_id', m.id, 'scope', m.scope)
-    FROM made m, taken t
+    SELECT 'code.redeemed'::text, :actor::text, t.user_id, t.client_id,
+           :address::text, jsonb_build_object('code_id', t.code_id, 'grant_id', 'g_' || substr(md5('xg' || :n::bigint), 1, 24)::text, 'scope', t.scope)
+    FROM taken t
 ), access AS (
     INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-    SELECT substr(md5('xa' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), m.id, m.client_id, m.user_id, m.scope, m.resource,
+    SELECT substr(md5('xa' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), 'g_' || substr(md5('xg' || :n::bigint), 1, 24), t.client_id, t.user_id, t.scope, t.resource,
            CASE WHEN t.with_refresh THEN substr(md5('xr' || :n::bigint), 1, 16) END,
-           least(now() + make_interval(secs => :access_lifetime), m.expires_at)
-    FROM made m, taken t
-    RETURNING scope, audience, refresh_token_id IS NOT NULL AS with_refresh, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in
+           least(now() + make_interval(secs => :access_lifetime), t.grant_end)
+    FROM taken t
 )
-SELECT a.scope, a.with_refresh, a.expires_in, t.client_id, t.user_id, t.nonce,
+SELECT t.scope, t.with_refresh,
+       ceil(extract(epoch FROM least(now() + make_interval(secs => :access_lifetime), t.grant_end) - now()))::int AS expires_in,
+       t.client_id, t.user_id, t.nonce,
        extract(epoch FROM t.auth_time)::bigint AS auth_epoch, t.username, t.email, t.email_verified, t.id_token_alg,
-       (SELECT r.identifier FROM resources r WHERE r.identifier = a.audience AND r.token_format = 'jwt') AS jwt_audience, (SELECT verified FROM client) AS client_verified, (SELECT seen_stale FROM client) AS seen_stale, (SELECT secret_stale FROM client) AS secret_stale
-FROM access a, taken t;
+       (SELECT r.identifier FROM resources r WHERE r.identifier = t.resource AND r.token_format = 'jwt') AS jwt_audience, t.client_verified, t.seen_stale, t.secret_stale
+FROM taken t;

@@ -7,7 +7,7 @@
 -- (Tests/LatchCoreTests/BenchScriptsTests.swift fails when this file differs from what latch sends).
 \set n random(1, :pool)
 WITH client AS (
-    SELECT c.client_id, c.scope, c.grant_types, c.verified, (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale,
+    SELECT c.client_id, c.scope, c.grant_types, c.verified, (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale, c.metadata->>'id_token_signed_response_alg' AS id_token_alg,
            (s.last_used_at IS NULL OR s.last_used_at < now() - interval '60 seconds') AS secret_stale
     FROM clients c JOIN client_secrets s
       ON s.id = :secret_id AND s.client_id = c.client_id AND s.secret_hash = decode(:secret_hash, 'hex')

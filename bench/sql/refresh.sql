@@ -8,7 +8,7 @@
 \set seq :seq + 1
 \set n :client_id * :stride + :base + :seq
 WITH client AS (
-    SELECT c.client_id, c.scope, c.grant_types, c.verified, (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale,
+    SELECT c.client_id, c.scope, c.grant_types, c.verified, (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale, c.metadata->>'id_token_signed_response_alg' AS id_token_alg,
            (s.last_used_at IS NULL OR s.last_used_at < now() - interval '60 seconds') AS secret_stale
     FROM clients c JOIN client_secrets s
       ON s.id = :secret_id AND s.client_id = c.client_id AND s.secret_hash = decode(:secret_hash, 'hex')
@@ -29,8 +29,7 @@ WITH client AS (
       AND (c.verified OR NOT EXISTS (SELECT 1 FROM unnest(string_to_array(coalesce(NULL::text, t.scope), ' ')) AS w (name)
             WHERE w.name <> '' AND NOT EXISTS (SELECT 1 FROM scopes s WHERE s.name = w.name AND s.open)))
     RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at,
-              g.auth_time, u.username, u.email, u.email_verified,
-(SELECT metadata->>'id_token_signed_response_alg' FROM clients WHERE client_id = t.client_id) AS id_token_alg
+              g.auth_time, u.username, u.email, u.email_verified, c.id_token_alg, c.verified AS client_verified, c.seen_stale, c.secret_stale
 ), sibling AS (
     UPDATE tokens a SET revoked_at = now()
     FROM presented p
@@ -58,7 +57,9 @@ SELECT substr(md5('ra' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::big
 FROM presented p
 RETURNING scope, audience, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in
 )
-SELECT a.scope, a.expires_in, :client::text AS client_id, p.user_id, NULL::text AS nonce,
+SELECT coalesce(NULL::text, p.scope) AS scope,
+       ceil(extract(epoch FROM least(now() + make_interval(secs => :access_lifetime), p.grant_expires_at) - now()))::int AS expires_in,
+       :client::text AS client_id, p.user_id, NULL::text AS nonce,
 extract(epoch FROM p.auth_time)::bigint AS auth_epoch, p.username, p.email, p.email_verified, p.id_token_alg,
-       (SELECT r.identifier FROM resources r WHERE r.identifier = a.audience AND r.token_format = 'jwt') AS jwt_audience, (SELECT verified FROM client) AS client_verified, (SELECT seen_stale FROM client) AS seen_stale, (SELECT secret_stale FROM client) AS secret_stale
-FROM access a, presented p;
+       (SELECT r.identifier FROM resources r WHERE r.identifier = p.audience AND r.token_format = 'jwt') AS jwt_audience, p.client_verified, p.seen_stale, p.secret_stale
+FROM presented p;

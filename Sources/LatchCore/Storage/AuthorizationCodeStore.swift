@@ -209,36 +209,37 @@ public struct AuthorizationCodeStore {
                 RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope,
                           coalesce(code.resource, \(redemption.own)::text) AS resource,
                           'refresh_token' = ANY (c.grant_types) AS with_refresh,
-                          code.nonce, code.auth_time, \(fragment: TokenIdentity.columns(user: "u", clientID: "code.client_id"))
+                          now() + make_interval(secs => CASE WHEN 'refresh_token' = ANY (c.grant_types) THEN \(grantLifetime)::int
+                                                             ELSE least(\(accessLifetime)::int, \(grantLifetime)::int) END) AS grant_end,
+                          code.nonce, code.auth_time, \(fragment: TokenIdentity.columns(user: "u", client: "c")),
+                          \(raw: ClientStore.useColumns)
             ), made AS (
                 INSERT INTO grants (id, client_id, user_id, scope, resource, auth_time, last_used_at, expires_at)
-                SELECT \(grantID), client_id, user_id, scope, resource, auth_time, now(),
-                       now() + make_interval(secs => CASE WHEN with_refresh THEN \(grantLifetime)::int
-                                                          ELSE least(\(accessLifetime)::int, \(grantLifetime)::int) END)
+                SELECT \(grantID), client_id, user_id, scope, resource, auth_time, now(), grant_end
                 FROM taken
-                RETURNING id, client_id, user_id, scope, resource, expires_at
             ), refresh AS (
                 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-                SELECT \(refresh.id), 'refresh', \(refresh.secretHash), m.id, m.client_id, m.user_id, m.scope, m.resource,
-                       least(now() + make_interval(secs => \(refreshLifetime)), m.expires_at)
-                FROM made m, taken t WHERE t.with_refresh
-            )\(fragment: IssuingStatement.recorded(after: "made", proof: proof)), audited AS (
+                SELECT \(refresh.id), 'refresh', \(refresh.secretHash), \(grantID), t.client_id, t.user_id, t.scope, t.resource,
+                       least(now() + make_interval(secs => \(refreshLifetime)), t.grant_end)
+                FROM taken t WHERE t.with_refresh
+            )\(fragment: IssuingStatement.recorded(after: "taken", proof: proof)), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
-                SELECT \(AuditEvent.codeRedeemed.rawValue)::text, \(audit.actor)::text, m.user_id, m.client_id,
-                       \(audit.address)::text, jsonb_build_object('code_id', t.code_id, 'grant_id', m.id, 'scope', m.scope)
-                FROM made m, taken t
+                SELECT \(AuditEvent.codeRedeemed.rawValue)::text, \(audit.actor)::text, t.user_id, t.client_id,
+                       \(audit.address)::text, jsonb_build_object('code_id', t.code_id, 'grant_id', \(grantID)::text, 'scope', t.scope)
+                FROM taken t
             ), access AS (
                 INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-                SELECT \(access.id), 'access', \(access.secretHash), m.id, m.client_id, m.user_id, m.scope, m.resource,
+                SELECT \(access.id), 'access', \(access.secretHash), \(grantID), t.client_id, t.user_id, t.scope, t.resource,
                        CASE WHEN t.with_refresh THEN \(refresh.id) END,
-                       least(now() + make_interval(secs => \(accessLifetime)), m.expires_at)
-                FROM made m, taken t
-                RETURNING scope, audience, refresh_token_id IS NOT NULL AS with_refresh, \(fragment: IssuingStatement.secondsLeft("expires_at"))
+                       \(fragment: IssuingStatement.tokenEnd(lifetime: accessLifetime, grantEnd: "t.grant_end"))
+                FROM taken t
             )
-            SELECT a.scope, a.with_refresh, a.expires_in, t.client_id, t.user_id, t.nonce,
+            SELECT t.scope, t.with_refresh,
+                   \(fragment: IssuingStatement.secondsLeft(IssuingStatement.tokenEnd(lifetime: accessLifetime, grantEnd: "t.grant_end"))),
+                   t.client_id, t.user_id, t.nonce,
                    extract(epoch FROM t.auth_time)::bigint AS auth_epoch, t.username, t.email, t.email_verified, t.id_token_alg,
-                   \(fragment: SignedAccessFacts.audienceColumn("a.audience")), \(raw: ClientStore.useColumns)
-            FROM access a, taken t
+                   \(fragment: SignedAccessFacts.audienceColumn("t.resource")), t.client_verified, t.seen_stale, t.secret_stale
+            FROM taken t
             """
     }
 

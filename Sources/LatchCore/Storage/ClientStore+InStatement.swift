@@ -5,7 +5,8 @@
 /// refresh tokens are (see `TokenStore.rotateOnce`): the compared bytes are a digest the caller
 /// cannot steer, so an early-exit compare leaks nothing usable about the secret.
 ///
-/// `clientCTEs` gives the CTE `client (client_id, scope, grant_types, verified, seen_stale)`; a
+/// `clientCTEs` gives the CTE `client (client_id, scope, grant_types, verified, seen_stale,
+/// id_token_alg, secret_stale)`; a
 /// statement acts only from its row, so when it is empty the statement changes nothing and
 /// returns no row. A metadata client (README "Client ID Metadata Documents") acts only while its
 /// cached document is fresh (`metadata_expires_at`, NULL for other clients): past it, the full
@@ -32,11 +33,11 @@ extension ClientStore {
         }
         switch proof.method {
         case .authenticated:
-            return "client AS (SELECT client_id, scope, grant_types, verified, \(raw: ClientStore.seenStale), false AS secret_stale FROM clients c WHERE client_id = \(proof.clientID))"
+            return "client AS (SELECT client_id, scope, grant_types, verified, \(raw: ClientStore.readWithRow), false AS secret_stale FROM clients c WHERE client_id = \(proof.clientID))"
         case .none:
             return """
                 client AS (
-                    SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale), false AS secret_stale
+                    SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.readWithRow), false AS secret_stale
                     FROM clients c
                     WHERE c.client_id = \(proof.clientID) AND c.token_endpoint_auth_method = 'none' \(fragment: grantCondition)
                       AND (c.metadata_expires_at IS NULL OR c.metadata_expires_at > now())
@@ -48,7 +49,7 @@ extension ClientStore {
             // statement issued, `IssuingStatement.recorded`, refuses a concurrent replay).
             return """
                 client AS (
-                    SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale), false AS secret_stale
+                    SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.readWithRow), false AS secret_stale
                     FROM clients c
                     WHERE c.client_id = \(proof.clientID) AND c.token_endpoint_auth_method = 'private_key_jwt'
                       AND c.origin <> 'admin' \(fragment: grantCondition)
@@ -68,7 +69,7 @@ extension ClientStore {
             // touches `client_secrets` only when the row read here says its mark is stale.
             return """
                 client AS (
-                    SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.seenStale),
+                    SELECT c.client_id, c.scope, c.grant_types, c.verified, \(raw: ClientStore.readWithRow),
                            (s.last_used_at IS NULL OR s.last_used_at < now() - interval '60 seconds') AS secret_stale
                     FROM clients c JOIN client_secrets s
                       ON s.id = \(secret.id) AND s.client_id = c.client_id AND s.secret_hash = \(secret.secretHash)
@@ -96,8 +97,12 @@ extension ClientStore {
 
     /// What the `client` CTE read that the caller of a `verifiedOnly` statement acts on
     /// (`ClientUse`): whether the client is verified, and whether its last-token and its
-    /// secret's last-use marks are stale.
-    static let useColumns: StaticString = """
+    /// secret's last-use marks are stale — from the CTE's row joined as `c` by the statement's
+    /// issuing CTE (which returns them with what it issued).
+    static let useColumns: StaticString = "c.verified AS client_verified, c.seen_stale, c.secret_stale"
+
+    /// The same columns, for a statement that returns them where `client` is not joined.
+    static let useColumnsBySubquery: StaticString = """
         (SELECT verified FROM client) AS client_verified, (SELECT seen_stale FROM client) AS seen_stale, \
         (SELECT secret_stale FROM client) AS secret_stale
         """
@@ -113,10 +118,15 @@ extension ClientStore {
             """
     }
 
-    /// `seen_stale`: whether the client's last token mark (`last_token_at`, for the purge of idle
-    /// clients) is missing or a day old, read with the client's row so that the issuing
-    /// statement's `client_seen` (`IssuingStatement.recorded`) touches `clients` only then.
-    static let seenStale: StaticString = "(c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale"
+    /// What each `client` CTE reads with the client's row besides its grants: `seen_stale`,
+    /// whether the client's last token mark (`last_token_at`, for the purge of idle clients) is
+    /// missing or a day old, so that the issuing statement's `client_seen`
+    /// (`IssuingStatement.recorded`) touches `clients` only then; and `id_token_alg`, its
+    /// registered `id_token_signed_response_alg` (`TokenIdentity`).
+    static let readWithRow: StaticString = """
+        (c.last_token_at IS NULL OR c.last_token_at < now() - interval '1 day') AS seen_stale, \
+        c.metadata->>'id_token_signed_response_alg' AS id_token_alg
+        """
 
     /// Whether a client's row's `last_token_at` (unqualified) is due: missing or a day old.
     static let staleMark: StaticString = "(last_token_at IS NULL OR last_token_at < now() - interval '1 day')"

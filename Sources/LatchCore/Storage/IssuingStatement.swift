@@ -56,8 +56,14 @@ enum IssuingStatement {
         """
     }
 
-    /// The seconds from now to `column` (a token's `expires_at`), as `expires_in` reports them.
-    static func secondsLeft(_ column: StaticString) -> SQL {
-        "ceil(extract(epoch FROM \(raw: column) - now()))::int AS expires_in"
+    /// A token's end: `lifetime` seconds from now, never past `grantEnd` (its grant's end).
+    static func tokenEnd(lifetime: Int, grantEnd: StaticString) -> SQL {
+        "least(now() + make_interval(secs => \(lifetime)), \(raw: grantEnd))"
+    }
+
+    /// The seconds from now to `end` (a token's `expires_at`, or the expression it was stored
+    /// from: `now()` is the statement's), as `expires_in` reports them.
+    static func secondsLeft(_ end: SQL) -> SQL {
+        "ceil(extract(epoch FROM \(fragment: end) - now()))::int AS expires_in"
     }
 }

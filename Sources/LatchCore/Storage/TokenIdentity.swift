@@ -15,14 +15,11 @@ public struct TokenIdentity: Sendable, Equatable {
     public let algorithm: JWSAlgorithm
 
     /// The identity columns of a token-issuing statement's CTE, for the user joined as `user`
-    /// and the client whose id is `clientID`: `username`, `email`, `email_verified`,
-    /// `id_token_alg` (the client's registered `id_token_signed_response_alg`, from its row read
-    /// by its primary key in the same statement).
-    static func columns(user: StaticString, clientID: StaticString) -> SQL {
-        """
-        \(raw: user).username, \(raw: user).email, \(raw: user).email_verified,
-        (SELECT metadata->>'id_token_signed_response_alg' FROM clients WHERE client_id = \(raw: clientID)) AS id_token_alg
-        """
+    /// and the row of the `client` CTE joined as `client` (`ClientStore.clientCTEs`):
+    /// `username`, `email`, `email_verified`, `id_token_alg` (the client's registered
+    /// `id_token_signed_response_alg`, read with its row).
+    static func columns(user: StaticString, client: StaticString) -> SQL {
+        "\(raw: user).username, \(raw: user).email, \(raw: user).email_verified, \(raw: client).id_token_alg"
     }
 
     /// The identity of a row with the columns above and `scope`, `client_id`, `user_id`,

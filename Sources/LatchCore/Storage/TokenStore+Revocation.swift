@@ -154,7 +154,7 @@ extension TokenStore {
             FROM new_grant
             RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at")), client_id,
                       NULL::bigint AS user_id, NULL::bigint AS auth_epoch, \(fragment: SignedAccessFacts.audienceColumn("tokens.audience")),
-                      \(raw: ClientStore.useColumns)
+                      \(raw: ClientStore.useColumnsBySubquery)
             """
     }
 }

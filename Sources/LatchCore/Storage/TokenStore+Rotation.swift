@@ -107,7 +107,7 @@ extension TokenStore {
                   AND (\(request.resource)::text IS NULL OR coalesce(t.audience, \(request.own)::text) = \(request.resource))
                   AND (c.verified OR \(fragment: TokenStore.onlyOpenScopes("coalesce(\(request.scope)::text, t.scope)")))
                 RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at,
-                          g.auth_time, \(fragment: TokenIdentity.columns(user: "u", clientID: "t.client_id"))
+                          g.auth_time, \(fragment: TokenIdentity.columns(user: "u", client: "c")), \(raw: ClientStore.useColumns)
             ), sibling AS (
                 UPDATE tokens a SET revoked_at = now()
                 FROM presented p
@@ -127,9 +127,11 @@ extension TokenStore {
             ), access AS (
                 \(fragment: TokenStore.newAccessToken(access, with: refresh, from: "presented", request: request, lifetime: accessLifetime))
             )
-            SELECT a.scope, a.expires_in, \(fragment: TokenStore.identityColumns(request)),
-                   \(fragment: SignedAccessFacts.audienceColumn("a.audience")), \(raw: ClientStore.useColumns)
-            FROM access a, presented p
+            SELECT coalesce(\(request.scope)::text, p.scope) AS scope,
+                   \(fragment: IssuingStatement.secondsLeft(IssuingStatement.tokenEnd(lifetime: accessLifetime, grantEnd: "p.grant_expires_at"))),
+                   \(fragment: TokenStore.identityColumns(request)),
+                   \(fragment: SignedAccessFacts.audienceColumn("p.audience")), p.client_verified, p.seen_stale, p.secret_stale
+            FROM presented p
             """
     }
 
@@ -148,7 +150,7 @@ extension TokenStore {
         guard let row = try database.query("""
             WITH \(fragment: ClientStore.clientCTEs(.authenticated(request.clientID), grantType: nil)), presented AS (
                 SELECT t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at,
-                       g.auth_time, \(fragment: TokenIdentity.columns(user: "u", clientID: "t.client_id")),
+                       g.auth_time, \(fragment: TokenIdentity.columns(user: "u", client: "c")),
                        t.used_at IS NOT NULL AS used,
                        (\(fragment: TokenLiveness.tokenEvenIfUsed)
                         AND \(fragment: TokenLiveness.grantAndUser)) AS live,
@@ -165,6 +167,7 @@ extension TokenStore {
                 FROM tokens t
                 JOIN grants g ON g.id = t.grant_id
                 LEFT JOIN users u ON u.id = t.user_id
+                LEFT JOIN client c ON true
                 WHERE t.id = \(presented.id) AND t.kind = 'refresh' AND t.secret_hash = \(presented.secretHash)
                   AND t.client_id = \(request.clientID)
             ), graced AS (
@@ -232,7 +235,7 @@ extension TokenStore {
         INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
         SELECT \(access.id), 'access', \(access.secretHash), p.grant_id, \(request.clientID), p.user_id,
                coalesce(\(request.scope), p.scope), p.audience, \(refresh.id),
-               least(now() + make_interval(secs => \(lifetime)), p.grant_expires_at)
+               \(fragment: IssuingStatement.tokenEnd(lifetime: lifetime, grantEnd: "p.grant_expires_at"))
         FROM \(raw: source) p
         RETURNING scope, audience, \(fragment: IssuingStatement.secondsLeft("expires_at"))
         """
