@@ -45,6 +45,7 @@ public struct Request: Sendable {
             query = parameters["QUERY_STRING"] ?? ""
         }
         var headers: [String: String] = [:]
+        headers.reserveCapacity(parameters.count)
         var variables: [String: String] = [:]
         for (name, value) in parameters {
             if name.hasPrefix("HTTP_") {

@@ -279,8 +279,7 @@ public final class Database {
         let rowCount = Int(PQntuples(result))
         let columnCount = Int(PQnfields(result))
         guard rowCount > 0 else { return [] }
-        var columns: [String: Int] = [:]
-        for column in 0..<columnCount { columns[String(cString: PQfname(result, Int32(column)))] = column }
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
         var rows: [Row] = []
         rows.reserveCapacity(rowCount)
         for row in 0..<rowCount {

@@ -1,12 +1,15 @@
 /// One result row, decoded from PostgreSQL's text format by column name.
 public struct Row: Sendable {
-    let columns: [String: Int]
+    /// The result's column names, in order (shared by its rows). A statement returns a few
+    /// dozen columns at most, read a few times each: a scan of short names costs less than
+    /// hashing every name of every result into a dictionary.
+    let columns: [String]
     let values: [String?]
 
     public func isNull(_ column: String) -> Bool { value(column) == nil }
 
     public func value(_ column: String) -> String? {
-        guard let index = columns[column] else { preconditionFailure("no column '\(column)' in result") }
+        guard let index = columns.firstIndex(of: column) else { preconditionFailure("no column '\(column)' in result") }
         return values[index]
     }
 
