@@ -46,6 +46,21 @@ import Testing
         #expect(r.remoteAddress == "127.0.0.1")
     }
 
+    @Test func bearerTokenReadsTheSchemeInAnyCaseAndOneTokenAfterASpace() {
+        func token(_ header: String) -> String? {
+            Request(method: "GET", path: "/", headers: ["authorization": header], body: []).bearerToken
+        }
+        #expect(token("Bearer abc") == "abc")
+        #expect(token("bEaReR abc") == "abc")
+        #expect(token("  Bearer   abc  ") == "abc")
+        #expect(token("Bearer a b") == "a b")
+        for refused in ["Bearer", "Bearer ", "Bearer    ", "Bearerabc", "Bearer\tabc", "\tBearer abc", "Basic abc", "Bear abc",
+                        "Bearer\u{301} abc", "Bearer \u{301}abc", "Ｂearer abc"] {
+            #expect(token(refused) == nil, "\(refused)")
+        }
+        #expect(token("Bearer abc\u{e9}") == "abc\u{e9}")
+    }
+
     @Test func formParametersNeedTheFormMediaType() {
         let r = Request(method: "POST", path: "/", headers: ["content-type": "application/json"], body: Array("a=b".utf8))
         #expect(throws: HTTPError.self) { try r.formParameters() }

@@ -41,21 +41,21 @@ WITH client AS (
     INSERT INTO grants (id, client_id, user_id, scope, resource, auth_time, last_used_at, expires_at)
     SELECT 'g_' || substr(md5('xg' || :n::bigint), 1, 24), client_id, user_id, scope, resource, auth_time, now(), grant_end
     FROM taken
-), refresh AS (
-    INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-    SELECT substr(md5('xr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), 'g_' || substr(md5('xg' || :n::bigint), 1, 24), t.client_id, t.user_id, t.scope, t.resource,
-           least(now() + make_interval(secs => :refresh_lifetime), t.grant_end)
-    FROM taken t WHERE t.with_refresh
+), issued AS (
+    -- Both tokens in one INSERT (the refresh token only when the client may use it).
+    INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
+    SELECT n.id, n.kind, n.secret_hash, 'g_' || substr(md5('xg' || :n::bigint), 1, 24), t.client_id, t.user_id, t.scope, t.resource, n.refresh_token_id,
+           least(now() + make_interval(secs => n.lifetime), t.grant_end)
+    FROM taken t CROSS JOIN LATERAL (VALUES
+        (substr(md5('xa' || :n::bigint), 1, 16)::text, 'access'::text, sha256(int8send(:n::bigint + 1))::bytea,
+         CASE WHEN t.with_refresh THEN substr(md5('xr' || :n::bigint), 1, 16)::text END, :access_lifetime::int),
+        (substr(md5('xr' || :n::bigint), 1, 16)::text, 'refresh'::text, sha256(int8send(-:n::bigint))::bytea, NULL::text, :refresh_lifetime::int)
+    ) AS n (id, kind, secret_hash, refresh_token_id, lifetime)
+    WHERE n.kind = 'access' OR t.with_refresh
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
     SELECT 'code.redeemed'::text, :actor::text, t.user_id, t.client_id,
            :address::text, jsonb_build_object('code_id', t.code_id, 'grant_id', 'g_' || substr(md5('xg' || :n::bigint), 1, 24)::text, 'scope', t.scope)
-    FROM taken t
-), access AS (
-    INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-    SELECT substr(md5('xa' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), 'g_' || substr(md5('xg' || :n::bigint), 1, 24), t.client_id, t.user_id, t.scope, t.resource,
-           CASE WHEN t.with_refresh THEN substr(md5('xr' || :n::bigint), 1, 16) END,
-           least(now() + make_interval(secs => :access_lifetime), t.grant_end)
     FROM taken t
 )
 SELECT t.scope, t.with_refresh,

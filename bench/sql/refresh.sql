@@ -38,24 +38,22 @@ WITH client AS (
     UPDATE grants g SET last_used_at = now()
     FROM presented p
     WHERE g.id = p.grant_id
-), new_refresh AS (
-    INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-SELECT substr(md5('rr' || :n::bigint), 1, 16), 'refresh', sha256(int8send(-:n::bigint)), p.grant_id, :client, p.user_id, p.scope,
-       p.audience, least(now() + make_interval(secs => :refresh_lifetime), p.grant_expires_at)
-FROM presented p
+), new_pair AS (
+    INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
+SELECT n.id, n.kind, n.secret_hash, p.grant_id, :client, p.user_id, n.scope, p.audience, n.refresh_token_id,
+       least(now() + make_interval(secs => n.lifetime), p.grant_expires_at)
+FROM presented p CROSS JOIN LATERAL (VALUES
+    (substr(md5('ra' || :n::bigint), 1, 16)::text, 'access'::text, sha256(int8send(:n::bigint + 1))::bytea, coalesce(NULL::text, p.scope),
+     substr(md5('rr' || :n::bigint), 1, 16)::text, :access_lifetime::int),
+    (substr(md5('rr' || :n::bigint), 1, 16)::text, 'refresh'::text, sha256(int8send(-:n::bigint))::bytea, p.scope, NULL::text, :refresh_lifetime::int)
+) AS n (id, kind, secret_hash, scope, refresh_token_id, lifetime)
+RETURNING kind, scope, audience, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
     SELECT 'refresh.rotated'::text, :actor::text, p.user_id, :client::text,
            :address::text,
            jsonb_build_object('grant_id', p.grant_id, 'scope', coalesce(NULL::text, p.scope))
     FROM presented p
-), access AS (
-    INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-SELECT substr(md5('ra' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint + 1)), p.grant_id, :client, p.user_id,
-       coalesce(NULL, p.scope), p.audience, substr(md5('rr' || :n::bigint), 1, 16),
-       least(now() + make_interval(secs => :access_lifetime), p.grant_expires_at)
-FROM presented p
-RETURNING scope, audience, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in
 )
 SELECT coalesce(NULL::text, p.scope) AS scope,
        ceil(extract(epoch FROM least(now() + make_interval(secs => :access_lifetime), p.grant_expires_at) - now()))::int AS expires_in,

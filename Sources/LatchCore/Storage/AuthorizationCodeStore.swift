@@ -217,21 +217,21 @@ public struct AuthorizationCodeStore {
                 INSERT INTO grants (id, client_id, user_id, scope, resource, auth_time, last_used_at, expires_at)
                 SELECT \(grantID), client_id, user_id, scope, resource, auth_time, now(), grant_end
                 FROM taken
-            ), refresh AS (
-                INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-                SELECT \(refresh.id), 'refresh', \(refresh.secretHash), \(grantID), t.client_id, t.user_id, t.scope, t.resource,
-                       least(now() + make_interval(secs => \(refreshLifetime)), t.grant_end)
-                FROM taken t WHERE t.with_refresh
+            ), issued AS (
+                -- Both tokens in one INSERT (the refresh token only when the client may use it).
+                INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
+                SELECT n.id, n.kind, n.secret_hash, \(grantID), t.client_id, t.user_id, t.scope, t.resource, n.refresh_token_id,
+                       least(now() + make_interval(secs => n.lifetime), t.grant_end)
+                FROM taken t CROSS JOIN LATERAL (VALUES
+                    (\(access.id)::text, 'access'::text, \(access.secretHash)::bytea,
+                     CASE WHEN t.with_refresh THEN \(refresh.id)::text END, \(accessLifetime)::int),
+                    (\(refresh.id)::text, 'refresh'::text, \(refresh.secretHash)::bytea, NULL::text, \(refreshLifetime)::int)
+                ) AS n (id, kind, secret_hash, refresh_token_id, lifetime)
+                WHERE n.kind = 'access' OR t.with_refresh
             )\(fragment: IssuingStatement.recorded(after: "taken", proof: proof)), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.codeRedeemed.rawValue)::text, \(audit.actor)::text, t.user_id, t.client_id,
                        \(audit.address)::text, jsonb_build_object('code_id', t.code_id, 'grant_id', \(grantID)::text, 'scope', t.scope)
-                FROM taken t
-            ), access AS (
-                INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-                SELECT \(access.id), 'access', \(access.secretHash), \(grantID), t.client_id, t.user_id, t.scope, t.resource,
-                       CASE WHEN t.with_refresh THEN \(refresh.id) END,
-                       \(fragment: IssuingStatement.tokenEnd(lifetime: accessLifetime, grantEnd: "t.grant_end"))
                 FROM taken t
             )
             SELECT t.scope, t.with_refresh,

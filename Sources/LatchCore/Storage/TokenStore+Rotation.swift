@@ -116,16 +116,15 @@ extension TokenStore {
                 UPDATE grants g SET last_used_at = now()
                 FROM presented p
                 WHERE g.id = p.grant_id
-            ), new_refresh AS (
-                \(fragment: TokenStore.newRefreshToken(refresh, from: "presented", clientID: request.clientID, lifetime: refreshLifetime))
+            ), new_pair AS (
+                \(fragment: TokenStore.newPair(access, refresh, from: "presented", request: request,
+                                              accessLifetime: accessLifetime, refreshLifetime: refreshLifetime))
             )\(fragment: IssuingStatement.recorded(after: "presented", proof: proof)), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.refreshRotated.rawValue)::text, \(audit.actor)::text, p.user_id, \(request.clientID)::text,
                        \(audit.address)::text,
                        jsonb_build_object('grant_id', p.grant_id, 'scope', coalesce(\(request.scope)::text, p.scope))
                 FROM presented p
-            ), access AS (
-                \(fragment: TokenStore.newAccessToken(access, with: refresh, from: "presented", request: request, lifetime: accessLifetime))
             )
             SELECT coalesce(\(request.scope)::text, p.scope) AS scope,
                    \(fragment: IssuingStatement.secondsLeft(IssuingStatement.tokenEnd(lifetime: accessLifetime, grantEnd: "p.grant_expires_at"))),
@@ -188,15 +187,14 @@ extension TokenStore {
                 WHERE p.used AND CASE WHEN p.just_rotated THEN e.n = 3 AND EXISTS (SELECT 1 FROM graced)
                                       ELSE e.n = 1 OR (e.n = 2 AND EXISTS (SELECT 1 FROM family)) END
                 ORDER BY e.n
-            ), new_refresh AS (
-                \(fragment: TokenStore.newRefreshToken(refresh, from: "graced", clientID: request.clientID, lifetime: refreshLifetime))
-            ), new_access AS (
-                \(fragment: TokenStore.newAccessToken(access, with: refresh, from: "graced", request: request, lifetime: accessLifetime))
-            )\(fragment: IssuingStatement.recorded(after: "new_access"))
+            ), new_pair AS (
+                \(fragment: TokenStore.newPair(access, refresh, from: "graced", request: request,
+                                              accessLifetime: accessLifetime, refreshLifetime: refreshLifetime))
+            )\(fragment: IssuingStatement.recorded(after: "new_pair"))
             SELECT p.used, p.just_rotated, p.live, p.scope_granted, p.resource_matches, p.scope_open, a.scope AS graced_scope, a.expires_in,
                    a.scope, \(fragment: TokenStore.identityColumns(request)),
                    \(fragment: SignedAccessFacts.audienceColumn("a.audience"))
-            FROM presented p LEFT JOIN new_access a ON true
+            FROM presented p LEFT JOIN new_pair a ON a.kind = 'access'
             """).first else { return .refused(.invalid) }
         if let scope = row.optionalString("graced_scope") {
             return .rotated(IssuedTokens(accessToken: access, refreshToken: refresh, expiresIn: try row.int("expires_in"),
@@ -216,28 +214,24 @@ extension TokenStore {
 }
 
 extension TokenStore {
-    /// The new refresh token of a rotation, in the grant of the row `source` (a CTE with
-    /// `grant_id`, `user_id`, `scope`, `audience`, `grant_expires_at`), never outliving the grant.
-    static func newRefreshToken(_ refresh: Credential, from source: StaticString, clientID: String, lifetime: Int) -> SQL {
-        """
-        INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-        SELECT \(refresh.id), 'refresh', \(refresh.secretHash), p.grant_id, \(clientID), p.user_id, p.scope,
-               p.audience, least(now() + make_interval(secs => \(lifetime)), p.grant_expires_at)
-        FROM \(raw: source) p
-        """
-    }
-
-    /// The new access token issued with `refresh`, with the request's narrowed scope (else the
-    /// grant's), returning what the answer reports (`scope`, `expires_in`).
-    static func newAccessToken(_ access: Credential, with refresh: Credential, from source: StaticString,
-                               request: RefreshRequest, lifetime: Int) -> SQL {
+    /// The new pair of a rotation, in the grant of the row `source` (a CTE with `grant_id`,
+    /// `user_id`, `scope`, `audience`, `grant_expires_at`), neither outliving the grant: the
+    /// refresh token with the grant's scope, the access token issued with it with the request's
+    /// narrowed scope (else the grant's). One INSERT of both rows — one result relation to open
+    /// and check instead of two — returning what the answer reports of each (`kind`, `scope`,
+    /// `audience`, `expires_in`).
+    static func newPair(_ access: Credential, _ refresh: Credential, from source: StaticString, request: RefreshRequest,
+                        accessLifetime: Int, refreshLifetime: Int) -> SQL {
         """
         INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, refresh_token_id, expires_at)
-        SELECT \(access.id), 'access', \(access.secretHash), p.grant_id, \(request.clientID), p.user_id,
-               coalesce(\(request.scope), p.scope), p.audience, \(refresh.id),
-               \(fragment: IssuingStatement.tokenEnd(lifetime: lifetime, grantEnd: "p.grant_expires_at"))
-        FROM \(raw: source) p
-        RETURNING scope, audience, \(fragment: IssuingStatement.secondsLeft("expires_at"))
+        SELECT n.id, n.kind, n.secret_hash, p.grant_id, \(request.clientID), p.user_id, n.scope, p.audience, n.refresh_token_id,
+               least(now() + make_interval(secs => n.lifetime), p.grant_expires_at)
+        FROM \(raw: source) p CROSS JOIN LATERAL (VALUES
+            (\(access.id)::text, 'access'::text, \(access.secretHash)::bytea, coalesce(\(request.scope)::text, p.scope),
+             \(refresh.id)::text, \(accessLifetime)::int),
+            (\(refresh.id)::text, 'refresh'::text, \(refresh.secretHash)::bytea, p.scope, NULL::text, \(refreshLifetime)::int)
+        ) AS n (id, kind, secret_hash, scope, refresh_token_id, lifetime)
+        RETURNING kind, scope, audience, \(fragment: IssuingStatement.secondsLeft("expires_at"))
         """
     }
 }

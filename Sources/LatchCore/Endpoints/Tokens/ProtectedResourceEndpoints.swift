@@ -28,16 +28,19 @@ public enum ProtectedResourceEndpoints {
     /// for the location's resource and holds every scope it requires; `401`/`403` with the
     /// RFC 6750 / RFC 9728 challenge otherwise (`GateLocation`).
     static func check(_ request: Request, _ context: Context) throws -> Response {
-        let configuration = context.configuration
-        let location = try GateLocation(request, configuration: configuration)
+        let location = try GateLocation(request, configuration: context.configuration)
         guard let presented = request.bearerToken else { throw location.challenge(.noToken) }
         // Read-only: from the standby when one is configured (README "Running latch for real").
         guard let token = try context.reading({ try TokenStore(context, reading: $0).live(presented) }), token.kind == .access,
-              token.isFor(location.resource, own: configuration.ownResource) else {
+              token.isFor(location.resource, own: context.configuration.ownResource) else {
             throw location.challenge(.invalidToken)
         }
-        let held = token.scope.split(separator: " ").map(String.init)
-        guard location.requiredScopes.allSatisfy(held.contains) else { throw location.challenge(.insufficientScope) }
+        if !location.requiredScopes.isEmpty {
+            let held = token.scope.split(separator: " ")
+            guard location.requiredScopes.allSatisfy({ required in held.contains { $0 == required } }) else {
+                throw location.challenge(.insufficientScope)
+            }
+        }
         var headers: [(String, String)] = [("Cache-Control", "no-store")]
         // A client's own token (client_credentials) acts for no person: the user headers are
         // there and empty (README "Protect your API with latch: the gate").
@@ -46,7 +49,7 @@ public enum ProtectedResourceEndpoints {
         headers.append(("X-Latch-Client", token.clientID))
         headers.append(("X-Latch-Client-Verified", token.clientVerified ? "true" : "false"))
         headers.append(("X-Latch-Scope", token.scope))
-        headers.append(("X-Latch-Audience", HeaderValue.sanitized(token.audience(own: configuration.ownResource))))
+        headers.append(("X-Latch-Audience", HeaderValue.sanitized(token.audience(own: context.configuration.ownResource))))
         return .empty(204, headers: headers)
     }
 }
@@ -54,6 +57,7 @@ public enum ProtectedResourceEndpoints {
 enum HeaderValue {
     /// Usernames are free text: keep header values to visible ASCII by percent-encoding the rest.
     static func sanitized(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "%") }) { return text }
         var out = ""
         for byte in text.utf8 {
             if byte >= 0x20 && byte < 0x7f && byte != UInt8(ascii: "%") { out.unicodeScalars.append(Unicode.Scalar(byte)) }
