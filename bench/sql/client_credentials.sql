@@ -25,34 +25,38 @@ WITH client AS (
     LEFT JOIN resources r ON r.identifier = a.asked
     WHERE r.identifier IS NOT NULL OR a.asked = 'own'::text
 ), resolved AS (
-    SELECT c.client_id, t.identifier AS audience, d.scope, d.permitted
+    -- One row when the token is issued: what the grant, the token and the answer need.
+    SELECT c.client_id, t.identifier AS audience, d.scope, c.verified AS client_verified, c.seen_stale, c.secret_stale,
+           now() + make_interval(secs => least(:access_lifetime::int, 7776000::int)) AS token_end
     FROM client c CROSS JOIN target t CROSS JOIN LATERAL (
         SELECT coalesce(string_agg(candidate.name, ' ' ORDER BY candidate.position), '') AS scope,
                count(*) AS permitted
         FROM unnest(coalesce(ARRAY[:scope]::text[], CASE WHEN cardinality(c.scope) > 0 THEN c.scope ELSE t.default_scopes END))
              WITH ORDINALITY AS candidate(name, position)
-        JOIN scopes s ON s.name = candidate.name
+        -- Each asked name looked up by its key (OFFSET 0 keeps this a lookup per name:
+        -- joined, the few scopes rows were hashed anew by every request).
+        CROSS JOIN LATERAL (SELECT s.name, s.open FROM scopes s WHERE s.name = candidate.name OFFSET 0) AS s
         WHERE (c.verified OR s.open)
           AND (cardinality(c.scope) = 0 OR s.name = ANY (c.scope))
           AND (s.name IN ('openid', 'offline_access') OR t.scopes IS NULL OR s.name = ANY (t.scopes))
     ) AS d
+    WHERE ARRAY[:scope]::text[] IS NULL OR d.permitted = cardinality(ARRAY[:scope]::text[])
 ), new_grant AS (
     INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)
-    SELECT 'g_' || substr(md5('cg' || :n::bigint), 1, 24), client_id, NULL, scope, audience, now(),
-           now() + make_interval(secs => least(:access_lifetime::int, 7776000::int))
+    SELECT 'g_' || substr(md5('cg' || :n::bigint), 1, 24), client_id, NULL, scope, audience, now(), token_end
     FROM resolved
-    WHERE ARRAY[:scope]::text[] IS NULL OR permitted = cardinality(ARRAY[:scope]::text[])
-    RETURNING id, client_id, scope, resource, expires_at
 ), audited AS (
     INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
     SELECT 'token.issued'::text, :actor::text, NULL, client_id, :address::text,
-           jsonb_build_object('grant_type', 'client_credentials', 'grant_id', id, 'scope', scope, 'resource', resource)
-    FROM new_grant
+           jsonb_build_object('grant_type', 'client_credentials', 'grant_id', 'g_' || substr(md5('cg' || :n::bigint), 1, 24)::text, 'scope', scope,
+                              'resource', audience)
+    FROM resolved
+), issued AS (
+    INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
+    SELECT substr(md5('ca' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint)), 'g_' || substr(md5('cg' || :n::bigint), 1, 24), client_id, NULL, scope, audience, token_end
+    FROM resolved
 )
-INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-SELECT substr(md5('ca' || :n::bigint), 1, 16), 'access', sha256(int8send(:n::bigint)), new_grant.id, new_grant.client_id, NULL, new_grant.scope,
-       new_grant.resource, new_grant.expires_at
-FROM new_grant
-RETURNING scope, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in, client_id,
-          NULL::bigint AS user_id, NULL::bigint AS auth_epoch, (SELECT r.identifier FROM resources r WHERE r.identifier = tokens.audience AND r.token_format = 'jwt') AS jwt_audience,
-          (SELECT verified FROM client) AS client_verified, (SELECT seen_stale FROM client) AS seen_stale, (SELECT secret_stale FROM client) AS secret_stale;
+SELECT x.scope, ceil(extract(epoch FROM x.token_end - now()))::int AS expires_in, x.client_id,
+       NULL::bigint AS user_id, NULL::bigint AS auth_epoch, (SELECT r.identifier FROM resources r WHERE r.identifier = x.audience AND r.token_format = 'jwt') AS jwt_audience,
+       x.client_verified, x.seen_stale, x.secret_stale
+FROM resolved x;

@@ -101,12 +101,6 @@ extension ClientStore {
     /// issuing CTE (which returns them with what it issued).
     static let useColumns: StaticString = "c.verified AS client_verified, c.seen_stale, c.secret_stale"
 
-    /// The same columns, for a statement that returns them where `client` is not joined.
-    static let useColumnsBySubquery: StaticString = """
-        (SELECT verified FROM client) AS client_verified, (SELECT seen_stale FROM client) AS seen_stale, \
-        (SELECT secret_stale FROM client) AS secret_stale
-        """
-
     /// With a limit, the condition that keeps an unverified client's row only while its window
     /// holds fewer than `limit` tokens (a verified client's row passes without a look).
     private static func withinLimit(_ limit: Int?) -> SQL {

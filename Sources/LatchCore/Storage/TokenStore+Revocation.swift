@@ -124,37 +124,41 @@ extension TokenStore {
         let asked = requested.map(TextArray.init)
         return """
             WITH \(fragment: ClientStore.clientCTEs(proof, grantType: "client_credentials")), \(fragment: ResourceStore.targetCTE(identifier: audience, own: own)), resolved AS (
-                SELECT c.client_id, t.identifier AS audience, d.scope, d.permitted
+                -- One row when the token is issued: what the grant, the token and the answer need.
+                SELECT c.client_id, t.identifier AS audience, d.scope, \(raw: ClientStore.useColumns),
+                       now() + make_interval(secs => least(\(accessLifetime)::int, \(grantLifetime)::int)) AS token_end
                 FROM client c CROSS JOIN target t CROSS JOIN LATERAL (
                     SELECT coalesce(string_agg(candidate.name, ' ' ORDER BY candidate.position), '') AS scope,
                            count(*) AS permitted
                     FROM unnest(coalesce(\(asked)::text[], CASE WHEN cardinality(c.scope) > 0 THEN c.scope ELSE t.default_scopes END))
                          WITH ORDINALITY AS candidate(name, position)
-                    JOIN scopes s ON s.name = candidate.name
+                    -- Each asked name looked up by its key (OFFSET 0 keeps this a lookup per name:
+                    -- joined, the few scopes rows were hashed anew by every request).
+                    CROSS JOIN LATERAL (SELECT s.name, s.open FROM scopes s WHERE s.name = candidate.name OFFSET 0) AS s
                     WHERE (c.verified OR s.open)
                       AND (cardinality(c.scope) = 0 OR s.name = ANY (c.scope))
                       AND (s.name IN ('openid', 'offline_access') OR t.scopes IS NULL OR s.name = ANY (t.scopes))
                 ) AS d
+                WHERE \(asked)::text[] IS NULL OR d.permitted = cardinality(\(asked)::text[])
             ), new_grant AS (
                 INSERT INTO grants (id, client_id, user_id, scope, resource, last_used_at, expires_at)
-                SELECT \(grantID), client_id, NULL, scope, audience, now(),
-                       now() + make_interval(secs => least(\(accessLifetime)::int, \(grantLifetime)::int))
+                SELECT \(grantID), client_id, NULL, scope, audience, now(), token_end
                 FROM resolved
-                WHERE \(asked)::text[] IS NULL OR permitted = cardinality(\(asked)::text[])
-                RETURNING id, client_id, scope, resource, expires_at
-            )\(fragment: IssuingStatement.recorded(after: "new_grant", proof: proof)), audited AS (
+            )\(fragment: IssuingStatement.recorded(after: "resolved", proof: proof)), audited AS (
                 INSERT INTO audit_events (event, actor, user_id, client_id, source_address, detail)
                 SELECT \(AuditEvent.tokenIssued.rawValue)::text, \(audit.actor)::text, NULL, client_id, \(audit.address)::text,
-                       jsonb_build_object('grant_type', 'client_credentials', 'grant_id', id, 'scope', scope, 'resource', resource)
-                FROM new_grant
+                       jsonb_build_object('grant_type', 'client_credentials', 'grant_id', \(grantID)::text, 'scope', scope,
+                                          'resource', audience)
+                FROM resolved
+            ), issued AS (
+                INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
+                SELECT \(access.id), 'access', \(access.secretHash), \(grantID), client_id, NULL, scope, audience, token_end
+                FROM resolved
             )
-            INSERT INTO tokens (id, kind, secret_hash, grant_id, client_id, user_id, scope, audience, expires_at)
-            SELECT \(access.id), 'access', \(access.secretHash), new_grant.id, new_grant.client_id, NULL, new_grant.scope,
-                   new_grant.resource, new_grant.expires_at
-            FROM new_grant
-            RETURNING scope, \(fragment: IssuingStatement.secondsLeft("expires_at")), client_id,
-                      NULL::bigint AS user_id, NULL::bigint AS auth_epoch, \(fragment: SignedAccessFacts.audienceColumn("tokens.audience")),
-                      \(raw: ClientStore.useColumnsBySubquery)
+            SELECT x.scope, \(fragment: IssuingStatement.secondsLeft("x.token_end")), x.client_id,
+                   NULL::bigint AS user_id, NULL::bigint AS auth_epoch, \(fragment: SignedAccessFacts.audienceColumn("x.audience")),
+                   x.client_verified, x.seen_stale, x.secret_stale
+            FROM resolved x
             """
     }
 }
