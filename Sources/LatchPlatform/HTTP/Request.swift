@@ -34,33 +34,53 @@ public struct Request: Sendable {
 
     /// Builds a request from CGI/FastCGI parameters (`REQUEST_METHOD`, `REQUEST_URI`, `HTTP_*`, …).
     public init(parameters: [String: String], body: [UInt8]) {
-        method = parameters["REQUEST_METHOD"] ?? "GET"
-        let uri = parameters["REQUEST_URI"] ?? parameters["DOCUMENT_URI"] ?? "/"
+        self.init(parameterPairs: parameters.map { ($0.key, $0.value) }, body: body)
+    }
+
+    /// The same from the parameters as they arrived (a later duplicate wins), in one pass: the
+    /// worker hands them over without hashing each name into a dictionary first.
+    public init(parameterPairs: [(String, String)], body: [UInt8]) {
+        var method: String?, requestURI: String?, documentURI: String?, queryString: String?
+        var contentType: String?, contentLength: String?, remoteUser: String?, remoteAddress: String?
+        var headers: [String: String] = [:]
+        headers.reserveCapacity(parameterPairs.count / 2)
+        var variables: [String: String] = [:]
+        for (name, value) in parameterPairs {
+            if name.hasPrefix("HTTP_") {
+                // The sender's own `X-Latch-Remote-User` header is dropped: only nginx's REMOTE_USER sets it.
+                if name != "HTTP_X_LATCH_REMOTE_USER" { headers[Request.headerName(fromParameter: name)] = value }
+            } else if name.hasPrefix("LATCH_") {
+                variables[name] = value
+            } else {
+                switch name {
+                case "REQUEST_METHOD": method = value
+                case "REQUEST_URI": requestURI = value
+                case "DOCUMENT_URI": documentURI = value
+                case "QUERY_STRING": queryString = value
+                case "CONTENT_TYPE": contentType = value
+                case "CONTENT_LENGTH": contentLength = value
+                case "REMOTE_USER": remoteUser = value
+                case "REMOTE_ADDR": remoteAddress = value
+                default: break
+                }
+            }
+        }
+        self.method = method ?? "GET"
+        let uri = requestURI ?? documentURI ?? "/"
         // At the first '?' scalar: a combining mark after it must not hide it.
         if let mark = uri.unicodeScalars.firstIndex(of: "?") {
             path = String(uri.unicodeScalars[..<mark])
             query = String(uri.unicodeScalars[uri.unicodeScalars.index(after: mark)...])
         } else {
             path = uri
-            query = parameters["QUERY_STRING"] ?? ""
+            query = queryString ?? ""
         }
-        var headers: [String: String] = [:]
-        headers.reserveCapacity(parameters.count)
-        var variables: [String: String] = [:]
-        for (name, value) in parameters {
-            if name.hasPrefix("HTTP_") {
-                // The sender's own `X-Latch-Remote-User` header is dropped: only nginx's REMOTE_USER sets it.
-                if name != "HTTP_X_LATCH_REMOTE_USER" { headers[Request.headerName(fromParameter: name)] = value }
-            } else if name.hasPrefix("LATCH_") {
-                variables[name] = value
-            }
-        }
-        if let type = parameters["CONTENT_TYPE"], !type.isEmpty { headers["content-type"] = type }
-        if let length = parameters["CONTENT_LENGTH"], !length.isEmpty { headers["content-length"] = length }
-        if let user = parameters["REMOTE_USER"], !user.isEmpty { headers["x-latch-remote-user"] = user }
+        if let contentType, !contentType.isEmpty { headers["content-type"] = contentType }
+        if let contentLength, !contentLength.isEmpty { headers["content-length"] = contentLength }
+        if let remoteUser, !remoteUser.isEmpty { headers["x-latch-remote-user"] = remoteUser }
         self.headers = headers
         serverVariables = variables
-        remoteAddress = parameters["REMOTE_ADDR"] ?? ""
+        self.remoteAddress = remoteAddress ?? ""
         self.body = body
     }
 
