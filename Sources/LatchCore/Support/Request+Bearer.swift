@@ -19,7 +19,12 @@ extension Request {
         let scheme = bytes[start...].prefix(7)
         guard scheme.count == 7, scheme.last == UInt8(ascii: " "),
               scheme.prefix(6).elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else { return nil }
-        let token = value[scheme.endIndex...].trimmingSpaces()
-        return token.isEmpty ? nil : token
+        // The rest without leading and trailing spaces and tabs, copied once.
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let rest = bytes[scheme.endIndex...]
+        guard let first = rest.firstIndex(where: { !isBlank($0) }), let last = rest.lastIndex(where: { !isBlank($0) }) else {
+            return nil
+        }
+        return String(value[first...last])
     }
 }
