@@ -18,6 +18,20 @@ import Testing
         #expect(sql.text.contains("c.verified"))
     }
 
+    /// A lean statement (`onlyIfVerified`) acts only for a verified client, by every method, so
+    /// it may leave out the open-scopes condition an unverified client needs; the full
+    /// statement keeps it.
+    @Test func aLeanStatementRequiresAVerifiedClientAndOnlyThenDropsTheOpenScopesCondition() throws {
+        let proofs = [try #require(publicClient.proof()), ClientProof.authenticated(publicClient.clientID)]
+        for proof in proofs {
+            let lean = proof.onlyIfVerified()
+            #expect(ClientStore.clientCTEs(lean, grantType: "refresh_token").text.contains("AND c.verified"))
+            #expect(TokenStore.openScopesUnlessVerified(lean, "t.scope").text.isEmpty)
+            #expect(TokenStore.openScopesUnlessVerified(proof, "t.scope").text.contains("NOT EXISTS"))
+        }
+        #expect(!ClientStore.clientCTEs(.authenticated("x"), grantType: nil).text.contains("c.verified"))
+    }
+
     @Test func withALimitOnlyAnUnverifiedClientsWindowIsReadAndTheLimitIsABind() throws {
         let sql = try cte(publicClient, limit: 7)
         #expect(sql.text.hasPrefix("client AS ("))

@@ -28,8 +28,7 @@ WITH client AS (
       AND CASE WHEN code.redirect_uri_given OR :redirect_uri::text IS NOT NULL
                THEN code.redirect_uri = :redirect_uri::text ELSE true END
       AND (NULL::text IS NULL OR coalesce(code.resource, 'own'::text) = NULL::text)
-      AND (c.verified OR NOT EXISTS (SELECT 1 FROM unnest(string_to_array(code.scope, ' ')) AS w (name)
-            WHERE w.name <> '' AND NOT EXISTS (SELECT 1 FROM scopes s WHERE s.name = w.name AND s.open)))
+
     RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope,
               coalesce(code.resource, 'own'::text) AS resource,
               'refresh_token' = ANY (c.grant_types) AS with_refresh,

@@ -26,8 +26,7 @@ WITH client AS (
       AND t.revoked_at IS NULL AND t.used_at IS NULL AND t.expires_at > now() AND g.id = t.grant_id AND g.revoked_at IS NULL AND g.expires_at > now() AND u.disabled_at IS NULL
       AND (NULL::text IS NULL OR string_to_array(NULL, ' ') <@ string_to_array(t.scope, ' '))
       AND (NULL::text IS NULL OR coalesce(t.audience, 'own'::text) = NULL)
-      AND (c.verified OR NOT EXISTS (SELECT 1 FROM unnest(string_to_array(coalesce(NULL::text, t.scope), ' ')) AS w (name)
-            WHERE w.name <> '' AND NOT EXISTS (SELECT 1 FROM scopes s WHERE s.name = w.name AND s.open)))
+
     RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at,
               g.auth_time, u.username, u.email, u.email_verified, c.id_token_alg, c.verified AS client_verified, c.seen_stale, c.secret_stale
 ), sibling AS (

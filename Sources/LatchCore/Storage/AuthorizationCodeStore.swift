@@ -205,7 +205,7 @@ public struct AuthorizationCodeStore {
                   AND CASE WHEN code.redirect_uri_given OR \(redemption.redirectURI)::text IS NOT NULL
                            THEN code.redirect_uri = \(redemption.redirectURI)::text ELSE true END
                   AND (\(redemption.resource)::text IS NULL OR coalesce(code.resource, \(redemption.own)::text) = \(redemption.resource)::text)
-                  AND (c.verified OR \(fragment: TokenStore.onlyOpenScopes("code.scope")))
+                  \(fragment: TokenStore.openScopesUnlessVerified(proof, "code.scope"))
                 RETURNING code.id AS code_id, code.client_id, code.user_id, code.scope,
                           coalesce(code.resource, \(redemption.own)::text) AS resource,
                           'refresh_token' = ANY (c.grant_types) AS with_refresh,

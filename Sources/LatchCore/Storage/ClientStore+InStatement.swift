@@ -33,7 +33,9 @@ extension ClientStore {
         }
         switch proof.method {
         case .authenticated:
-            return "client AS (SELECT client_id, scope, grant_types, verified, \(raw: ClientStore.readWithRow), false AS secret_stale FROM clients c WHERE client_id = \(proof.clientID))"
+            // (A verifiedOnly proof's row, like every method's, is there only for a verified client.)
+            let verified: SQL = proof.verifiedOnly ? "AND c.verified" : ""
+            return "client AS (SELECT client_id, scope, grant_types, verified, \(raw: ClientStore.readWithRow), false AS secret_stale FROM clients c WHERE client_id = \(proof.clientID) \(fragment: verified))"
         case .none:
             return """
                 client AS (

@@ -105,7 +105,7 @@ extension TokenStore {
                   AND \(fragment: TokenLiveness.token) AND g.id = t.grant_id AND \(fragment: TokenLiveness.grantAndUser)
                   AND (\(request.scope)::text IS NULL OR string_to_array(\(request.scope), ' ') <@ string_to_array(t.scope, ' '))
                   AND (\(request.resource)::text IS NULL OR coalesce(t.audience, \(request.own)::text) = \(request.resource))
-                  AND (c.verified OR \(fragment: TokenStore.onlyOpenScopes("coalesce(\(request.scope)::text, t.scope)")))
+                  \(fragment: TokenStore.openScopesUnlessVerified(proof, "coalesce(\(request.scope)::text, t.scope)"))
                 RETURNING t.id, t.grant_id, t.user_id, t.scope, t.audience, g.expires_at AS grant_expires_at,
                           g.auth_time, \(fragment: TokenIdentity.columns(user: "u", client: "c")), \(raw: ClientStore.useColumns)
             ), sibling AS (
@@ -237,6 +237,14 @@ extension TokenStore {
 }
 
 extension TokenStore {
+    /// SQL: the condition of an issuing statement that an unverified client receives only open
+    /// scopes (`onlyOpenScopes` of `scopes`), for the client CTE's row joined as `c`. None for a
+    /// `verifiedOnly` proof: its client CTE has a row only for a verified client, so the
+    /// condition holds, and its subplan would only be planned and set up for nothing.
+    static func openScopesUnlessVerified(_ proof: ClientProof, _ scopes: SQL) -> SQL {
+        proof.verifiedOnly ? "" : "AND (c.verified OR \(fragment: onlyOpenScopes(scopes)))"
+    }
+
     /// SQL: true when every scope of the space-separated `scopes` expression is open — what an
     /// unverified client may receive (README "The client trust model": an admin may un-verify a
     /// client after it was granted more; its refreshes then get no scope that is not open).
