@@ -25,8 +25,7 @@ public struct TokenIdentity: Sendable, Equatable {
     /// The identity of a row with the columns above and `scope`, `client_id`, `user_id`,
     /// `nonce`, `auth_epoch`: nil unless `openid` was granted.
     static func read(_ row: Row) throws -> TokenIdentity? {
-        // The stored scope is well-formed (written from a parsed one): its words are enough.
-        guard try row.string("scope").split(separator: " ").contains("openid") else { return nil }
+        guard ScopeSet.holds(try row.string("scope"), "openid") else { return nil }
         return TokenIdentity(userID: try row.int("user_id"), username: try row.string("username"),
                              email: row.optionalString("email"), emailVerified: (try? row.bool("email_verified")) ?? false,
                              clientID: try row.string("client_id"), nonce: row.optionalString("nonce"),

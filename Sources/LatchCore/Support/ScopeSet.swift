@@ -25,5 +25,11 @@ public enum ScopeSet {
 
     public static func format(_ scopes: [String]) -> String { scopes.joined(separator: " ") }
 
+    /// Whether the stored scope `granted` (well-formed: written from a parsed one) holds
+    /// `scope`: a look at its words, nothing parsed or copied.
+    public static func holds(_ granted: String, _ scope: String) -> Bool {
+        granted.split(separator: " ").contains { $0 == scope }
+    }
+
     // Which scopes a request gets: `ScopePolicy`.
 }

@@ -41,14 +41,6 @@ public struct Parameters: Sendable, Equatable {
 
     /// The first parameter name that appears more than once, if any.
     public var firstDuplicateName: String? {
-        // A request carries a handful of parameters: comparing each with those before it
-        // costs less than hashing them all; a long list is hashed (no quadratic work).
-        if pairs.count <= 16 {
-            for index in pairs.indices where pairs[..<index].contains(where: { $0.name == pairs[index].name }) {
-                return pairs[index].name
-            }
-            return nil
-        }
         var seen = Set<String>()
         for pair in pairs where !seen.insert(pair.name).inserted { return pair.name }
         return nil

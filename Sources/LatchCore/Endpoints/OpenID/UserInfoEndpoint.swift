@@ -13,7 +13,7 @@ enum UserInfoEndpoint {
     ]
 
     static func userInfo(_ request: Request, _ context: Context) throws -> Response {
-        if request.query.contains("access_token=") {
+        if request.queryCarriesAccessToken {
             throw OAuthError.invalidRequest("access tokens are never accepted as parameters")
         }
         if request.method == "POST", !request.body.isEmpty {

@@ -35,11 +35,8 @@ public enum ProtectedResourceEndpoints {
               token.isFor(location.resource, own: context.configuration.ownResource) else {
             throw location.challenge(.invalidToken)
         }
-        if !location.requiredScopes.isEmpty {
-            let held = token.scope.split(separator: " ")
-            guard location.requiredScopes.allSatisfy({ required in held.contains { $0 == required } }) else {
-                throw location.challenge(.insufficientScope)
-            }
+        guard location.requiredScopes.allSatisfy({ ScopeSet.holds(token.scope, $0) }) else {
+            throw location.challenge(.insufficientScope)
         }
         var headers: [(String, String)] = [("Cache-Control", "no-store")]
         // A client's own token (client_credentials) acts for no person: the user headers are

@@ -35,8 +35,7 @@ public enum TokenEndpoint {
     static func answer(_ request: Request, _ context: Context) throws -> Response {
         let parameters = try request.formParameters()
         try parameters.requireUniqueNames()
-        // (`query` is empty on nearly every token request: no substring search then.)
-        if (!request.query.isEmpty && request.query.contains("access_token=")) || parameters.contains("access_token") {
+        if request.queryCarriesAccessToken || parameters.contains("access_token") {
             throw OAuthError.invalidRequest("access tokens are never accepted as parameters")
         }
         let presented = try ClientAuthenticator.presented(request, parameters: parameters)
